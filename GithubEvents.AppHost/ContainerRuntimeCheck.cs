@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Configuration;
+
+namespace Aspire.Hosting;
+
+/// <summary>
+/// Fails start-up with a message naming both ways out when the model holds containers but no
+/// container runtime answers, instead of leaving every container resource stuck in "Starting".
+/// </summary>
+public static class ContainerRuntimeCheck
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+
+    public static IDistributedApplicationBuilder RequireContainerRuntimeForContainers(this IDistributedApplicationBuilder builder)
+    {
+        builder.Eventing.Subscribe<BeforeStartEvent>(async (@event, ct) =>
+        {
+            if (!builder.ExecutionContext.IsRunMode || !@event.Model.Resources.OfType<ContainerResource>().Any())
+            {
+                return;
+            }
+
+            var runtime = builder.Configuration["ASPIRE_CONTAINER_RUNTIME"]
+                ?? builder.Configuration["DOTNET_ASPIRE_CONTAINER_RUNTIME"]
+                ?? "docker";
+
+            if (await AnswersAsync(runtime, ct))
+            {
+                return;
+            }
+
+            throw new DistributedApplicationException(
+                $"No container runtime answered ('{runtime} info' failed), but Kafka and the database run as containers by default. " +
+                "Either start Docker or Podman (set ASPIRE_CONTAINER_RUNTIME=podman for Podman), " +
+                "or point the AppHost at existing servers by setting both ConnectionStrings:kafka (bootstrap servers, e.g. localhost:9092) " +
+                "and ConnectionStrings:github-events (an Npgsql connection string), for example with " +
+                "'dotnet user-secrets set ConnectionStrings:kafka localhost:9092 --project GithubEvents.AppHost'.");
+        });
+
+        return builder;
+    }
+
+    private static async Task<bool> AnswersAsync(string runtime, CancellationToken cancellationToken)
+    {
+        var startInfo = new ProcessStartInfo(runtime, ["info", "--format", "{{.ServerVersion}}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Timeout);
+        try
+        {
+            using var process = Process.Start(startInfo);
+            if (process is null)
+            {
+                return false;
+            }
+
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                return false;
+            }
+
+            return process.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // The runtime's CLI is not installed at all.
+            return false;
+        }
+    }
+}

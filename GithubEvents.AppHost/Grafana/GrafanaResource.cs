@@ -1,0 +1,16 @@
+namespace Aspire.Hosting.ApplicationModel;
+
+/// <summary>
+/// Grafana, with its datasource and dashboards provisioned from files in the AppHost.
+/// </summary>
+public sealed class GrafanaResource(string name) : ContainerResource(name)
+{
+    internal const string PrimaryEndpointName = "http";
+
+    /// <summary>The read-only database role the datasource logs in as.</summary>
+    public const string ReaderRole = "grafana_reader";
+
+    private EndpointReference? _primaryEndpoint;
+
+    public EndpointReference PrimaryEndpoint => _primaryEndpoint ??= new(this, PrimaryEndpointName);
+}

@@ -1,0 +1,150 @@
+using Aspire.Hosting.ApplicationModel;
+using GithubEvents.ServiceDefaults.Kafka;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Aspire.Hosting;
+
+/// <summary>
+/// Our own Kafka hosting integration, shaped like Aspire.Hosting.Kafka (which this mirror does not serve)
+/// so that it can be swapped for the official package later.
+/// </summary>
+public static class KafkaServerBuilderExtensions
+{
+    private const string Image = "apache/kafka";
+    private const string Tag = "4.1.1";
+    private const string Registry = "docker.io";
+    private const string DataPath = "/var/lib/kafka/data";
+
+    private const int HostListenerPort = 9092;
+    private const int InternalListenerPort = 9093;
+    private const int ControllerPort = 29093;
+
+    private const string KafkaUIImage = "provectuslabs/kafka-ui";
+    private const string KafkaUITag = "v0.7.2";
+    private const int KafkaUIPort = 8080;
+
+    /// <summary>
+    /// Adds a one-node Kafka server (KRaft broker and controller) with Snappy compression and a
+    /// health check that asks the broker for its metadata.
+    /// </summary>
+    public static IResourceBuilder<KafkaServerResource> AddKafkaServer(this IDistributedApplicationBuilder builder, [ResourceName] string name, int? port = null)
+    {
+        var kafka = new KafkaServerResource(name);
+
+        return builder.AddResource(kafka)
+            .WithImage(Image, Tag)
+            .WithImageRegistry(Registry)
+            .WithEndpoint(targetPort: HostListenerPort, port: port, name: KafkaServerResource.PrimaryEndpointName)
+            .WithEndpoint(targetPort: InternalListenerPort, name: KafkaServerResource.InternalEndpointName)
+            .WithEnvironment(context => ConfigureBroker(context, kafka))
+            .WithKafkaHealthCheck();
+    }
+
+    /// <summary>
+    /// Sets the default topic retention, by time and by size per partition.
+    /// </summary>
+    public static IResourceBuilder<KafkaServerResource> WithRetention(this IResourceBuilder<KafkaServerResource> builder, TimeSpan retention, long retentionBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(retention, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(retentionBytes, 0);
+
+        builder.Resource.Retention = retention;
+        builder.Resource.RetentionBytes = retentionBytes;
+        return builder;
+    }
+
+    /// <summary>
+    /// Keeps the broker's log in a named volume so topics survive a restart. Run mode only:
+    /// a published deployment brings its own storage.
+    /// </summary>
+    public static IResourceBuilder<KafkaServerResource> WithDataVolume(this IResourceBuilder<KafkaServerResource> builder, string? name = null)
+    {
+        if (!builder.ApplicationBuilder.ExecutionContext.IsRunMode)
+        {
+            return builder;
+        }
+
+        return builder.WithVolume(name ?? VolumeNameGenerator.Generate(builder, "data"), DataPath);
+    }
+
+    /// <summary>
+    /// Adds Kafka UI on the given host port, in run mode only (it is a debugging aid, not part of a deployment).
+    /// </summary>
+    public static IResourceBuilder<KafkaServerResource> WithKafkaUI(this IResourceBuilder<KafkaServerResource> builder, int hostPort = KafkaUIPort)
+    {
+        if (!builder.ApplicationBuilder.ExecutionContext.IsRunMode)
+        {
+            return builder;
+        }
+
+        var kafka = builder.Resource;
+        builder.ApplicationBuilder.AddResource(new KafkaUIResource($"{kafka.Name}-ui"))
+            .WithImage(KafkaUIImage, KafkaUITag)
+            .WithImageRegistry(Registry)
+            .WithHttpEndpoint(port: hostPort, targetPort: KafkaUIPort)
+            .WithEnvironment("KAFKA_CLUSTERS_0_NAME", kafka.Name)
+            .WithEnvironment("KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS", ReferenceExpression.Create($"{kafka.Name}:{kafka.InternalEndpoint.Property(EndpointProperty.TargetPort)}"))
+            .WaitFor(builder);
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Reports the resource healthy once a broker answers a metadata request. Works for our container
+    /// and for an existing Kafka passed in as a connection string.
+    /// </summary>
+    public static IResourceBuilder<T> WithKafkaHealthCheck<T>(this IResourceBuilder<T> builder)
+        where T : IResourceWithConnectionString
+    {
+        var resource = builder.Resource;
+        string? bootstrapServers = null;
+
+        builder.ApplicationBuilder.Eventing.Subscribe<ConnectionStringAvailableEvent>(resource, async (_, ct) =>
+        {
+            bootstrapServers = await resource.ConnectionStringExpression.GetValueAsync(ct).ConfigureAwait(false);
+        });
+
+        var key = $"{resource.Name}_kafka_metadata";
+        builder.ApplicationBuilder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            key,
+            _ => new KafkaHealthCheck(bootstrapServers
+                ?? throw new InvalidOperationException($"The connection string of '{resource.Name}' is not available yet.")),
+            failureStatus: default,
+            tags: default));
+
+        return builder.WithHealthCheck(key);
+    }
+
+    private static void ConfigureBroker(EnvironmentCallbackContext context, KafkaServerResource kafka)
+    {
+        var env = context.EnvironmentVariables;
+
+        env["KAFKA_NODE_ID"] = "1";
+        env["KAFKA_PROCESS_ROLES"] = "broker,controller";
+        env["KAFKA_CONTROLLER_QUORUM_VOTERS"] = $"1@localhost:{ControllerPort}";
+        env["KAFKA_CONTROLLER_LISTENER_NAMES"] = "CONTROLLER";
+        env["KAFKA_LISTENERS"] = $"HOST://0.0.0.0:{HostListenerPort},INTERNAL://0.0.0.0:{InternalListenerPort},CONTROLLER://localhost:{ControllerPort}";
+        env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"] = "HOST:PLAINTEXT,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT";
+        env["KAFKA_INTER_BROKER_LISTENER_NAME"] = "INTERNAL";
+
+        // Host processes reach the broker through the port Aspire maps on localhost; containers by the
+        // resource's name on the container network. A published deployment uses the endpoints' own hosts.
+        var host = kafka.PrimaryEndpoint;
+        var @internal = kafka.InternalEndpoint;
+        env["KAFKA_ADVERTISED_LISTENERS"] = context.ExecutionContext.IsRunMode
+            ? ReferenceExpression.Create($"HOST://localhost:{host.Property(EndpointProperty.Port)},INTERNAL://{kafka.Name}:{@internal.Property(EndpointProperty.TargetPort)}")
+            : ReferenceExpression.Create($"HOST://{host.Property(EndpointProperty.HostAndPort)},INTERNAL://{@internal.Property(EndpointProperty.HostAndPort)}");
+
+        // One node: internal topics cannot have more than one replica.
+        env["KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"] = "1";
+        env["KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR"] = "1";
+        env["KAFKA_TRANSACTION_STATE_LOG_MIN_ISR"] = "1";
+        env["KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS"] = "0";
+
+        env["KAFKA_COMPRESSION_TYPE"] = "snappy";
+        env["KAFKA_LOG_RETENTION_MS"] = ((long)kafka.Retention.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        env["KAFKA_LOG_RETENTION_BYTES"] = kafka.RetentionBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        env["KAFKA_LOG_DIRS"] = DataPath;
+    }
+}

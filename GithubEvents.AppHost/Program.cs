@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Configuration;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+// Kafka and the database are containers by default. Where both connection strings are configured
+// (ConnectionStrings:kafka, ConnectionStrings:github-events) the AppHost uses those servers instead and
+// runs no container at all: that is how it runs without Docker and against managed services.
+var existingKafka = builder.Configuration.GetConnectionString("kafka") is not null;
+var existingDatabase = builder.Configuration.GetConnectionString("github-events") is not null;
+
+builder.RequireContainerRuntimeForContainers();
+
+var githubToken = builder.AddParameter("github-token", () => builder.Configuration["Parameters:github-token"] ?? "", secret: true)
+    .WithDescription("Optional GitHub token: raises the API budget from 60 to 5,000 requests an hour.");
+
+IResourceBuilder<IResourceWithConnectionString> kafka = existingKafka
+    ? builder.AddConnectionString("kafka").WithKafkaHealthCheck()
+    : builder.AddKafkaServer("kafka")
+        .WithRetention(
+            builder.Configuration.GetValue("Kafka:Retention", TimeSpan.FromHours(48)),
+            builder.Configuration.GetValue("Kafka:RetentionBytes", 512L * 1024 * 1024))
+        .WithDataVolume()
+        .WithKafkaUI();
+
+IResourceBuilder<IResourceWithConnectionString> database;
+IResourceBuilder<ParameterResource>? readerPassword = null;
+if (existingDatabase)
+{
+    database = builder.AddConnectionString("github-events");
+}
+else
+{
+    var databasePassword = builder.AddParameter("timescaledb-password", Passwords.Generated(), secret: true, persist: true);
+    readerPassword = builder.AddParameter("timescaledb-reader-password", Passwords.Generated(), secret: true, persist: true);
+
+    var timescaledb = builder.AddPostgres("timescaledb", password: databasePassword)
+        .WithImage("timescale/timescaledb", "2.23.1-pg17")
+        .WithImageRegistry("docker.io");
+    if (builder.ExecutionContext.IsRunMode)
+    {
+        timescaledb.WithDataVolume();
+    }
+
+    var githubEventsDb = timescaledb.AddDatabase("github-events");
+    database = githubEventsDb;
+
+    var grafanaAdminPassword = builder.AddParameter("grafana-admin-password", Passwords.Generated(), secret: true, persist: true);
+    builder.AddGrafana("grafana", grafanaAdminPassword, Path.Combine(builder.AppHostDirectory, "grafana", "provisioning"))
+        .WithDatasource(githubEventsDb, readerPassword);
+}
+
+builder.AddProject<Projects.GithubEvents_Ingest>("ingest")
+    .WithReference(kafka).WaitFor(kafka)
+    .WithEnvironment("GitHub__Token", githubToken)
+    .WithHttpHealthCheck("/health");
+
+var enrich = builder.AddProject<Projects.GithubEvents_Enrich>("enrich")
+    .WithReference(kafka).WaitFor(kafka)
+    .WithReference(database).WaitFor(database)
+    .WithEnvironment("GitHub__Token", githubToken)
+    .WithHttpHealthCheck("/health");
+if (readerPassword is not null)
+{
+    enrich.WithEnvironment("Database__ReaderRole", GrafanaResource.ReaderRole)
+        .WithEnvironment("Database__ReaderPassword", readerPassword);
+}
+
+builder.Build().Run();
