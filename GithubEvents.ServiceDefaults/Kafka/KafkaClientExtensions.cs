@@ -27,6 +27,7 @@ public static class KafkaClientExtensions
     {
         var settings = ReadSettings(builder, connectionName, ProducerSection, configureSettings);
 
+        builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<KafkaMetrics>();
         builder.Services.AddSingleton<IProducer<TKey, TValue>>(services =>
         {
@@ -59,6 +60,7 @@ public static class KafkaClientExtensions
             settings.Config.TryAdd("statistics.interval.ms", ((int)StatisticsInterval.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
+        builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<KafkaMetrics>();
         builder.Services.AddSingleton<IConsumer<TKey, TValue>>(services =>
         {
@@ -124,6 +126,7 @@ public static class KafkaClientExtensions
         }
 
         var name = $"kafka-{connectionName}";
+        builder.Services.AddHealthChecks();
         builder.Services.Configure<HealthCheckServiceOptions>(options =>
         {
             if (options.Registrations.All(registration => registration.Name != name))

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace GithubEvents.Tests.Infrastructure;
+
+/// <summary>
+/// A throwaway PostgreSQL cluster from the local server binaries, on a free loopback port, deleted on dispose.
+/// Runs as the <c>postgres</c> user when the tests run as root, since initdb refuses root.
+/// </summary>
+public sealed class PostgresServer : IAsyncLifetime
+{
+    private readonly string _directory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"github-events-pg-{Guid.NewGuid():N}");
+    private string _binDirectory = "";
+
+    public int Port { get; } = FreePort.Next();
+
+    /// <summary>Connection string of the <c>postgres</c> superuser to the <c>postgres</c> database.</summary>
+    public string ConnectionString => DatabaseConnectionString("postgres");
+
+    private string DataDirectory => System.IO.Path.Combine(_directory, "data");
+
+    private static bool IsRoot => Environment.UserName == "root";
+
+    public async ValueTask InitializeAsync()
+    {
+        _binDirectory = FindBinDirectory();
+        Directory.CreateDirectory(_directory);
+        if (IsRoot)
+        {
+            await RunAsync("chown", ["postgres:postgres", _directory], asPostgres: false);
+        }
+
+        await RunAsync(System.IO.Path.Combine(_binDirectory, "initdb"),
+            ["-D", DataDirectory, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"]);
+        await StartAsync();
+    }
+
+    public Task StartAsync() =>
+        RunAsync(System.IO.Path.Combine(_binDirectory, "pg_ctl"),
+        [
+            "-D", DataDirectory, "-l", System.IO.Path.Combine(_directory, "server.log"), "-w", "-t", "60",
+            "-o", $"-p {Port} -c listen_addresses=127.0.0.1 -k {_directory} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+            "start",
+        ]);
+
+    /// <summary>Stops the server at once, as a crash or an outage would.</summary>
+    public Task StopAsync() =>
+        RunAsync(System.IO.Path.Combine(_binDirectory, "pg_ctl"), ["-D", DataDirectory, "-m", "immediate", "-w", "stop"]);
+
+    public string DatabaseConnectionString(string database) =>
+        new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = Port,
+            Username = "postgres",
+            Database = database,
+            Pooling = false,
+        }.ConnectionString;
+
+    /// <summary>Creates an empty database of its own for one test and returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string? name = null)
+    {
+        name ??= $"test_{Guid.NewGuid():N}";
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+        await command.ExecuteNonQueryAsync();
+        return DatabaseConnectionString(name);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Directory.Exists(DataDirectory) && File.Exists(System.IO.Path.Combine(DataDirectory, "postmaster.pid")))
+        {
+            await StopAsync();
+        }
+
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    private static string FindBinDirectory()
+    {
+        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .FirstOrDefault(dir => File.Exists(System.IO.Path.Combine(dir, "initdb")) && File.Exists(System.IO.Path.Combine(dir, "pg_ctl")));
+        if (onPath is not null)
+        {
+            return onPath;
+        }
+
+        var installed = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql")
+                .Select(version => System.IO.Path.Combine(version, "bin"))
+                .Where(bin => File.Exists(System.IO.Path.Combine(bin, "initdb")))
+                .OrderByDescending(bin => int.TryParse(new DirectoryInfo(bin).Parent!.Name, out var major) ? major : 0)
+                .FirstOrDefault()
+            : null;
+
+        return installed ?? throw new InvalidOperationException(
+            "No PostgreSQL server binaries found (initdb and pg_ctl on PATH or under /usr/lib/postgresql/*/bin). " +
+            "Install them with 'apt-get install postgresql' (.ci/run does this).");
+    }
+
+    private async Task RunAsync(string fileName, IReadOnlyList<string> arguments, bool asPostgres = true)
+    {
+        var startInfo = IsRoot && asPostgres
+            ? new ProcessStartInfo("runuser", ["-u", "postgres", "--", fileName, .. arguments])
+            : new ProcessStartInfo(fileName, arguments);
+        startInfo.RedirectStandardOutput = true;
+        startInfo.RedirectStandardError = true;
+        startInfo.WorkingDirectory = _directory;
+
+        using var process = Process.Start(startInfo)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            var log = System.IO.Path.Combine(_directory, "server.log");
+            throw new InvalidOperationException(
+                $"{System.IO.Path.GetFileName(fileName)} exited with {process.ExitCode}: {await output}{await error}" +
+                (File.Exists(log) ? $"\nserver.log:\n{await File.ReadAllTextAsync(log)}" : ""));
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Text;
+using Confluent.Kafka;
+using GithubEvents.ServiceDefaults.Kafka;
+using GithubEvents.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace GithubEvents.Tests.Kafka;
+
+public sealed class KafkaTraceContextTests(KafkaMockCluster kafka) : IDisposable
+{
+    private static readonly ActivitySource PollSource = new("GithubEvents.Tests.Poll");
+
+    private readonly List<Activity> _stopped = [];
+    private readonly ActivityListener _listener = new()
+    {
+        ShouldListenTo = source => source.Name is KafkaTracing.ActivitySourceName or "GithubEvents.Tests.Poll",
+        Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+    };
+
+    [Fact]
+    public async Task One_trace_runs_from_the_producing_span_through_the_message_to_the_consumer()
+    {
+        _listener.ActivityStopped = activity => { lock (_stopped) { _stopped.Add(activity); } };
+        ActivitySource.AddActivityListener(_listener);
+        var topic = KafkaMockCluster.NewTopicName();
+        using var host = Host(topic);
+        var producer = host.Services.GetRequiredService<IProducer<string, byte[]>>();
+        var consumer = host.Services.GetRequiredService<IConsumer<string, byte[]>>();
+
+        ActivityTraceId traceId;
+        using (var poll = PollSource.StartActivity("poll GitHub events"))
+        {
+            traceId = poll!.TraceId;
+            await producer.ProduceAsync(topic, new Message<string, byte[]> { Key = "1", Value = "{}"u8.ToArray() }, TestContext.Current.CancellationToken);
+        }
+
+        consumer.Subscribe(topic);
+        var result = ConsumeOne(consumer);
+
+        var traceParent = Encoding.UTF8.GetString(result.Message.Headers.GetLastBytes("traceparent"));
+        Assert.Equal(traceId, KafkaTracing.Extract(result.Message.Headers).TraceId);
+        Assert.Contains(traceId.ToHexString(), traceParent);
+
+        Activity[] spans;
+        lock (_stopped)
+        {
+            spans = _stopped.Where(a => a.TraceId == traceId).ToArray();
+        }
+
+        var publish = Assert.Single(spans, a => a.Kind == ActivityKind.Producer);
+        var receive = Assert.Single(spans, a => a.Kind == ActivityKind.Consumer);
+        Assert.Equal($"{topic} publish", publish.DisplayName);
+        Assert.Equal(publish.SpanId, receive.ParentSpanId);
+        Assert.Equal(topic, receive.GetTagItem("messaging.destination.name"));
+    }
+
+    [Fact]
+    public async Task An_external_client_reads_the_trace_context_header()
+    {
+        var topic = KafkaMockCluster.NewTopicName();
+        using var host = Host(topic);
+        var producer = host.Services.GetRequiredService<IProducer<string, byte[]>>();
+
+        using (new Activity("poll").SetIdFormat(ActivityIdFormat.W3C).Start())
+        {
+            await producer.ProduceAsync(topic, new Message<string, byte[]> { Key = "42", Value = "{\"id\":\"1\"}"u8.ToArray() }, TestContext.Current.CancellationToken);
+        }
+
+        var output = await Kcat.RunAsync("-C", "-b", kafka.BootstrapServers, "-t", topic, "-c", "1", "-e", "-f", "%k|%h|%s");
+
+        Assert.Matches(@"^42\|traceparent=00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]\|\{""id"":""1""\}", output);
+    }
+
+    private IHost Host(string topic)
+    {
+        var builder = KafkaClientHost.Builder(kafka.BootstrapServers, new Dictionary<string, string?>
+        {
+            ["Kafka:Consumer:Config:group.id"] = $"group-{topic}",
+        });
+        builder.AddKafkaProducer<string, byte[]>("kafka");
+        builder.AddKafkaConsumer<string, byte[]>("kafka");
+        return builder.Build();
+    }
+
+    internal static ConsumeResult<string, byte[]> ConsumeOne(IConsumer<string, byte[]> consumer)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { IsPartitionEOF: false } result)
+            {
+                return result;
+            }
+        }
+
+        throw new TimeoutException("No message arrived within 30 s.");
+    }
+
+    public void Dispose() => _listener.Dispose();
+}
