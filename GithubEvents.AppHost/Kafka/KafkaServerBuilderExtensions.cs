@@ -98,20 +98,9 @@ public static class KafkaServerBuilderExtensions
         where T : IResourceWithConnectionString
     {
         var resource = builder.Resource;
-        string? bootstrapServers = null;
-
-        builder.ApplicationBuilder.Eventing.Subscribe<ConnectionStringAvailableEvent>(resource, async (_, ct) =>
-        {
-            bootstrapServers = await resource.ConnectionStringExpression.GetValueAsync(ct).ConfigureAwait(false);
-        });
-
         var key = $"{resource.Name}_kafka_metadata";
-        builder.ApplicationBuilder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
-            key,
-            _ => new KafkaHealthCheck(bootstrapServers
-                ?? throw new InvalidOperationException($"The connection string of '{resource.Name}' is not available yet.")),
-            failureStatus: default,
-            tags: default));
+        var check = new KafkaResourceHealthCheck(resource);
+        builder.ApplicationBuilder.Services.AddHealthChecks().Add(new HealthCheckRegistration(key, check, failureStatus: default, tags: default));
 
         return builder.WithHealthCheck(key);
     }

@@ -1,0 +1,183 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+
+namespace GithubEvents.Tests.AppHost;
+
+/// <summary>The application model as the AppHost builds it; nothing is started.</summary>
+public sealed class AppHostModelTests
+{
+    private static readonly string[] ExistingInfrastructure =
+    [
+        "--ConnectionStrings:kafka=127.0.0.1:9092",
+        "--ConnectionStrings:github-events=Host=127.0.0.1;Port=5432;Database=github_events;Username=app",
+    ];
+
+    [Fact]
+    public async Task Container_mode_models_every_resource_with_its_image_and_endpoints()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GithubEvents_AppHost>(TestContext.Current.CancellationToken);
+
+        var kafka = Assert.IsType<KafkaServerResource>(Resource(builder, "kafka"));
+        Assert.Equal("docker.io/apache/kafka:4.1.1", Image(kafka));
+        Assert.Equal([("tcp", 9092), ("internal", 9093)], Endpoints(kafka));
+        Assert.Contains(kafka.Annotations.OfType<ContainerMountAnnotation>(), m => m.Target == "/var/lib/kafka/data" && m.Type == ContainerMountType.Volume);
+        Assert.NotEmpty(kafka.Annotations.OfType<HealthCheckAnnotation>());
+
+        var kafkaUi = Assert.IsType<KafkaUIResource>(Resource(builder, "kafka-ui"));
+        Assert.StartsWith("docker.io/provectuslabs/kafka-ui:", Image(kafkaUi));
+        Assert.Contains(kafkaUi.Annotations.OfType<EndpointAnnotation>(), e => e.Port == 8080 && e.TargetPort == 8080);
+
+        var timescaledb = Assert.IsType<PostgresServerResource>(Resource(builder, "timescaledb"));
+        Assert.Equal("docker.io/timescale/timescaledb:2.23.1-pg17", Image(timescaledb));
+        Assert.Contains(timescaledb.Annotations.OfType<ContainerMountAnnotation>(), m => m.Target == "/var/lib/postgresql/data" && m.Type == ContainerMountType.Volume);
+        Assert.Equal("github-events", Assert.IsType<PostgresDatabaseResource>(Resource(builder, "github-events")).DatabaseName);
+
+        var grafana = Assert.IsType<GrafanaResource>(Resource(builder, "grafana"));
+        Assert.StartsWith("docker.io/grafana/grafana:", Image(grafana));
+        Assert.Contains(grafana.Annotations.OfType<EndpointAnnotation>(), e => e.Port == 3000 && e.TargetPort == 3000);
+        Assert.Contains(grafana.Annotations.OfType<ContainerMountAnnotation>(), m => m.Target == "/etc/grafana/provisioning" && m.IsReadOnly
+            && File.Exists(Path.Combine(m.Source!, "datasources", "timescaledb.yaml")));
+
+        Assert.IsType<ProjectResource>(Resource(builder, "ingest"));
+        Assert.IsType<ProjectResource>(Resource(builder, "enrich"));
+    }
+
+    [Fact]
+    public async Task Kafka_is_one_KRaft_node_with_snappy_and_48_hours_or_512_MB_retention()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GithubEvents_AppHost>(TestContext.Current.CancellationToken);
+
+        var env = await PublishedEnvironment(Resource(builder, "kafka"));
+
+        Assert.Equal("broker,controller", env["KAFKA_PROCESS_ROLES"]);
+        Assert.Equal("snappy", env["KAFKA_COMPRESSION_TYPE"]);
+        Assert.Equal("172800000", env["KAFKA_LOG_RETENTION_MS"]);
+        Assert.Equal("536870912", env["KAFKA_LOG_RETENTION_BYTES"]);
+        Assert.Contains("HOST://0.0.0.0:9092", env["KAFKA_LISTENERS"]);
+        Assert.Contains("INTERNAL://0.0.0.0:9093", env["KAFKA_LISTENERS"]);
+        Assert.Equal("HOST://{kafka.bindings.tcp.host}:{kafka.bindings.tcp.port},INTERNAL://{kafka.bindings.internal.host}:{kafka.bindings.internal.port}", env["KAFKA_ADVERTISED_LISTENERS"]);
+    }
+
+    [Fact]
+    public async Task Kafka_retention_is_settable_from_configuration()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GithubEvents_AppHost>(
+            ["--Kafka:Retention=06:00:00", "--Kafka:RetentionBytes=1073741824"], TestContext.Current.CancellationToken);
+
+        var env = await PublishedEnvironment(Resource(builder, "kafka"));
+
+        Assert.Equal("21600000", env["KAFKA_LOG_RETENTION_MS"]);
+        Assert.Equal("1073741824", env["KAFKA_LOG_RETENTION_BYTES"]);
+    }
+
+    [Fact]
+    public async Task Secrets_are_secret_parameters_and_reach_only_the_resources_that_use_them()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GithubEvents_AppHost>(TestContext.Current.CancellationToken);
+
+        foreach (var name in new[] { "github-token", "timescaledb-password", "timescaledb-reader-password", "grafana-admin-password" })
+        {
+            Assert.True(Assert.IsType<ParameterResource>(Resource(builder, name)).Secret, $"{name} is not secret");
+        }
+
+        var grafana = await PublishedEnvironment(Resource(builder, "grafana"));
+        Assert.Equal("{grafana-admin-password.value}", grafana["GF_SECURITY_ADMIN_PASSWORD"]);
+        Assert.Equal("grafana_reader", grafana["GITHUB_EVENTS_DB_READER_USER"]);
+        Assert.Equal("{timescaledb-reader-password.value}", grafana["GITHUB_EVENTS_DB_READER_PASSWORD"]);
+        Assert.Equal("github-events", grafana["GITHUB_EVENTS_DB_NAME"]);
+        Assert.Equal("{timescaledb.bindings.tcp.host}:{timescaledb.bindings.tcp.port}", grafana["GITHUB_EVENTS_DB_HOST"]);
+
+        var ingest = await PublishedEnvironment(Resource(builder, "ingest"));
+        var enrich = await PublishedEnvironment(Resource(builder, "enrich"));
+        Assert.Equal("{github-token.value}", ingest["GitHub__Token"]);
+        Assert.Equal("{github-token.value}", enrich["GitHub__Token"]);
+        Assert.Equal("{timescaledb-reader-password.value}", enrich["Database__ReaderPassword"]);
+        Assert.DoesNotContain(ingest, e => e.Value.Contains("timescaledb"));
+    }
+
+    [Fact]
+    public async Task The_datasource_file_takes_every_connection_value_from_the_environment()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GithubEvents_AppHost>(TestContext.Current.CancellationToken);
+        var provisioning = builder.Resources.OfType<GrafanaResource>().Single().Annotations.OfType<ContainerMountAnnotation>().Single().Source!;
+
+        var datasource = await File.ReadAllTextAsync(Path.Combine(provisioning, "datasources", "timescaledb.yaml"), TestContext.Current.CancellationToken);
+
+        Assert.Contains("uid: github-events-db", datasource);
+        Assert.Contains("url: ${GITHUB_EVENTS_DB_HOST}", datasource);
+        Assert.Contains("user: ${GITHUB_EVENTS_DB_READER_USER}", datasource);
+        Assert.Contains("password: ${GITHUB_EVENTS_DB_READER_PASSWORD}", datasource);
+        Assert.True(File.Exists(Path.Combine(provisioning, "dashboards", "github-events.yaml")));
+    }
+
+    [Fact]
+    public async Task Services_reference_and_wait_for_what_they_use_and_declare_HTTP_health_checks()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GithubEvents_AppHost>(TestContext.Current.CancellationToken);
+
+        // Waiting for (and referencing) the database covers its server too.
+        Assert.Equal(["kafka"], WaitsFor(builder, "ingest"));
+        Assert.Equal(["github-events", "kafka", "timescaledb"], WaitsFor(builder, "enrich"));
+        Assert.Equal(["kafka"], ConnectionStrings(builder, "ingest"));
+        Assert.Equal(["github-events", "kafka", "timescaledb"], ConnectionStrings(builder, "enrich"));
+        Assert.NotEmpty(Resource(builder, "ingest").Annotations.OfType<HealthCheckAnnotation>());
+        Assert.NotEmpty(Resource(builder, "enrich").Annotations.OfType<HealthCheckAnnotation>());
+        Assert.Equal(["github-events"], WaitsFor(builder, "grafana"));
+    }
+
+    [Fact]
+    public async Task With_both_connection_strings_the_model_has_no_container_at_all()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GithubEvents_AppHost>(ExistingInfrastructure, TestContext.Current.CancellationToken);
+
+        Assert.Empty(builder.Resources.OfType<ContainerResource>());
+        Assert.DoesNotContain(builder.Resources, r => r.Name is "grafana" or "kafka-ui" or "timescaledb");
+        Assert.IsAssignableFrom<IResourceWithConnectionString>(Resource(builder, "kafka"));
+        Assert.IsAssignableFrom<IResourceWithConnectionString>(Resource(builder, "github-events"));
+        Assert.NotEmpty(Resource(builder, "kafka").Annotations.OfType<HealthCheckAnnotation>());
+        Assert.Equal(["github-events", "kafka"], WaitsFor(builder, "enrich"));
+        Assert.Equal(["github-events", "kafka"], ConnectionStrings(builder, "enrich"));
+    }
+
+    [Fact]
+    public async Task Starting_containers_without_a_container_runtime_fails_naming_both_ways_out()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GithubEvents_AppHost>(
+            ["--ASPIRE_CONTAINER_RUNTIME=no-such-container-runtime"], TestContext.Current.CancellationToken);
+        await using var app = await builder.BuildAsync(TestContext.Current.CancellationToken);
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken));
+
+        Assert.Contains("No container runtime answered", error.Message);
+        Assert.Contains("start Docker or Podman", error.Message);
+        Assert.Contains("ConnectionStrings:kafka", error.Message);
+        Assert.Contains("ConnectionStrings:github-events", error.Message);
+    }
+
+    // The environment as a manifest writes it: parameters and endpoints appear as {name.value} expressions,
+    // so a test sees the wiring and never a secret's value.
+    private static async Task<Dictionary<string, string>> PublishedEnvironment(IResource resource)
+    {
+#pragma warning disable CS0618 // ExecutionConfigurationBuilder resolves values; the manifest expressions are what this checks.
+        return await ((IResourceWithEnvironment)resource).GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish);
+#pragma warning restore CS0618
+    }
+
+    private static IResource Resource(IDistributedApplicationTestingBuilder builder, string name) =>
+        builder.Resources.SingleOrDefault(r => r.Name == name) ?? throw new Xunit.Sdk.XunitException($"No resource named '{name}'.");
+
+    private static string Image(IResource resource) =>
+        resource.TryGetContainerImageName(out var image) ? image : throw new Xunit.Sdk.XunitException($"{resource.Name} has no image.");
+
+    private static (string Name, int? TargetPort)[] Endpoints(IResource resource) =>
+        resource.Annotations.OfType<EndpointAnnotation>().Select(e => (e.Name, e.TargetPort)).ToArray();
+
+    private static string[] WaitsFor(IDistributedApplicationTestingBuilder builder, string name) =>
+        Resource(builder, name).Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name).Order().ToArray();
+
+    private static string[] ConnectionStrings(IDistributedApplicationTestingBuilder builder, string name) =>
+        Resource(builder, name).Annotations.OfType<ResourceRelationshipAnnotation>()
+            .Where(r => r.Type == "Reference" && r.Resource is IResourceWithConnectionString)
+            .Select(r => r.Resource.Name).Distinct().Order().ToArray();
+}
