@@ -123,7 +123,7 @@ public sealed class AppHostModelTests
         Assert.Equal(["github-events", "kafka"], ConnectionStrings(builder, "enrich"));
         Assert.NotEmpty(Resource(builder, "ingest").Annotations.OfType<HealthCheckAnnotation>());
         Assert.NotEmpty(Resource(builder, "enrich").Annotations.OfType<HealthCheckAnnotation>());
-        Assert.Equal(["github-events"], WaitsFor(builder, "grafana"));
+        Assert.Equal(["github-events", "timescaledb"], WaitsFor(builder, "grafana"));
     }
 
     [Fact]
