@@ -14,29 +14,23 @@ internal sealed class TracedProducer<TKey, TValue>(IProducer<TKey, TValue> inner
 
     public string Name => inner.Name;
 
-    public async Task<DeliveryResult<TKey, TValue>> ProduceAsync(string topic, Message<TKey, TValue> message, CancellationToken cancellationToken = default)
+    public Task<DeliveryResult<TKey, TValue>> ProduceAsync(string topic, Message<TKey, TValue> message, CancellationToken cancellationToken = default) =>
+        ProduceTracedAsync(topic, message, () => inner.ProduceAsync(topic, message, cancellationToken));
+
+    public Task<DeliveryResult<TKey, TValue>> ProduceAsync(TopicPartition topicPartition, Message<TKey, TValue> message, CancellationToken cancellationToken = default) =>
+        ProduceTracedAsync(topicPartition.Topic, message, () => inner.ProduceAsync(topicPartition, message, cancellationToken));
+
+    private async Task<DeliveryResult<TKey, TValue>> ProduceTracedAsync(
+        string topic,
+        Message<TKey, TValue> message,
+        Func<Task<DeliveryResult<TKey, TValue>>> produce)
     {
+        // The span starts (and writes its context into the headers) before the inner producer serialises the message.
         using var activity = tracing ? KafkaTracing.StartPublish(topic, message) : null;
         try
         {
-            var result = await inner.ProduceAsync(topic, message, cancellationToken);
+            var result = await produce();
             metrics.Produced(topic);
-            return result;
-        }
-        catch (ProduceException<TKey, TValue> ex)
-        {
-            Failed(activity, ex.Error);
-            throw;
-        }
-    }
-
-    public async Task<DeliveryResult<TKey, TValue>> ProduceAsync(TopicPartition topicPartition, Message<TKey, TValue> message, CancellationToken cancellationToken = default)
-    {
-        using var activity = tracing ? KafkaTracing.StartPublish(topicPartition.Topic, message) : null;
-        try
-        {
-            var result = await inner.ProduceAsync(topicPartition, message, cancellationToken);
-            metrics.Produced(topicPartition.Topic);
             return result;
         }
         catch (ProduceException<TKey, TValue> ex)

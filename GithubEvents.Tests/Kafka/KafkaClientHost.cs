@@ -1,3 +1,4 @@
+using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
@@ -20,5 +21,20 @@ internal static class KafkaClientHost
         }
 
         return builder;
+    }
+
+    /// <summary>The next message, polling with a deadline.</summary>
+    public static ConsumeResult<string, byte[]> ConsumeOne(IConsumer<string, byte[]> consumer)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { IsPartitionEOF: false } result)
+            {
+                return result;
+            }
+        }
+
+        throw new TimeoutException("No message arrived within 30 s.");
     }
 }

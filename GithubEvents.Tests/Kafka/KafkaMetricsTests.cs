@@ -36,8 +36,8 @@ public sealed class KafkaMetricsTests(KafkaMockCluster kafka) : IDisposable
         }
 
         consumer.Assign(new TopicPartitionOffset(_topic, 0, Offset.Beginning));
-        KafkaTraceContextTests.ConsumeOne(consumer);
-        consumer.Commit(KafkaTraceContextTests.ConsumeOne(consumer));
+        KafkaClientHost.ConsumeOne(consumer);
+        consumer.Commit(KafkaClientHost.ConsumeOne(consumer));
         consumer.Pause(consumer.Assignment);
 
         // librdkafka counts lag from the committed offset. Polling a paused consumer fetches nothing

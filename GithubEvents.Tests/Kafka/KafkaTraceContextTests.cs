@@ -37,7 +37,7 @@ public sealed class KafkaTraceContextTests(KafkaMockCluster kafka) : IDisposable
         }
 
         consumer.Subscribe(topic);
-        var result = ConsumeOne(consumer);
+        var result = KafkaClientHost.ConsumeOne(consumer);
 
         var traceParent = Encoding.UTF8.GetString(result.Message.Headers.GetLastBytes("traceparent"));
         Assert.Equal(traceId, KafkaTracing.Extract(result.Message.Headers).TraceId);
@@ -82,20 +82,6 @@ public sealed class KafkaTraceContextTests(KafkaMockCluster kafka) : IDisposable
         builder.AddKafkaProducer<string, byte[]>("kafka");
         builder.AddKafkaConsumer<string, byte[]>("kafka");
         return builder.Build();
-    }
-
-    internal static ConsumeResult<string, byte[]> ConsumeOne(IConsumer<string, byte[]> consumer)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { IsPartitionEOF: false } result)
-            {
-                return result;
-            }
-        }
-
-        throw new TimeoutException("No message arrived within 30 s.");
     }
 
     public void Dispose() => _listener.Dispose();
