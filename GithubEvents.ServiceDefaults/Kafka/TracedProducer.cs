@@ -40,26 +40,23 @@ internal sealed class TracedProducer<TKey, TValue>(IProducer<TKey, TValue> inner
         }
     }
 
-    public void Produce(string topic, Message<TKey, TValue> message, Action<DeliveryReport<TKey, TValue>>? deliveryHandler = null)
-    {
-        var activity = tracing ? KafkaTracing.StartPublish(topic, message) : null;
-        ProduceWithReport(activity, topic, message, report => inner.Produce(topic, message, report), deliveryHandler);
-    }
+    public void Produce(string topic, Message<TKey, TValue> message, Action<DeliveryReport<TKey, TValue>>? deliveryHandler = null) =>
+        ProduceWithReport(topic, message, report => inner.Produce(topic, message, report), deliveryHandler);
 
-    public void Produce(TopicPartition topicPartition, Message<TKey, TValue> message, Action<DeliveryReport<TKey, TValue>>? deliveryHandler = null)
-    {
-        var activity = tracing ? KafkaTracing.StartPublish(topicPartition.Topic, message) : null;
-        ProduceWithReport(activity, topicPartition.Topic, message, report => inner.Produce(topicPartition, message, report), deliveryHandler);
-    }
+    public void Produce(TopicPartition topicPartition, Message<TKey, TValue> message, Action<DeliveryReport<TKey, TValue>>? deliveryHandler = null) =>
+        ProduceWithReport(topicPartition.Topic, message, report => inner.Produce(topicPartition, message, report), deliveryHandler);
 
-    // The span of a fire-and-forget send ends when its delivery report arrives.
+    // The span of a fire-and-forget send ends when its delivery report arrives, on librdkafka's thread; the
+    // caller's current activity is restored at once so that its next spans are not children of this send.
     private void ProduceWithReport(
-        Activity? activity,
         string topic,
         Message<TKey, TValue> message,
         Action<Action<DeliveryReport<TKey, TValue>>> produce,
         Action<DeliveryReport<TKey, TValue>>? deliveryHandler)
     {
+        var caller = Activity.Current;
+        var activity = tracing ? KafkaTracing.StartPublish(topic, message) : null;
+        Activity.Current = caller;
         try
         {
             produce(report =>

@@ -57,6 +57,31 @@ public sealed class KafkaTraceContextTests(KafkaMockCluster kafka) : IDisposable
     }
 
     [Fact]
+    public void A_fire_and_forget_send_ends_its_span_on_delivery_and_leaves_the_callers_activity_current()
+    {
+        _listener.ActivityStopped = activity => { lock (_stopped) { _stopped.Add(activity); } };
+        ActivitySource.AddActivityListener(_listener);
+        var topic = KafkaMockCluster.NewTopicName();
+        using var host = Host(topic);
+        var producer = host.Services.GetRequiredService<IProducer<string, byte[]>>();
+        DeliveryReport<string, byte[]>? delivered = null;
+
+        using var poll = PollSource.StartActivity("poll GitHub events")!;
+        producer.Produce(topic, new Message<string, byte[]> { Key = "1", Value = [1] }, report => delivered = report);
+        Assert.Same(poll, Activity.Current);
+        producer.Flush(TimeSpan.FromSeconds(30));
+
+        Assert.False(delivered!.Error.IsError);
+        Activity publish;
+        lock (_stopped)
+        {
+            publish = Assert.Single(_stopped, a => a.TraceId == poll.TraceId && a.Kind == ActivityKind.Producer);
+        }
+
+        Assert.Equal(poll.SpanId, publish.ParentSpanId);
+    }
+
+    [Fact]
     public async Task An_external_client_reads_the_trace_context_header()
     {
         var topic = KafkaMockCluster.NewTopicName();
