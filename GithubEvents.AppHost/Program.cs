@@ -34,7 +34,7 @@ else
     readerPassword = builder.AddParameter("timescaledb-reader-password", Passwords.Generated(), secret: true, persist: true);
 
     var timescaledb = builder.AddPostgres("timescaledb", password: databasePassword)
-        .WithImage("timescale/timescaledb", "2.23.1-pg17")
+        .WithImage("timescale/timescaledb", "2.27.1-pg17")
         .WithImageRegistry("docker.io");
     if (builder.ExecutionContext.IsRunMode)
     {

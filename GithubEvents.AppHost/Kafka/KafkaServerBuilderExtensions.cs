@@ -11,8 +11,9 @@ namespace Aspire.Hosting;
 /// </summary>
 public static class KafkaServerBuilderExtensions
 {
-    private const string Image = "apache/kafka";
-    private const string Tag = "4.1.1";
+    // Confluent's single-node KRaft image (Kafka 4.1), the one Aspire.Hosting.Kafka uses.
+    private const string Image = "confluentinc/confluent-local";
+    private const string Tag = "8.1.1";
     private const string Registry = "docker.io";
     private const string DataPath = "/var/lib/kafka/data";
 
@@ -20,8 +21,9 @@ public static class KafkaServerBuilderExtensions
     private const int InternalListenerPort = 9093;
     private const int ControllerPort = 29093;
 
-    private const string KafkaUIImage = "provectuslabs/kafka-ui";
-    private const string KafkaUITag = "v0.7.2";
+    // The maintained fork of provectuslabs/kafka-ui.
+    private const string KafkaUIImage = "kafbat/kafka-ui";
+    private const string KafkaUITag = "v1.4.2";
     private const int KafkaUIPort = 8080;
 
     /// <summary>

@@ -1,6 +1,6 @@
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
-/// Kafka UI (provectuslabs/kafka-ui), a web console for topics, messages and consumer groups.
+/// Kafka UI (kafbat/kafka-ui), a web console for topics, messages and consumer groups.
 /// </summary>
 public sealed class KafkaUIResource(string name) : ContainerResource(name);

@@ -19,17 +19,17 @@ public sealed class AppHostModelTests
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GithubEvents_AppHost>(TestContext.Current.CancellationToken);
 
         var kafka = Assert.IsType<KafkaServerResource>(Resource(builder, "kafka"));
-        Assert.Equal("docker.io/apache/kafka:4.1.1", Image(kafka));
+        Assert.Equal("docker.io/confluentinc/confluent-local:8.1.1", Image(kafka));
         Assert.Equal([("tcp", 9092), ("internal", 9093)], Endpoints(kafka));
         Assert.Contains(kafka.Annotations.OfType<ContainerMountAnnotation>(), m => m.Target == "/var/lib/kafka/data" && m.Type == ContainerMountType.Volume);
         Assert.NotEmpty(kafka.Annotations.OfType<HealthCheckAnnotation>());
 
         var kafkaUi = Assert.IsType<KafkaUIResource>(Resource(builder, "kafka-ui"));
-        Assert.StartsWith("docker.io/provectuslabs/kafka-ui:", Image(kafkaUi));
+        Assert.StartsWith("docker.io/kafbat/kafka-ui:", Image(kafkaUi));
         Assert.Contains(kafkaUi.Annotations.OfType<EndpointAnnotation>(), e => e.Port == 8080 && e.TargetPort == 8080);
 
         var timescaledb = Assert.IsType<PostgresServerResource>(Resource(builder, "timescaledb"));
-        Assert.Equal("docker.io/timescale/timescaledb:2.23.1-pg17", Image(timescaledb));
+        Assert.Equal("docker.io/timescale/timescaledb:2.27.1-pg17", Image(timescaledb));
         Assert.Contains(timescaledb.Annotations.OfType<ContainerMountAnnotation>(), m => m.Target == "/var/lib/postgresql/data" && m.Type == ContainerMountType.Volume);
         Assert.Equal("github-events", Assert.IsType<PostgresDatabaseResource>(Resource(builder, "github-events")).DatabaseName);
 

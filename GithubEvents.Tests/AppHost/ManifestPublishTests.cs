@@ -23,6 +23,8 @@ public sealed class ManifestPublishTests : IDisposable
 
         Assert.False(resources.TryGetProperty("kafka-ui", out _), "Kafka UI is a run-mode debugging aid.");
         Assert.Equal("container.v0", resources.GetProperty("kafka").GetProperty("type").GetString());
+        Assert.False(resources.GetProperty("kafka").TryGetProperty("volumes", out _), "Data volumes are for run mode; a deployment brings its own storage.");
+        Assert.False(resources.GetProperty("timescaledb").TryGetProperty("volumes", out _), "Data volumes are for run mode; a deployment brings its own storage.");
         Assert.Equal("project.v0", resources.GetProperty("ingest").GetProperty("type").GetString());
         Assert.True(resources.GetProperty("github-token").GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
         Assert.Equal("{github-token.value}", resources.GetProperty("ingest").GetProperty("env").GetProperty("GitHub__Token").GetString());
