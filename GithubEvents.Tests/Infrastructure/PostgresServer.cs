@@ -14,6 +14,9 @@ public sealed class PostgresServer : IAsyncLifetime
 
     public int Port { get; } = FreePort.Next();
 
+    /// <summary>The superuser's password: connections authenticate with SCRAM, as on a real server.</summary>
+    public string Password { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
     /// <summary>Connection string of the <c>postgres</c> superuser to the <c>postgres</c> database.</summary>
     public string ConnectionString => DatabaseConnectionString("postgres");
 
@@ -30,8 +33,16 @@ public sealed class PostgresServer : IAsyncLifetime
             await RunAsync("chown", ["postgres:postgres", _directory], asPostgres: false);
         }
 
+        var passwordFile = System.IO.Path.Combine(_directory, "superuser-password");
+        await File.WriteAllTextAsync(passwordFile, Password);
+        if (IsRoot)
+        {
+            await RunAsync("chown", ["postgres:postgres", passwordFile], asPostgres: false);
+        }
+
         await RunAsync(System.IO.Path.Combine(_binDirectory, "initdb"),
-            ["-D", DataDirectory, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"]);
+            ["-D", DataDirectory, "-U", "postgres", "--auth=scram-sha-256", $"--pwfile={passwordFile}", "--encoding=UTF8", "--locale=C", "--no-sync"]);
+        File.Delete(passwordFile);
         await StartAsync();
     }
 
@@ -55,6 +66,7 @@ public sealed class PostgresServer : IAsyncLifetime
             Host = "127.0.0.1",
             Port = Port,
             Username = "postgres",
+            Password = Password,
             Database = database,
             Pooling = false,
         }.ConnectionString;
