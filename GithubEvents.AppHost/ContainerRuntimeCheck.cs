@@ -43,7 +43,7 @@ public static class ContainerRuntimeCheck
 
     private static async Task<bool> AnswersAsync(string runtime, CancellationToken cancellationToken)
     {
-        var startInfo = new ProcessStartInfo(runtime, ["info", "--format", "{{.ServerVersion}}"])
+        var startInfo = new ProcessStartInfo(runtime, ["info"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -61,7 +61,11 @@ public static class ContainerRuntimeCheck
 
             try
             {
-                await process.WaitForExitAsync(timeout.Token);
+                // Drained so that a chatty runtime never blocks on a full pipe.
+                await Task.WhenAll(
+                    process.StandardOutput.ReadToEndAsync(timeout.Token),
+                    process.StandardError.ReadToEndAsync(timeout.Token),
+                    process.WaitForExitAsync(timeout.Token));
             }
             catch (OperationCanceledException)
             {

@@ -5,8 +5,8 @@ var builder = DistributedApplication.CreateBuilder(args);
 // Kafka and the database are containers by default. Where both connection strings are configured
 // (ConnectionStrings:kafka, ConnectionStrings:github-events) the AppHost uses those servers instead and
 // runs no container at all: that is how it runs without Docker and against managed services.
-var existingKafka = builder.Configuration.GetConnectionString("kafka") is not null;
-var existingDatabase = builder.Configuration.GetConnectionString("github-events") is not null;
+var existingKafka = !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("kafka"));
+var existingDatabase = !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("github-events"));
 
 builder.RequireContainerRuntimeForContainers();
 

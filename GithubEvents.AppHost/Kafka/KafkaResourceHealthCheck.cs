@@ -14,7 +14,8 @@ internal sealed class KafkaResourceHealthCheck(IResourceWithConnectionString res
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (_check is null)
+        var check = Volatile.Read(ref _check);
+        if (check is null)
         {
             var bootstrapServers = await resource.ConnectionStringExpression.GetValueAsync(cancellationToken);
             if (string.IsNullOrEmpty(bootstrapServers))
@@ -22,10 +23,16 @@ internal sealed class KafkaResourceHealthCheck(IResourceWithConnectionString res
                 return new HealthCheckResult(context.Registration.FailureStatus, $"The connection string of '{resource.Name}' is not available yet.");
             }
 
-            _check = new KafkaHealthCheck(bootstrapServers);
+            // Two probes may race here: one check wins, the other's admin client is released.
+            var created = new KafkaHealthCheck(bootstrapServers);
+            check = Interlocked.CompareExchange(ref _check, created, null) ?? created;
+            if (check != created)
+            {
+                created.Dispose();
+            }
         }
 
-        return await _check.CheckHealthAsync(context, cancellationToken);
+        return await check.CheckHealthAsync(context, cancellationToken);
     }
 
     public void Dispose() => _check?.Dispose();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
 using GithubEvents.ServiceDefaults.Kafka;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +20,7 @@ public static class KafkaServerBuilderExtensions
 
     private const int HostListenerPort = 9092;
     private const int InternalListenerPort = 9093;
+    private const int InContainerPort = 29092;
     private const int ControllerPort = 29093;
 
     // The maintained fork of provectuslabs/kafka-ui.
@@ -115,17 +117,19 @@ public static class KafkaServerBuilderExtensions
         env["KAFKA_PROCESS_ROLES"] = "broker,controller";
         env["KAFKA_CONTROLLER_QUORUM_VOTERS"] = $"1@localhost:{ControllerPort}";
         env["KAFKA_CONTROLLER_LISTENER_NAMES"] = "CONTROLLER";
-        env["KAFKA_LISTENERS"] = $"HOST://0.0.0.0:{HostListenerPort},INTERNAL://0.0.0.0:{InternalListenerPort},CONTROLLER://localhost:{ControllerPort}";
-        env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"] = "HOST:PLAINTEXT,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT";
-        env["KAFKA_INTER_BROKER_LISTENER_NAME"] = "INTERNAL";
+        // PLAINTEXT (inside the container: inter-broker traffic and the image's REST proxy), PLAINTEXT_HOST
+        // (host processes), PLAINTEXT_INTERNAL (other containers), as Aspire.Hosting.Kafka sets them.
+        env["KAFKA_LISTENERS"] = $"PLAINTEXT://localhost:{InContainerPort},CONTROLLER://localhost:{ControllerPort},PLAINTEXT_HOST://0.0.0.0:{HostListenerPort},PLAINTEXT_INTERNAL://0.0.0.0:{InternalListenerPort}";
+        env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"] = "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,PLAINTEXT_HOST:PLAINTEXT,PLAINTEXT_INTERNAL:PLAINTEXT";
+        env["KAFKA_INTER_BROKER_LISTENER_NAME"] = "PLAINTEXT";
 
         // Host processes reach the broker through the port Aspire maps on localhost; containers by the
         // resource's name on the container network. A published deployment uses the endpoints' own hosts.
         var host = kafka.PrimaryEndpoint;
         var @internal = kafka.InternalEndpoint;
         env["KAFKA_ADVERTISED_LISTENERS"] = context.ExecutionContext.IsRunMode
-            ? ReferenceExpression.Create($"HOST://localhost:{host.Property(EndpointProperty.Port)},INTERNAL://{kafka.Name}:{@internal.Property(EndpointProperty.TargetPort)}")
-            : ReferenceExpression.Create($"HOST://{host.Property(EndpointProperty.HostAndPort)},INTERNAL://{@internal.Property(EndpointProperty.HostAndPort)}");
+            ? ReferenceExpression.Create($"PLAINTEXT://localhost:{InContainerPort.ToString(CultureInfo.InvariantCulture)},PLAINTEXT_HOST://localhost:{host.Property(EndpointProperty.Port)},PLAINTEXT_INTERNAL://{kafka.Name}:{@internal.Property(EndpointProperty.TargetPort)}")
+            : ReferenceExpression.Create($"PLAINTEXT://localhost:{InContainerPort.ToString(CultureInfo.InvariantCulture)},PLAINTEXT_HOST://{host.Property(EndpointProperty.HostAndPort)},PLAINTEXT_INTERNAL://{@internal.Property(EndpointProperty.HostAndPort)}");
 
         // One node: internal topics cannot have more than one replica.
         env["KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"] = "1";
@@ -134,8 +138,8 @@ public static class KafkaServerBuilderExtensions
         env["KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS"] = "0";
 
         env["KAFKA_COMPRESSION_TYPE"] = "snappy";
-        env["KAFKA_LOG_RETENTION_MS"] = ((long)kafka.Retention.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        env["KAFKA_LOG_RETENTION_BYTES"] = kafka.RetentionBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        env["KAFKA_LOG_RETENTION_MS"] = ((long)kafka.Retention.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        env["KAFKA_LOG_RETENTION_BYTES"] = kafka.RetentionBytes.ToString(CultureInfo.InvariantCulture);
         env["KAFKA_LOG_DIRS"] = DataPath;
     }
 }

@@ -36,10 +36,11 @@ public sealed class KafkaMetrics
     internal void Consumed(string topic) =>
         _consumed.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", topic));
 
-    internal void Error(string operation, ErrorCode code) =>
+    internal void Error(string operation, ErrorCode code, string? topic = null) =>
         _errors.Add(1,
             new KeyValuePair<string, object?>("messaging.operation.name", operation),
-            new KeyValuePair<string, object?>("error.type", code.ToString()));
+            new KeyValuePair<string, object?>("error.type", code.ToString()),
+            new KeyValuePair<string, object?>("messaging.destination.name", topic));
 
     /// <summary>
     /// Reads consumer lag from a librdkafka statistics report (<c>statistics.interval.ms</c>):

@@ -24,7 +24,7 @@ internal sealed class TracedConsumer<TKey, TValue>(IConsumer<TKey, TValue> inner
         }
         catch (ConsumeException ex)
         {
-            metrics.Error("receive", ex.Error.Code);
+            metrics.Error("receive", ex.Error.Code, ex.ConsumerRecord?.Topic);
             throw;
         }
 

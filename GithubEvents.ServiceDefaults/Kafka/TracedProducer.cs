@@ -35,7 +35,7 @@ internal sealed class TracedProducer<TKey, TValue>(IProducer<TKey, TValue> inner
         }
         catch (ProduceException<TKey, TValue> ex)
         {
-            Failed(activity, ex.Error);
+            Failed(activity, topic, ex.Error);
             throw;
         }
     }
@@ -63,28 +63,30 @@ internal sealed class TracedProducer<TKey, TValue>(IProducer<TKey, TValue> inner
             {
                 if (report.Error.IsError)
                 {
-                    Failed(activity, report.Error);
+                    Failed(activity, topic, report.Error);
                 }
                 else
                 {
                     metrics.Produced(topic);
                 }
 
+                var deliveryThreadActivity = Activity.Current;
                 activity?.Dispose();
+                Activity.Current = deliveryThreadActivity;
                 deliveryHandler?.Invoke(report);
             });
         }
         catch (ProduceException<TKey, TValue> ex)
         {
-            Failed(activity, ex.Error);
+            Failed(activity, topic, ex.Error);
             activity?.Dispose();
             throw;
         }
     }
 
-    private void Failed(Activity? activity, Error error)
+    private void Failed(Activity? activity, string topic, Error error)
     {
-        metrics.Error("send", error.Code);
+        metrics.Error("send", error.Code, topic);
         activity?.SetStatus(ActivityStatusCode.Error, error.Reason);
     }
 

@@ -54,9 +54,11 @@ public sealed class AppHostModelTests
         Assert.Equal("snappy", env["KAFKA_COMPRESSION_TYPE"]);
         Assert.Equal("172800000", env["KAFKA_LOG_RETENTION_MS"]);
         Assert.Equal("536870912", env["KAFKA_LOG_RETENTION_BYTES"]);
-        Assert.Contains("HOST://0.0.0.0:9092", env["KAFKA_LISTENERS"]);
-        Assert.Contains("INTERNAL://0.0.0.0:9093", env["KAFKA_LISTENERS"]);
-        Assert.Equal("HOST://{kafka.bindings.tcp.host}:{kafka.bindings.tcp.port},INTERNAL://{kafka.bindings.internal.host}:{kafka.bindings.internal.port}", env["KAFKA_ADVERTISED_LISTENERS"]);
+        Assert.Contains("PLAINTEXT_HOST://0.0.0.0:9092", env["KAFKA_LISTENERS"]);
+        Assert.Contains("PLAINTEXT_INTERNAL://0.0.0.0:9093", env["KAFKA_LISTENERS"]);
+        Assert.Equal(
+            "PLAINTEXT://localhost:29092,PLAINTEXT_HOST://{kafka.bindings.tcp.host}:{kafka.bindings.tcp.port},PLAINTEXT_INTERNAL://{kafka.bindings.internal.host}:{kafka.bindings.internal.port}",
+            env["KAFKA_ADVERTISED_LISTENERS"]);
     }
 
     [Fact]

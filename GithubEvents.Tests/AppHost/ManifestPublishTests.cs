@@ -26,8 +26,16 @@ public sealed class ManifestPublishTests : IDisposable
         Assert.False(resources.GetProperty("kafka").TryGetProperty("volumes", out _), "Data volumes are for run mode; a deployment brings its own storage.");
         Assert.False(resources.GetProperty("timescaledb").TryGetProperty("volumes", out _), "Data volumes are for run mode; a deployment brings its own storage.");
         Assert.Equal("project.v0", resources.GetProperty("ingest").GetProperty("type").GetString());
-        Assert.True(resources.GetProperty("github-token").GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
+        foreach (var secret in new[] { "github-token", "timescaledb-password", "timescaledb-reader-password", "grafana-admin-password" })
+        {
+            Assert.True(resources.GetProperty(secret).GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean(), $"{secret} is not secret");
+        }
+
+        // Secrets appear only as references to their parameters.
         Assert.Equal("{github-token.value}", resources.GetProperty("ingest").GetProperty("env").GetProperty("GitHub__Token").GetString());
+        Assert.Equal("{grafana-admin-password.value}", resources.GetProperty("grafana").GetProperty("env").GetProperty("GF_SECURITY_ADMIN_PASSWORD").GetString());
+        Assert.Equal("{timescaledb-reader-password.value}", resources.GetProperty("grafana").GetProperty("env").GetProperty("GITHUB_EVENTS_DB_READER_PASSWORD").GetString());
+        Assert.Contains("Password={timescaledb-password.value}", resources.GetProperty("timescaledb").GetProperty("connectionString").GetString());
     }
 
     private static async Task<(int ExitCode, string Log)> RunAppHostAsync(params string[] arguments)
@@ -45,10 +53,18 @@ public sealed class ManifestPublishTests : IDisposable
         };
         using var process = Process.Start(startInfo)!;
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var error = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output + await error);
+        try
+        {
+            var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+            var error = process.StandardError.ReadToEndAsync(timeout.Token);
+            await process.WaitForExitAsync(timeout.Token);
+            return (process.ExitCode, await output + await error);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("The AppHost did not finish publishing within 3 minutes.");
+        }
     }
 
     private static string RepositoryRoot()

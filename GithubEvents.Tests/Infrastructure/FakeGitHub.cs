@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -86,7 +87,7 @@ public sealed class FakeGitHub(TimeProvider? timeProvider = null) : FakeHttpServ
     public static Fault SecondaryRateLimit(int retryAfterSeconds) => new(403,
         """{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again.","documentation_url":"https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits","status":"403"}""")
     {
-        Headers = new Dictionary<string, string> { ["Retry-After"] = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        Headers = new Dictionary<string, string> { ["Retry-After"] = retryAfterSeconds.ToString(CultureInfo.InvariantCulture) },
     };
 
     public static Fault ServerError(int status = 502) => new(status, """{"message":"Server Error"}""");
@@ -120,7 +121,7 @@ public sealed class FakeGitHub(TimeProvider? timeProvider = null) : FakeHttpServ
             return Answer(context, 422, """{"message":"In order to keep the API fast for everyone, pagination is limited for this resource.","documentation_url":"https://docs.github.com/v3/#pagination","status":"422"}""", etag: null);
         }
 
-        context.Response.Headers["X-Poll-Interval"] = PollIntervalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.Headers["X-Poll-Interval"] = PollIntervalSeconds.ToString(CultureInfo.InvariantCulture);
         context.Response.Headers.Link = PageLinks(perPage, page, lastPage);
         return Answer(context, 200, body, WeakETag(body));
     }
@@ -155,22 +156,25 @@ public sealed class FakeGitHub(TimeProvider? timeProvider = null) : FakeHttpServ
             ? authorization[(authorization.IndexOf(' ') + 1)..]
             : Anonymous;
         var notModified = etag is not null && context.Request.Headers.IfNoneMatch.ToString() == etag;
-        RateLimitWindow window;
+        int limit, remaining;
+        DateTimeOffset reset;
         bool allowed;
         lock (_lock)
         {
-            window = Window(identity);
+            var window = Window(identity);
             allowed = notModified || window.Remaining > 0;
             if (allowed && !notModified)
             {
                 window.Remaining--;
             }
+
+            (limit, remaining, reset) = (window.Limit, window.Remaining, window.Reset);
         }
 
-        context.Response.Headers["X-RateLimit-Limit"] = window.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        context.Response.Headers["X-RateLimit-Remaining"] = window.Remaining.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        context.Response.Headers["X-RateLimit-Reset"] = window.Reset.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        context.Response.Headers["X-RateLimit-Used"] = (window.Limit - window.Remaining).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.Headers["X-RateLimit-Limit"] = limit.ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers["X-RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers["X-RateLimit-Reset"] = reset.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers["X-RateLimit-Used"] = (limit - remaining).ToString(CultureInfo.InvariantCulture);
         context.Response.Headers["X-RateLimit-Resource"] = "core";
 
         if (!allowed)

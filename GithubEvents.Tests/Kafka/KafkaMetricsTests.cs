@@ -63,6 +63,30 @@ public sealed class KafkaMetricsTests(KafkaMockCluster kafka) : IDisposable
     }
 
     [Fact]
+    public async Task A_failed_send_counts_as_an_error_with_its_code()
+    {
+        _topic = KafkaMockCluster.NewTopicName();
+        var builder = KafkaClientHost.Builder(kafka.BootstrapServers, new Dictionary<string, string?>
+        {
+            ["Kafka:Producer:Config:message.max.bytes"] = "1000",
+        });
+        builder.AddKafkaProducer<string, byte[]>("kafka");
+        using var host = builder.Build();
+        Listen();
+        var producer = host.Services.GetRequiredService<IProducer<string, byte[]>>();
+
+        var error = await Assert.ThrowsAsync<ProduceException<string, byte[]>>(() =>
+            producer.ProduceAsync(_topic, new Message<string, byte[]> { Key = "1", Value = new byte[5000] }, TestContext.Current.CancellationToken));
+
+        Assert.Equal(ErrorCode.MsgSizeTooLarge, error.Error.Code);
+        lock (_counters)
+        {
+            Assert.Equal(1, _counters.GetValueOrDefault("messaging.kafka.errors/MsgSizeTooLarge"));
+            Assert.Equal(0, _counters.GetValueOrDefault("messaging.client.sent.messages"));
+        }
+    }
+
+    [Fact]
     public void Statistics_without_a_known_lag_report_none()
     {
         var metrics = new KafkaMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>());
@@ -110,12 +134,17 @@ public sealed class KafkaMetricsTests(KafkaMockCluster kafka) : IDisposable
     private void Record(Instrument instrument, long value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
     {
         string? topic = null;
+        string? errorType = null;
         int? partition = null;
         foreach (var tag in tags)
         {
             if (tag.Key == "messaging.destination.name")
             {
                 topic = tag.Value as string;
+            }
+            else if (tag.Key == "error.type")
+            {
+                errorType = tag.Value as string;
             }
             else if (tag.Key == "messaging.destination.partition.id")
             {
@@ -137,9 +166,10 @@ public sealed class KafkaMetricsTests(KafkaMockCluster kafka) : IDisposable
         }
         else
         {
+            var key = errorType is null ? instrument.Name : $"{instrument.Name}/{errorType}";
             lock (_counters)
             {
-                _counters[instrument.Name] = _counters.GetValueOrDefault(instrument.Name) + value;
+                _counters[key] = _counters.GetValueOrDefault(key) + value;
             }
         }
     }
