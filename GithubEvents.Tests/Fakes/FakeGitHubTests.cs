@@ -10,7 +10,7 @@ public sealed class FakeGitHubTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-26T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
     private readonly FakeGitHub _github;
-    private readonly HttpClient _client = new();
+    private HttpClient _client = null!;
 
     public FakeGitHubTests()
     {
@@ -20,8 +20,7 @@ public sealed class FakeGitHubTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await _github.InitializeAsync();
-        _client.BaseAddress = _github.BaseAddress;
-        _client.DefaultRequestHeaders.UserAgent.ParseAdd("GithubEvents.Tests");
+        _client = _github.CreateClient();
     }
 
     [Fact]

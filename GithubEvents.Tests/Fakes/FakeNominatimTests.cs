@@ -7,13 +7,12 @@ namespace GithubEvents.Tests.Fakes;
 public sealed class FakeNominatimTests : IAsyncLifetime
 {
     private readonly FakeNominatim _nominatim = FakeNominatim.WithRecordedFixtures();
-    private readonly HttpClient _client = new();
+    private HttpClient _client = null!;
 
     public async ValueTask InitializeAsync()
     {
         await _nominatim.InitializeAsync();
-        _client.BaseAddress = _nominatim.BaseAddress;
-        _client.DefaultRequestHeaders.UserAgent.ParseAdd("GithubEvents.Tests (tests@example.org)");
+        _client = _nominatim.CreateClient();
     }
 
     [Fact]

@@ -61,6 +61,14 @@ public abstract class FakeHttpServer : IAsyncLifetime
 
     public void ClearRequests() => _requests.Clear();
 
+    /// <summary>A client for this server that identifies itself, as every real client of these services must.</summary>
+    public HttpClient CreateClient()
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        client.DefaultRequestHeaders.UserAgent.ParseAdd("GithubEvents.Tests (github-events-tests@example.org)");
+        return client;
+    }
+
     public async ValueTask InitializeAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
