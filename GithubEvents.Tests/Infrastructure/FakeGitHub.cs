@@ -92,9 +92,6 @@ public sealed class FakeGitHub(TimeProvider? timeProvider = null) : FakeHttpServ
 
     public static Fault ServerError(int status = 502) => new(status, """{"message":"Server Error"}""");
 
-    /// <summary>A 200 whose body was cut off in transit.</summary>
-    public static Fault TruncatedBody() => new(200, """[{"id":"12155213000","type":"PushEvent","actor":{"id":24""");
-
     protected override void MapEndpoints(WebApplication app)
     {
         app.MapGet("/events", ServeEvents);

@@ -59,8 +59,6 @@ public abstract class FakeHttpServer : IAsyncLifetime
         }
     }
 
-    public void ClearRequests() => _requests.Clear();
-
     /// <summary>A client for this server that identifies itself, as every real client of these services must.</summary>
     public HttpClient CreateClient()
     {

@@ -14,12 +14,6 @@ public static partial class UpstreamFixtures
 
     public static string ReadText(params string[] parts) => File.ReadAllText(Path(parts));
 
-    /// <summary>The 800 GH Archive events of 2021-07-21, one JSON object a line, full (pre-October-2025) payloads.</summary>
-    public static IReadOnlyList<string> ArchiveEvents() =>
-        File.ReadLines(Path("gharchive-sample-pinot", "2021-07-21-few-hours.json"))
-            .Where(line => line.Length > 0)
-            .ToList();
-
     /// <summary>A PyGithub replay file: one recorded request and the response GitHub gave it.</summary>
     public static RecordedExchange GitHubRecording(string fileName)
     {

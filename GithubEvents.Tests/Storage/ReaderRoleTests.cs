@@ -13,12 +13,12 @@ public sealed class ReaderRoleTests(PostgresServer postgres)
         var database = await postgres.CreateDatabaseAsync();
         await using var dataSource = NpgsqlDataSource.Create(database);
         await Sql.ExecuteAsync(database, "CREATE TABLE before_setup (id int); INSERT INTO before_setup VALUES (1);");
-        var role = $"reader_{Guid.NewGuid():N}"[..20];
+        var role = NewRole();
 
         await ReaderRole.EnsureAsync(dataSource, role, "first password", cancellationToken);
         await Sql.ExecuteAsync(database, "CREATE TABLE after_setup (id int); INSERT INTO after_setup VALUES (2);");
 
-        var reader = new NpgsqlConnectionStringBuilder(database) { Username = role, Password = "first password" }.ConnectionString;
+        var reader = As(database, role, "first password");
         Assert.Equal(1, await Sql.ScalarAsync(reader, "SELECT id FROM before_setup"));
         Assert.Equal(2, await Sql.ScalarAsync(reader, "SELECT id FROM after_setup"));
         var denied = await Assert.ThrowsAsync<PostgresException>(() => Sql.ScalarAsync(reader, "INSERT INTO after_setup VALUES (3) RETURNING id"));
@@ -33,13 +33,13 @@ public sealed class ReaderRoleTests(PostgresServer postgres)
         var cancellationToken = TestContext.Current.CancellationToken;
         var database = await postgres.CreateDatabaseAsync();
         await using var dataSource = NpgsqlDataSource.Create(database);
-        var role = $"reader_{Guid.NewGuid():N}"[..20];
+        var role = NewRole();
 
         await ReaderRole.EnsureAsync(dataSource, role, "old password", cancellationToken);
         await ReaderRole.EnsureAsync(dataSource, role, "new password", cancellationToken);
 
-        var withOld = new NpgsqlConnectionStringBuilder(database) { Username = role, Password = "old password" }.ConnectionString;
-        var withNew = new NpgsqlConnectionStringBuilder(database) { Username = role, Password = "new password" }.ConnectionString;
+        var withOld = As(database, role, "old password");
+        var withNew = As(database, role, "new password");
         var refused = await Assert.ThrowsAsync<PostgresException>(() => Sql.ScalarAsync(withOld, "SELECT 1"));
         Assert.Equal(PostgresErrorCodes.InvalidPassword, refused.SqlState);
         Assert.Equal(1, await Sql.ScalarAsync(withNew, "SELECT 1"));
@@ -51,11 +51,16 @@ public sealed class ReaderRoleTests(PostgresServer postgres)
         var cancellationToken = TestContext.Current.CancellationToken;
         var database = await postgres.CreateDatabaseAsync();
         await using var dataSource = NpgsqlDataSource.Create(database);
-        var role = $"reader_{Guid.NewGuid():N}"[..20];
+        var role = NewRole();
 
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => ReaderRole.EnsureAsync(dataSource, role, "shared password", cancellationToken)));
 
-        var reader = new NpgsqlConnectionStringBuilder(database) { Username = role, Password = "shared password" }.ConnectionString;
+        var reader = As(database, role, "shared password");
         Assert.Equal(1, await Sql.ScalarAsync(reader, "SELECT 1"));
     }
+
+    private static string NewRole() => $"reader_{Guid.NewGuid():N}"[..20];
+
+    private static string As(string database, string role, string password) =>
+        new NpgsqlConnectionStringBuilder(database) { Username = role, Password = password }.ConnectionString;
 }
