@@ -44,10 +44,12 @@ public static class KafkaClientExtensions
         return builder;
     }
 
+    /// <param name="configureBuilder">Sets what only the builder can, such as rebalance handlers.</param>
     public static IHostApplicationBuilder AddKafkaConsumer<TKey, TValue>(
         this IHostApplicationBuilder builder,
         string connectionName,
-        Action<KafkaClientSettings>? configureSettings = null)
+        Action<KafkaClientSettings>? configureSettings = null,
+        Action<IServiceProvider, ConsumerBuilder<TKey, TValue>>? configureBuilder = null)
     {
         var settings = ReadSettings(builder, connectionName, ConsumerSection, configureSettings);
         if (!settings.Config.TryGetValue("group.id", out var groupId) || string.IsNullOrWhiteSpace(groupId))
@@ -73,6 +75,8 @@ public static class KafkaClientExtensions
             {
                 consumerBuilder.SetStatisticsHandler((_, json) => metrics.RecordStatistics(json));
             }
+
+            configureBuilder?.Invoke(services, consumerBuilder);
 
             return new TracedConsumer<TKey, TValue>(consumerBuilder.Build(), metrics, !settings.DisableTracing, groupId);
         });
