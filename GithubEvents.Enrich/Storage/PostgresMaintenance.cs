@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace GithubEvents.Enrich.Storage;
+
+/// <summary>
+/// On plain PostgreSQL, does what TimescaleDB's background jobs do on the other path: materialises the aggregates
+/// (<c>rollup.refresh</c>) and drops events past the retention. Replicas may all run it; the database lets one
+/// refresh at a time.
+/// </summary>
+public sealed partial class PostgresMaintenance(
+    WriterDataSource writer,
+    StorageReadiness readiness,
+    IOptions<StorageOptions> options,
+    TimeProvider time,
+    ILogger<PostgresMaintenance> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (await readiness.WaitAsync(stoppingToken) != StoragePath.Postgres)
+        {
+            return;
+        }
+
+        var settings = options.Value;
+        var nextRetention = time.GetUtcNow();
+        using var timer = new PeriodicTimer(settings.AggregateRefreshInterval, time);
+        do
+        {
+            try
+            {
+                await RefreshAggregatesAsync(settings.AggregateRefreshLag, stoppingToken);
+                if (time.GetUtcNow() >= nextRetention)
+                {
+                    var dropped = await DropExpiredEventsAsync(settings.Retention, stoppingToken);
+                    LogRetention(dropped, settings.Retention);
+                    nextRetention = time.GetUtcNow() + settings.RetentionInterval;
+                }
+            }
+            catch (NpgsqlException ex)
+            {
+                LogFailed(ex);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task RefreshAggregatesAsync(TimeSpan lag, CancellationToken cancellationToken)
+    {
+        await using var command = writer.DataSource.CreateCommand("SELECT rollup.refresh(@lag)");
+        command.Parameters.AddWithValue("lag", lag);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<long> DropExpiredEventsAsync(TimeSpan retention, CancellationToken cancellationToken)
+    {
+        await using var command = writer.DataSource.CreateCommand("SELECT rollup.drop_events_older_than(@retention)");
+        command.Parameters.AddWithValue("retention", retention);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    [LoggerMessage(LogLevel.Information, "Retention dropped {Count} events older than {Retention}")]
+    private partial void LogRetention(long count, TimeSpan retention);
+
+    [LoggerMessage(LogLevel.Warning, "Aggregate refresh or retention failed; trying again at the next interval")]
+    private partial void LogFailed(Exception exception);
+}

@@ -1,0 +1,63 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace GithubEvents.Enrich.Storage;
+
+/// <summary>How events are kept, bound from <c>Storage</c>. The intervals are applied at every start-up.</summary>
+public sealed class StorageOptions : IValidatableObject
+{
+    public const string SectionName = "Storage";
+
+    public TimescaleDbUse TimescaleDb { get; set; } = TimescaleDbUse.Auto;
+
+    /// <summary>The time range of one hypertable chunk (TimescaleDB only).</summary>
+    public TimeSpan ChunkInterval { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Chunks older than this are compressed (TimescaleDB only).</summary>
+    public TimeSpan CompressAfter { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Events older than this are dropped.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>How often the aggregates are materialised.</summary>
+    public TimeSpan AggregateRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Buckets newer than this are left to real-time aggregation, so late events still land in them cheaply.</summary>
+    public TimeSpan AggregateRefreshLag { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How far back a refresh picks up changed buckets (late events, filled-in rows); defaults to the retention.</summary>
+    public TimeSpan? AggregateRefreshWindow { get; set; }
+
+    /// <summary>How often the retention runs without TimescaleDB.</summary>
+    public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(1);
+
+    public TimeSpan EffectiveRefreshWindow => AggregateRefreshWindow ?? Retention;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (name, value) in new[]
+                 {
+                     (nameof(ChunkInterval), ChunkInterval), (nameof(CompressAfter), CompressAfter), (nameof(Retention), Retention),
+                     (nameof(AggregateRefreshInterval), AggregateRefreshInterval), (nameof(RetentionInterval), RetentionInterval),
+                     (nameof(AggregateRefreshWindow), EffectiveRefreshWindow),
+                 })
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                yield return new ValidationResult($"{SectionName}:{name} must be a positive time span, not '{value}'.", [name]);
+            }
+        }
+
+        if (AggregateRefreshLag < TimeSpan.Zero)
+        {
+            yield return new ValidationResult($"{SectionName}:{nameof(AggregateRefreshLag)} must not be negative.", [nameof(AggregateRefreshLag)]);
+        }
+
+        // TimescaleDB refuses a refresh window that does not cover two of the widest (one-hour) buckets.
+        if (EffectiveRefreshWindow - AggregateRefreshLag < TimeSpan.FromHours(2))
+        {
+            yield return new ValidationResult(
+                $"{SectionName}:{nameof(AggregateRefreshWindow)} must reach at least two hours further back than {SectionName}:{nameof(AggregateRefreshLag)}.",
+                [nameof(AggregateRefreshWindow)]);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using Npgsql;
+
+namespace GithubEvents.Enrich.Storage;
+
+/// <summary>
+/// Sets the hypertable's chunk interval and TimescaleDB's background jobs (compression, retention, aggregate
+/// refresh) from <see cref="StorageOptions"/>, replacing whatever an earlier start-up set.
+/// </summary>
+public static class TimescalePolicies
+{
+    public static readonly string[] ContinuousAggregates = ["event_stats_5m", "country_stats_5m", "actor_stats_1h"];
+
+    public static async Task ApplyAsync(NpgsqlConnection connection, StorageOptions options, CancellationToken cancellationToken)
+    {
+        var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                Command("SELECT set_chunk_time_interval('events', @value)", ("value", options.ChunkInterval)),
+                Command("SELECT remove_compression_policy('events', if_exists => true)"),
+                Command("SELECT add_compression_policy('events', compress_after => @value)", ("value", options.CompressAfter)),
+                Command("SELECT remove_retention_policy('events', if_exists => true)"),
+                Command("SELECT add_retention_policy('events', drop_after => @value)", ("value", options.Retention)),
+            },
+        };
+        foreach (var view in ContinuousAggregates)
+        {
+            batch.BatchCommands.Add(Command("SELECT remove_continuous_aggregate_policy(@view::regclass, if_exists => true)", ("view", view)));
+            batch.BatchCommands.Add(Command(
+                "SELECT add_continuous_aggregate_policy(@view::regclass, start_offset => @window, end_offset => @lag, schedule_interval => @every, initial_start => now() + @every)",
+                ("view", view), ("window", options.EffectiveRefreshWindow), ("lag", options.AggregateRefreshLag), ("every", options.AggregateRefreshInterval)));
+        }
+
+        await using (batch)
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            batch.Transaction = transaction;
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return command;
+    }
+}
