@@ -24,6 +24,7 @@ IResourceBuilder<IResourceWithConnectionString> kafka = existingKafka
 
 IResourceBuilder<IResourceWithConnectionString> database;
 IResourceBuilder<ParameterResource>? readerPassword = null;
+IResourceBuilder<ParameterResource>? writerPassword = null;
 if (existingDatabase)
 {
     database = builder.AddConnectionString("github-events");
@@ -32,6 +33,7 @@ else
 {
     var databasePassword = builder.AddParameter("timescaledb-password", Passwords.Generated(), secret: true, persist: true);
     readerPassword = builder.AddParameter("timescaledb-reader-password", Passwords.Generated(), secret: true, persist: true);
+    writerPassword = builder.AddParameter("timescaledb-writer-password", Passwords.Generated(), secret: true, persist: true);
 
     var timescaledb = builder.AddPostgres("timescaledb", password: databasePassword)
         .WithImage("timescale/timescaledb", "2.27.1-pg17")
@@ -59,10 +61,12 @@ var enrich = builder.AddProject<Projects.GithubEvents_Enrich>("enrich")
     .WithReference(database).WaitFor(database)
     .WithEnvironment("GitHub__Token", githubToken)
     .WithHttpHealthCheck("/health");
-if (readerPassword is not null)
+// Enrich manages the roles of the database the AppHost runs; on an existing database, their owner does.
+if (readerPassword is not null && writerPassword is not null)
 {
     enrich.WithEnvironment("Database__ReaderRole", GrafanaResource.ReaderRole)
-        .WithEnvironment("Database__ReaderPassword", readerPassword);
+        .WithEnvironment("Database__ReaderPassword", readerPassword)
+        .WithEnvironment("Database__WriterPassword", writerPassword);
 }
 
 builder.Build().Run();

@@ -78,7 +78,7 @@ public sealed class AppHostModelTests
     {
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GithubEvents_AppHost>(TestContext.Current.CancellationToken);
 
-        foreach (var name in new[] { "github-token", "timescaledb-password", "timescaledb-reader-password", "grafana-admin-password" })
+        foreach (var name in new[] { "github-token", "timescaledb-password", "timescaledb-reader-password", "timescaledb-writer-password", "grafana-admin-password" })
         {
             Assert.True(Assert.IsType<ParameterResource>(Resource(builder, name)).Secret, $"{name} is not secret");
         }
@@ -95,6 +95,7 @@ public sealed class AppHostModelTests
         Assert.Equal("{github-token.value}", ingest["GitHub__Token"]);
         Assert.Equal("{github-token.value}", enrich["GitHub__Token"]);
         Assert.Equal("{timescaledb-reader-password.value}", enrich["Database__ReaderPassword"]);
+        Assert.Equal("{timescaledb-writer-password.value}", enrich["Database__WriterPassword"]);
         Assert.DoesNotContain(ingest, e => e.Value.Contains("timescaledb"));
     }
 

@@ -26,7 +26,7 @@ public sealed class ManifestPublishTests : IDisposable
         Assert.False(resources.GetProperty("kafka").TryGetProperty("volumes", out _), "Data volumes are for run mode; a deployment brings its own storage.");
         Assert.False(resources.GetProperty("timescaledb").TryGetProperty("volumes", out _), "Data volumes are for run mode; a deployment brings its own storage.");
         Assert.Equal("project.v0", resources.GetProperty("ingest").GetProperty("type").GetString());
-        foreach (var secret in new[] { "github-token", "timescaledb-password", "timescaledb-reader-password", "grafana-admin-password" })
+        foreach (var secret in new[] { "github-token", "timescaledb-password", "timescaledb-reader-password", "timescaledb-writer-password", "grafana-admin-password" })
         {
             Assert.True(resources.GetProperty(secret).GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean(), $"{secret} is not secret");
         }

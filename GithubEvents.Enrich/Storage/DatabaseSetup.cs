@@ -1,0 +1,102 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace GithubEvents.Enrich.Storage;
+
+/// <summary>
+/// At start-up, under one advisory lock so that replicas starting together take turns: migrates the schema, applies
+/// the TimescaleDB policies, and keeps the login roles in step with their passwords. Retries while the database is
+/// unreachable; any other failure stops the service.
+/// </summary>
+public sealed partial class DatabaseSetup(
+    NpgsqlDataSource dataSource,
+    SchemaMigrator migrator,
+    StorageReadiness readiness,
+    IOptions<StorageOptions> storageOptions,
+    IOptions<DatabaseOptions> databaseOptions,
+    TimeProvider time,
+    ILogger<DatabaseSetup> logger) : BackgroundService
+{
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            try
+            {
+                var path = await RunAsync(stoppingToken);
+                readiness.Ready(path);
+                return;
+            }
+            catch (NpgsqlException ex) when (ex is not PostgresException { SqlState: not null } postgres || IsTransient(postgres))
+            {
+                LogRetrying(ex, delay);
+                await Task.Delay(delay, time, stoppingToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxDelay.Ticks));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogFailed(ex);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Runs the whole setup once.</summary>
+    public async Task<StoragePath> RunAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var lockSetup = new NpgsqlCommand("SELECT pg_advisory_lock(hashtext('github-events:setup'))", connection))
+        {
+            await lockSetup.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // Closing the connection would release the lock too; unlocking returns it to the pool clean.
+        try
+        {
+            var path = await migrator.MigrateAsync(connection, cancellationToken);
+            if (path == StoragePath.TimescaleDb)
+            {
+                await TimescalePolicies.ApplyAsync(connection, storageOptions.Value, cancellationToken);
+            }
+
+            var roles = databaseOptions.Value;
+            if (!string.IsNullOrEmpty(roles.ReaderPassword))
+            {
+                await DatabaseRoles.EnsureReaderAsync(connection, roles.ReaderRole, roles.ReaderPassword, cancellationToken);
+            }
+
+            if (!string.IsNullOrEmpty(roles.WriterPassword))
+            {
+                await DatabaseRoles.EnsureWriterAsync(connection, roles.WriterRole, roles.WriterPassword, path, cancellationToken);
+            }
+
+            LogReady(path, roles.ReaderPassword is { Length: > 0 } ? roles.ReaderRole : "(not managed)",
+                roles.WriterPassword is { Length: > 0 } ? roles.WriterRole : "(not managed)");
+            return path;
+        }
+        finally
+        {
+            if (connection.State == System.Data.ConnectionState.Open)
+            {
+                await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtext('github-events:setup'))", connection);
+                await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+        }
+    }
+
+    // Connection failures, shutdowns and lock or serialisation conflicts pass; errors in the SQL itself do not.
+    private static bool IsTransient(PostgresException exception) =>
+        exception.IsTransient || exception.SqlState.StartsWith("08", StringComparison.Ordinal) || exception.SqlState.StartsWith("57P", StringComparison.Ordinal);
+
+    [LoggerMessage(LogLevel.Information, "Database ready on the {Path} path; reader role {ReaderRole}, writer role {WriterRole}")]
+    private partial void LogReady(StoragePath path, string readerRole, string writerRole);
+
+    [LoggerMessage(LogLevel.Warning, "Could not set up the database; retrying in {Delay}")]
+    private partial void LogRetrying(Exception exception, TimeSpan delay);
+
+    [LoggerMessage(LogLevel.Critical, "Setting up the database failed; Enrich stops")]
+    private partial void LogFailed(Exception exception);
+}

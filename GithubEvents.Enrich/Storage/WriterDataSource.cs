@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace GithubEvents.Enrich.Storage;
+
+/// <summary>
+/// The connections Enrich writes events with: as the writer role where <c>Database:WriterPassword</c> is set,
+/// else as the connection string's own user. Migrations and role setup keep the connection string's user.
+/// </summary>
+public sealed class WriterDataSource : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource? owned;
+
+    public WriterDataSource(NpgsqlDataSource connectionStringDataSource, IConfiguration configuration, IOptions<DatabaseOptions> options)
+    {
+        var roles = options.Value;
+        if (string.IsNullOrEmpty(roles.WriterPassword))
+        {
+            DataSource = connectionStringDataSource;
+            return;
+        }
+
+        var connectionString = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString(ConnectionName))
+        {
+            Username = roles.WriterRole,
+            Password = roles.WriterPassword,
+        };
+        DataSource = owned = NpgsqlDataSource.Create(connectionString);
+    }
+
+    public const string ConnectionName = "github-events";
+
+    public NpgsqlDataSource DataSource { get; }
+
+    public ValueTask DisposeAsync() => owned?.DisposeAsync() ?? ValueTask.CompletedTask;
+}
