@@ -1,0 +1,48 @@
+using GithubEvents.Enrich.Pipeline;
+using GithubEvents.Enrich.Storage;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class Extensions
+{
+    /// <summary>The write path: schema setup, the Kafka consumer and dead-letter producer, and the database writer.</summary>
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddNpgsqlDataSource(WriterDataSource.ConnectionName);
+        builder.AddKafkaConsumer<string, byte[]>("kafka",
+            kafka =>
+            {
+                kafka.Config.TryAdd("group.id", "github-events-enricher");
+                // A new group starts at the oldest retained event, so nothing before its first start is skipped.
+                kafka.Config.TryAdd("auto.offset.reset", "earliest");
+                // EventConsumer commits offsets once the rows are in the database, never the client on its own.
+                kafka.Config["enable.auto.commit"] = "false";
+            },
+            (services, consumer) => services.GetRequiredService<PartitionTracker>().Attach(consumer));
+        builder.AddKafkaProducer<string, byte[]>("kafka", kafka =>
+        {
+            kafka.Config.TryAdd("enable.idempotence", "true");
+            kafka.Config.TryAdd("acks", "all");
+        });
+
+        var services = builder.Services;
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EnrichOptions>().BindConfiguration(EnrichOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddSingleton<StorageReadiness>();
+        services.AddSingleton<SchemaMigrator>();
+        services.AddSingleton<WriterDataSource>();
+        services.AddSingleton<EventWriter>();
+        services.AddSingleton<PartitionTracker>();
+        services.AddSingleton<DeadLetterPublisher>();
+        services.AddSingleton<EnrichMetrics>();
+        services.AddHostedService<DatabaseSetup>();
+        services.AddHostedService<PostgresMaintenance>();
+        services.AddHostedService<EventConsumer>();
+        services.AddHealthChecks().AddCheck<StorageReadiness>("database-schema", tags: ["ready"]);
+
+        return builder;
+    }
+}

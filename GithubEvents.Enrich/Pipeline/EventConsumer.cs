@@ -1,0 +1,289 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using GithubEvents.Enrich.Events;
+using GithubEvents.Enrich.Storage;
+using GithubEvents.ServiceDefaults.Kafka;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace GithubEvents.Enrich.Pipeline;
+
+/// <summary>
+/// Consumes raw events in batches and writes them with <see cref="EventWriter"/>. Offsets are committed by hand, and
+/// only after every message below them is in the database or in the dead-letter topic. While the database or Kafka
+/// fails, the partitions are paused and the batch is retried with backoff; nothing is skipped.
+/// </summary>
+public sealed partial class EventConsumer(
+    IConsumer<string, byte[]> consumer,
+    PartitionTracker partitions,
+    EventWriter writer,
+    DeadLetterPublisher deadLetters,
+    StorageReadiness storage,
+    IOptions<EnrichOptions> options,
+    EnrichMetrics metrics,
+    TimeProvider time,
+    ILogger<EventConsumer> logger) : BackgroundService
+{
+    public static readonly ActivitySource ActivitySource = new(EnrichMetrics.MeterName);
+
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(250);
+    private const int MaxLinks = 128;
+
+    private readonly EnrichOptions settings = options.Value;
+
+    // Consume() blocks, so the loop gets a thread of its own rather than one of the host's.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(() => ConsumeAsync(stoppingToken), stoppingToken);
+
+    private async Task ConsumeAsync(CancellationToken stoppingToken)
+    {
+        var path = await storage.WaitAsync(stoppingToken);
+        consumer.Subscribe(settings.Topic);
+        LogStarted(settings.Topic, path);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var batch = CollectBatch(stoppingToken);
+                if (batch.Count > 0)
+                {
+                    await ProcessAsync(batch, path, stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            // Leaves the group at once, so the partitions move to the other replicas without a session timeout.
+            consumer.Close();
+        }
+    }
+
+    private List<ConsumeResult<string, byte[]>> CollectBatch(CancellationToken stoppingToken)
+    {
+        var batch = new List<ConsumeResult<string, byte[]>>();
+        long? firstArrived = null;
+        while (batch.Count < settings.BatchSize && !stoppingToken.IsCancellationRequested)
+        {
+            var wait = firstArrived is { } first ? settings.BatchWindow - time.GetElapsedTime(first) : IdlePoll;
+            if (wait <= TimeSpan.Zero)
+            {
+                break;
+            }
+
+            var result = consumer.Consume(wait);
+            // A rebalance inside Consume may have taken partitions whose messages are already in the batch.
+            batch.RemoveAll(message => !partitions.Owns(message.TopicPartition));
+            if (result is null || result.IsPartitionEOF)
+            {
+                continue;
+            }
+
+            batch.Add(result);
+            firstArrived ??= time.GetTimestamp();
+        }
+
+        return batch;
+    }
+
+    private async Task ProcessAsync(List<ConsumeResult<string, byte[]>> batch, StoragePath path, CancellationToken stoppingToken)
+    {
+        using var activity = StartProcessActivity(batch);
+        metrics.Batch(batch.Count);
+
+        var (rows, rejected) = Parse(batch);
+        var delay = settings.RetryDelay;
+        var written = false;
+        var paused = false;
+        while (true)
+        {
+            try
+            {
+                if (!written)
+                {
+                    await WriteAsync(rows, rejected, path, stoppingToken);
+                    written = true;
+                }
+
+                await deadLetters.PublishAsync(rejected, stoppingToken);
+                Commit(batch);
+                if (paused)
+                {
+                    consumer.Resume(consumer.Assignment);
+                    LogResumed();
+                }
+
+                return;
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                activity?.AddException(ex);
+                if (!paused)
+                {
+                    consumer.Pause(consumer.Assignment);
+                    paused = true;
+                }
+
+                LogRetrying(ex, batch.Count, delay);
+                WaitPaused(delay, stoppingToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, settings.MaxRetryDelay.Ticks));
+
+                // Partitions lost meanwhile belong to another consumer now, which starts from the committed offset.
+                batch.RemoveAll(message => !partitions.Owns(message.TopicPartition));
+                rows.RemoveAll(row => !partitions.Owns(row.Source.TopicPartition));
+                rejected.RemoveAll(letter => !partitions.Owns(letter.Source.TopicPartition));
+            }
+        }
+    }
+
+    private (List<(ConsumeResult<string, byte[]> Source, EventRow Row)> Rows, List<DeadLetter> Rejected) Parse(List<ConsumeResult<string, byte[]>> batch)
+    {
+        var rows = new List<(ConsumeResult<string, byte[]>, EventRow)>(batch.Count);
+        var rejected = new List<DeadLetter>();
+        foreach (var message in batch)
+        {
+            var value = message.Message.Value;
+            if (value is null || value.Length == 0)
+            {
+                rejected.Add(new DeadLetter(message, "empty", "the message has no value"));
+            }
+            else if (value.Length > settings.MaxEventBytes)
+            {
+                rejected.Add(new DeadLetter(message, "too_large", $"{value.Length} bytes is over Enrich:MaxEventBytes ({settings.MaxEventBytes})"));
+            }
+            else if (GitHubEventParser.TryParse(value, out var row, out var reason))
+            {
+                rows.Add((message, row));
+            }
+            else
+            {
+                rejected.Add(new DeadLetter(message, reason.StartsWith("invalid JSON", StringComparison.Ordinal) ? "invalid_json" : "not_an_event", reason));
+            }
+        }
+
+        return (rows, rejected);
+    }
+
+    // A batch the database refuses as data (a value it cannot store) is written row by row, and the rows it still
+    // refuses become dead letters: one bad event never stalls its partition.
+    private async Task WriteAsync(
+        List<(ConsumeResult<string, byte[]> Source, EventRow Row)> rows,
+        List<DeadLetter> rejected,
+        StoragePath path,
+        CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var started = time.GetTimestamp();
+        try
+        {
+            var inserted = await writer.WriteAsync(rows.ConvertAll(row => row.Row), path, cancellationToken);
+            metrics.Written(inserted, rows.Count - inserted, time.GetElapsedTime(started));
+        }
+        catch (PostgresException ex) when (IsDataError(ex))
+        {
+            LogWritingOneByOne(ex.SqlState, rows.Count);
+            // Added to the rejected only once every row is through, so that a retry after a failure midway adds none twice.
+            var refused = new List<DeadLetter>();
+            foreach (var (source, row) in rows)
+            {
+                try
+                {
+                    var inserted = await writer.WriteAsync([row], path, cancellationToken);
+                    metrics.Written(inserted, 1 - inserted, TimeSpan.Zero);
+                }
+                catch (PostgresException rowError) when (IsDataError(rowError))
+                {
+                    refused.Add(new DeadLetter(source, "rejected_by_database", $"the database refused the event: {rowError.SqlState} {rowError.MessageText}"));
+                }
+            }
+
+            rejected.AddRange(refused);
+        }
+    }
+
+    // Class 22 is data exceptions (bad values), 54 program limits (say, a value too long for an index).
+    private static bool IsDataError(PostgresException exception) =>
+        exception.SqlState.StartsWith("22", StringComparison.Ordinal) || exception.SqlState.StartsWith("54", StringComparison.Ordinal);
+
+    private void Commit(List<ConsumeResult<string, byte[]>> batch)
+    {
+        var offsets = batch
+            .Where(message => partitions.Owns(message.TopicPartition))
+            .GroupBy(message => message.TopicPartition)
+            .Select(messages => new TopicPartitionOffset(messages.Key, messages.Max(message => message.Offset.Value) + 1))
+            .ToList();
+        if (offsets.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            consumer.Commit(offsets);
+            LogCommitted(string.Join(", ", offsets));
+        }
+        catch (KafkaException ex)
+        {
+            // The rows are in; the messages come again after a rebalance and are skipped as duplicates.
+            LogCommitFailed(ex, ex.Error.Code);
+        }
+    }
+
+    // Keeps polling while paused, so the consumer stays in its group; a message from a partition assigned meanwhile
+    // (not paused yet) is put back and its partition paused too.
+    private void WaitPaused(TimeSpan delay, CancellationToken stoppingToken)
+    {
+        var started = time.GetTimestamp();
+        while (!stoppingToken.IsCancellationRequested && time.GetElapsedTime(started) is var elapsed && elapsed < delay)
+        {
+            var result = consumer.Consume(Min(delay - elapsed, IdlePoll));
+            if (result is { IsPartitionEOF: false })
+            {
+                consumer.Seek(result.TopicPartitionOffset);
+                consumer.Pause([result.TopicPartition]);
+            }
+        }
+
+        stoppingToken.ThrowIfCancellationRequested();
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private Activity? StartProcessActivity(List<ConsumeResult<string, byte[]>> batch)
+    {
+        var links = batch
+            .Select(message => KafkaTracing.Extract(message.Message.Headers))
+            .Where(context => context != default)
+            .Take(MaxLinks)
+            .Select(context => new ActivityLink(context));
+        var activity = ActivitySource.StartActivity($"{settings.Topic} process", ActivityKind.Consumer, parentContext: default, links: links);
+        activity?.SetTag("messaging.system", "kafka");
+        activity?.SetTag("messaging.operation.type", "process");
+        activity?.SetTag("messaging.destination.name", settings.Topic);
+        activity?.SetTag("messaging.batch.message_count", batch.Count);
+        return activity;
+    }
+
+    [LoggerMessage(LogLevel.Information, "Consuming {Topic} into the database ({Path} path)")]
+    private partial void LogStarted(string topic, StoragePath path);
+
+    [LoggerMessage(LogLevel.Warning, "Could not store a batch of {Count} messages; partitions paused, retrying in {Delay}")]
+    private partial void LogRetrying(Exception exception, int count, TimeSpan delay);
+
+    [LoggerMessage(LogLevel.Information, "Batch stored after retrying; partitions resumed")]
+    private partial void LogResumed();
+
+    [LoggerMessage(LogLevel.Warning, "The database refused a batch as data ({SqlState}); writing its {Count} events one by one")]
+    private partial void LogWritingOneByOne(string sqlState, int count);
+
+    [LoggerMessage(LogLevel.Debug, "Committed {Offsets}")]
+    private partial void LogCommitted(string offsets);
+
+    [LoggerMessage(LogLevel.Warning, "Committing offsets failed ({Code}); the stored messages will be redelivered and skipped")]
+    private partial void LogCommitFailed(Exception exception, ErrorCode code);
+}

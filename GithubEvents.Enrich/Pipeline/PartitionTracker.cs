@@ -1,0 +1,37 @@
+using Confluent.Kafka;
+
+namespace GithubEvents.Enrich.Pipeline;
+
+/// <summary>
+/// Which partitions this consumer owns right now, kept by the consumer's rebalance handlers (which run inside
+/// <c>Consume</c>, on the consuming thread). The consumer drops in-flight work of partitions it lost, whose new
+/// owner starts again from the last committed offset.
+/// </summary>
+public sealed partial class PartitionTracker(ILogger<PartitionTracker> logger)
+{
+    private readonly HashSet<TopicPartition> assigned = [];
+
+    public void Attach<TKey, TValue>(ConsumerBuilder<TKey, TValue> builder) => builder
+        .SetPartitionsAssignedHandler((_, partitions) =>
+        {
+            assigned.UnionWith(partitions);
+            LogAssigned(string.Join(", ", partitions));
+        })
+        .SetPartitionsRevokedHandler((_, partitions) => Remove(partitions.Select(partition => partition.TopicPartition), "revoked"))
+        .SetPartitionsLostHandler((_, partitions) => Remove(partitions.Select(partition => partition.TopicPartition), "lost"));
+
+    public bool Owns(TopicPartition partition) => assigned.Contains(partition);
+
+    private void Remove(IEnumerable<TopicPartition> partitions, string how)
+    {
+        var removed = partitions.ToList();
+        assigned.ExceptWith(removed);
+        LogRemoved(how, string.Join(", ", removed));
+    }
+
+    [LoggerMessage(LogLevel.Information, "Partitions assigned: {Partitions}")]
+    private partial void LogAssigned(string partitions);
+
+    [LoggerMessage(LogLevel.Information, "Partitions {How}: {Partitions}")]
+    private partial void LogRemoved(string how, string partitions);
+}
