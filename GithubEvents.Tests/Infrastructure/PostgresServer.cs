@@ -22,6 +22,12 @@ public sealed class PostgresServer : IAsyncLifetime
 
     private string DataDirectory => System.IO.Path.Combine(_directory, "data");
 
+    /// <summary>
+    /// Whether the server has the TimescaleDB extension; the cluster then preloads it, and the storage tests run on
+    /// both paths.
+    /// </summary>
+    public bool HasTimescaleDb => File.Exists(System.IO.Path.Combine(_binDirectory, "..", "lib", "timescaledb.so"));
+
     private static bool IsRoot => Environment.UserName == "root";
 
     public async ValueTask InitializeAsync()
@@ -52,9 +58,11 @@ public sealed class PostgresServer : IAsyncLifetime
         RunAsync(System.IO.Path.Combine(_binDirectory, "pg_ctl"),
         [
             "-D", DataDirectory, "-l", System.IO.Path.Combine(_directory, "server.log"), "-w", "-t", "60",
-            "-o", $"-p {Port} -c listen_addresses=127.0.0.1 -k {_directory} -c fsync=off -c full_page_writes=off -c max_connections=200",
+            "-o", $"-p {Port} -c listen_addresses=127.0.0.1 -k {_directory} -c fsync=off -c full_page_writes=off -c max_connections=200{Preload}",
             "start",
         ]);
+
+    private string Preload => HasTimescaleDb ? " -c shared_preload_libraries=timescaledb -c timescaledb.telemetry_level=off" : "";
 
     /// <summary>Stops the server at once, as a crash or an outage would.</summary>
     public Task StopAsync() =>
@@ -102,7 +110,9 @@ public sealed class PostgresServer : IAsyncLifetime
             .FirstOrDefault(dir => File.Exists(System.IO.Path.Combine(dir, "initdb")) && File.Exists(System.IO.Path.Combine(dir, "pg_ctl")));
         if (onPath is not null)
         {
-            return onPath;
+            // Debian links the binaries into /usr/local/bin; the extensions live beside the real ones.
+            var initdb = new FileInfo(System.IO.Path.Combine(onPath, "initdb"));
+            return (initdb.ResolveLinkTarget(returnFinalTarget: true) as FileInfo)?.DirectoryName ?? onPath;
         }
 
         var installed = Directory.Exists("/usr/lib/postgresql")

@@ -1,0 +1,128 @@
+using Confluent.Kafka;
+using GithubEvents.Enrich.Storage;
+using GithubEvents.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace GithubEvents.Tests.Enrich;
+
+/// <summary>
+/// Enrich's write path as the service registers it (<c>AddApplicationServices</c>), in a host of its own against a
+/// test database and topic; and the helpers to feed it and to watch what it did.
+/// </summary>
+internal sealed class EnrichPipeline(string bootstrapServers, string database, string topic, string group)
+{
+    public string Topic => topic;
+
+    public string DeadLetterTopic { get; } = KafkaMockCluster.NewTopicName();
+
+    public string Group => group;
+
+    public static EnrichPipeline Create(KafkaMockCluster kafka, string database) =>
+        new(kafka.BootstrapServers, database, KafkaMockCluster.NewTopicName(), $"enricher-{Guid.NewGuid():N}");
+
+    /// <summary>Starts a replica; disposing it stops it as the host would at shutdown.</summary>
+    public async Task<Replica> StartAsync(string? group = null, IDictionary<string, string?>? settings = null)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:kafka"] = bootstrapServers,
+            [$"ConnectionStrings:{WriterDataSource.ConnectionName}"] = new NpgsqlConnectionStringBuilder(database) { Pooling = true }.ConnectionString,
+            ["Kafka:Consumer:Config:group.id"] = group ?? this.Group,
+            ["Enrich:Topic"] = topic,
+            ["Enrich:DeadLetterTopic"] = DeadLetterTopic,
+            ["Enrich:BatchSize"] = "200",
+            ["Enrich:BatchWindow"] = "00:00:00.200",
+            ["Enrich:RetryDelay"] = "00:00:00.200",
+            ["Enrich:MaxRetryDelay"] = "00:00:01",
+            // The archive sample is from 2021: the default retention would drop it as soon as it is written.
+            ["Storage:Retention"] = "36500.00:00:00",
+        });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        builder.AddApplicationServices();
+        var host = builder.Build();
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        return new Replica(host);
+    }
+
+    public sealed class Replica(IHost host) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await host.StopAsync(CancellationToken.None);
+            host.Dispose();
+        }
+    }
+
+    public void Produce(IEnumerable<(string? Key, byte[] Value)> messages)
+    {
+        using var producer = new ProducerBuilder<string?, byte[]>(new ProducerConfig { BootstrapServers = bootstrapServers, LingerMs = 5 }).Build();
+        foreach (var (key, value) in messages)
+        {
+            producer.Produce(topic, new Message<string?, byte[]> { Key = key, Value = value });
+        }
+
+        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+    }
+
+    /// <summary>The messages of the dead-letter topic: the expected number, and any more that arrive soon after.</summary>
+    public List<ConsumeResult<string, byte[]>> DeadLetters(int expected)
+    {
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrapServers,
+            GroupId = $"dlq-reader-{Guid.NewGuid():N}",
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+        }).Build();
+        consumer.Subscribe(DeadLetterTopic);
+        var letters = new List<ConsumeResult<string, byte[]>>();
+        // Reads until the expected number arrived, then one more quiet second to catch any beyond it.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var quietUntil = DateTime.UtcNow.AddSeconds(1);
+        while (DateTime.UtcNow < deadline && (letters.Count < expected || DateTime.UtcNow < quietUntil))
+        {
+            try
+            {
+                if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { IsPartitionEOF: false } result)
+                {
+                    letters.Add(result);
+                    quietUntil = DateTime.UtcNow.AddSeconds(1);
+                }
+            }
+            catch (ConsumeException ex) when (ex.Error.Code == ErrorCode.UnknownTopicOrPart)
+            {
+                // Nothing was ever dead-lettered, so the topic does not exist (yet).
+            }
+        }
+
+        consumer.Close();
+        return letters;
+    }
+
+    /// <summary>The group's committed offsets of the topic, summed over its partitions (an unset one counts 0).</summary>
+    public long CommittedTotal(string? group = null)
+    {
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig { BootstrapServers = bootstrapServers, GroupId = group ?? Group }).Build();
+        var partitions = Enumerable.Range(0, KafkaMockCluster.AutoCreatedPartitions).Select(partition => new TopicPartition(topic, partition));
+        return consumer.Committed(partitions, TimeSpan.FromSeconds(10)).Sum(offset => Math.Max(offset.Offset.Value, 0));
+    }
+
+    public async Task<long> CountAsync(string sql = "SELECT count(*) FROM events") => (long)(await Sql.ScalarAsync(database, sql))!;
+
+    /// <summary>Polls until the condition holds, failing after a minute.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for: {what}");
+            await Task.Delay(250, TestContext.Current.CancellationToken);
+        }
+    }
+}

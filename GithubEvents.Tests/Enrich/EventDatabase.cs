@@ -1,0 +1,103 @@
+using GithubEvents.Enrich.Storage;
+using GithubEvents.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace GithubEvents.Tests.Enrich;
+
+/// <summary>A test database with the schema set up by Enrich's own <see cref="DatabaseSetup"/>, on a chosen path.</summary>
+internal sealed class EventDatabase : IAsyncDisposable
+{
+    private EventDatabase(string connectionString, StoragePath path, StorageOptions storage, DatabaseOptions roles)
+    {
+        ConnectionString = connectionString;
+        Path = path;
+        Storage = storage;
+        Roles = roles;
+        DataSource = NpgsqlDataSource.Create(connectionString);
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [$"ConnectionStrings:{WriterDataSource.ConnectionName}"] = connectionString })
+            .Build();
+        WriterDataSource = new WriterDataSource(DataSource, configuration, Microsoft.Extensions.Options.Options.Create(roles));
+        Writer = new EventWriter(WriterDataSource);
+    }
+
+    public string ConnectionString { get; }
+
+    public StoragePath Path { get; }
+
+    public StorageOptions Storage { get; }
+
+    public DatabaseOptions Roles { get; }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    public WriterDataSource WriterDataSource { get; }
+
+    public EventWriter Writer { get; }
+
+    /// <summary>Skips the test when the path is TimescaleDB and the server lacks it.</summary>
+    public static async Task<EventDatabase> CreateAsync(PostgresServer server, StoragePath path, DatabaseOptions? roles = null)
+    {
+        if (path == StoragePath.TimescaleDb && !server.HasTimescaleDb)
+        {
+            Assert.Skip("The test server has no TimescaleDB extension (see the README to run these tests on it).");
+        }
+
+        var database = await OpenAsync(await server.CreateDatabaseAsync(), Options(path), roles);
+        Assert.Equal(path, database.Path);
+        return database;
+    }
+
+    /// <summary>Sets the schema up in an existing database, on the path the server offers unless told otherwise.</summary>
+    public static async Task<EventDatabase> OpenAsync(string connectionString, StorageOptions? storage = null, DatabaseOptions? roles = null)
+    {
+        connectionString = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = true }.ConnectionString;
+        storage ??= new StorageOptions();
+        roles ??= new DatabaseOptions();
+        await using var setupDataSource = NpgsqlDataSource.Create(connectionString);
+        var path = await Setup(setupDataSource, storage, roles).RunAsync(TestContext.Current.CancellationToken);
+        return new EventDatabase(connectionString, path, storage, roles);
+    }
+
+    public static StorageOptions Options(StoragePath path) =>
+        new() { TimescaleDb = path == StoragePath.TimescaleDb ? TimescaleDbUse.Required : TimescaleDbUse.Never };
+
+    /// <summary>Runs Enrich's start-up setup once more, as another replica would.</summary>
+    public Task<StoragePath> SetupAsync() => Setup(DataSource, Storage, Roles).RunAsync(TestContext.Current.CancellationToken);
+
+    public static DatabaseSetup Setup(NpgsqlDataSource dataSource, StorageOptions storage, DatabaseOptions roles) =>
+        new(dataSource,
+            new SchemaMigrator(Microsoft.Extensions.Options.Options.Create(storage), NullLogger<SchemaMigrator>.Instance),
+            new StorageReadiness(),
+            Microsoft.Extensions.Options.Options.Create(storage),
+            Microsoft.Extensions.Options.Options.Create(roles),
+            TimeProvider.System,
+            NullLogger<DatabaseSetup>.Instance);
+
+    /// <summary>Materialises the aggregates up to the last whole hour, as the background refresh does.</summary>
+    public async Task RefreshAggregatesAsync()
+    {
+        if (Path == StoragePath.Postgres)
+        {
+            var maintenance = new PostgresMaintenance(WriterDataSource, new StorageReadiness(), Microsoft.Extensions.Options.Options.Create(Storage),
+                TimeProvider.System, NullLogger<PostgresMaintenance>.Instance);
+            await maintenance.RefreshAggregatesAsync(TimeSpan.Zero, TestContext.Current.CancellationToken);
+            return;
+        }
+
+        foreach (var view in TimescalePolicies.ContinuousAggregates)
+        {
+            await Sql.ExecuteAsync(ConnectionString,
+                $"CALL refresh_continuous_aggregate('{view}', NULL, date_trunc('hour', now()))");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await WriterDataSource.DisposeAsync();
+        await DataSource.DisposeAsync();
+    }
+}

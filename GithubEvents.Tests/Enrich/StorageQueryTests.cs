@@ -1,0 +1,191 @@
+using GithubEvents.Enrich.Events;
+using GithubEvents.Enrich.Storage;
+using GithubEvents.Tests.Infrastructure;
+using System.Text.Json.Nodes;
+
+namespace GithubEvents.Tests.Enrich;
+
+/// <summary>
+/// Known events, written through the write path and enriched as the enrichment would, against the exact answers of
+/// every view, aggregate and README query, on both storage paths; before and after the aggregates are materialised.
+/// </summary>
+public sealed class StorageQueryTests(PostgresServer postgres)
+{
+    private sealed record Known(long Id, string Type, TimeSpan Ago, string Actor, long ActorId, string Repo, string? Country, string? Code, string? Company, string? CommitMessage = null);
+
+    private static readonly Known[] Events =
+    [
+        new(1, "PushEvent", TimeSpan.FromMinutes(5), "alice", 1, "octo/one", "Germany", "DE", "ACME", "Fix the build"),
+        new(2, "PushEvent", TimeSpan.FromMinutes(6), "alice", 1, "octo/one", "Germany", "DE", "ACME", "Add tests"),
+        new(3, "IssuesEvent", TimeSpan.FromMinutes(7), "bob", 2, "octo/one", "Germany", "DE", null),
+        new(4, "WatchEvent", TimeSpan.FromMinutes(8), "carol", 3, "octo/two", "France", "FR", null),
+        new(5, "PushEvent", TimeSpan.FromMinutes(10), "alice", 1, "octo/three", "Germany", "DE", "ACME"),
+        new(6, "CreateEvent", TimeSpan.FromMinutes(45), "dave", 5, "octo/four", "France", "FR", null),
+        new(7, "PushEvent", TimeSpan.FromHours(3), "dependabot[bot]", 4, "octo/two", null, null, null, "Bump lodash"),
+        new(8, "ForkEvent", TimeSpan.FromHours(23), "bob", 2, "octo/three", "Germany", "DE", null),
+        new(9, "PushEvent", TimeSpan.FromHours(26), "alice", 1, "octo/one", "Germany", "DE", "ACME", "Old commit"),
+    ];
+
+    public static TheoryData<StoragePath> Paths => [StoragePath.Postgres, StoragePath.TimescaleDb];
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public async Task Every_view_aggregate_and_README_query_gives_the_exact_answer(StoragePath path)
+    {
+        await using var database = await EventDatabase.CreateAsync(postgres, path);
+        var now = await WriteKnownEventsAsync(database);
+
+        await AssertAnswersAsync(database, now);
+
+        await database.RefreshAggregatesAsync();
+        await AssertAnswersAsync(database, now);
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public async Task A_late_event_in_a_materialised_hour_reaches_the_aggregates_at_the_next_refresh(StoragePath path)
+    {
+        await using var database = await EventDatabase.CreateAsync(postgres, path);
+        var now = await WriteKnownEventsAsync(database);
+        await database.RefreshAggregatesAsync();
+        var lateTime = now - TimeSpan.FromHours(23);
+
+        await database.Writer.WriteAsync([Row(new Known(10, "ForkEvent", TimeSpan.FromHours(23), "erin", 6, "octo/five", null, null, null), now)],
+            path, TestContext.Current.CancellationToken);
+        await database.RefreshAggregatesAsync();
+
+        var bucket = Floor(lateTime, TimeSpan.FromMinutes(5));
+        var forks = await RowsAsync(database, $"SELECT event_count FROM event_stats_5m WHERE bucket = '{bucket:O}' AND event_type = 'ForkEvent'");
+        Assert.Equal([[2L]], forks);
+        var erin = await RowsAsync(database, "SELECT sum(event_count) FROM actor_stats_1h WHERE actor = 'erin'");
+        Assert.Equal([[1m]], erin);
+    }
+
+    private async Task<DateTime> WriteKnownEventsAsync(EventDatabase database)
+    {
+        var now = DateTime.UtcNow;
+        // Ages are whole minutes back from a minute boundary, so no event sits on a bucket edge by accident.
+        now = new DateTime(now.Year, now.Month, now.Day, now.Hour, now.Minute, 30, DateTimeKind.Utc);
+        var inserted = await database.Writer.WriteAsync(Events.Select(known => Row(known, now)).ToList(), database.Path, TestContext.Current.CancellationToken);
+        Assert.Equal(Events.Length, inserted);
+
+        // What the enrichment fills in later, per actor.
+        foreach (var known in Events.Where(known => known.Country is not null || known.Company is not null).DistinctBy(known => known.Actor))
+        {
+            await using var update = database.DataSource.CreateCommand(
+                "UPDATE events SET country = @country, country_code = @code, company = @company WHERE actor = @actor");
+            update.Parameters.AddWithValue("country", (object?)known.Country ?? DBNull.Value);
+            update.Parameters.AddWithValue("code", (object?)known.Code ?? DBNull.Value);
+            update.Parameters.AddWithValue("company", (object?)known.Company ?? DBNull.Value);
+            update.Parameters.AddWithValue("actor", known.Actor);
+            await update.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        return now;
+    }
+
+    private static byte[] Json(Known known, DateTime now)
+    {
+        var payload = known.Type == "PushEvent"
+            ? known.CommitMessage is null ? TestEvents.TrimmedPush("main") : TestEvents.FullPush("main", known.CommitMessage)
+            : null;
+        return TestEvents.Event(known.Id, known.Type, now - known.Ago, known.Actor, known.ActorId, known.Repo, payload);
+    }
+
+    private static EventRow Row(Known known, DateTime now) =>
+        GitHubEventParser.TryParse(Json(known, now), out var row, out var rejection) ? row : throw new InvalidOperationException(rejection);
+
+    private static async Task AssertAnswersAsync(EventDatabase database, DateTime now)
+    {
+        var within30Minutes = Events.Where(known => known.Ago <= TimeSpan.FromMinutes(30));
+        var within24Hours = Events.Where(known => known.Ago <= TimeSpan.FromHours(24)).ToList();
+
+        // README: SELECT * FROM v_event_rate_1m;
+        var expectedRate = within30Minutes
+            .GroupBy(known => (Minute: Floor(now - known.Ago, TimeSpan.FromMinutes(1)), known.Type))
+            .Select(group => new object?[] { group.Key.Minute, group.Key.Type, (long)group.Count() })
+            .OrderBy(row => (DateTime)row[0]!).ThenBy(row => (string)row[1]!);
+        Assert.Equal(expectedRate, await RowsAsync(database, "SELECT * FROM v_event_rate_1m ORDER BY minute, event_type"));
+
+        // README: SELECT country, events FROM v_top_countries_24h LIMIT 10;
+        Assert.Equal([["Germany", 5L], ["France", 2L]], await RowsAsync(database, "SELECT country, events FROM v_top_countries_24h LIMIT 10"));
+        Assert.Equal([["Germany", "DE", 5L, 2L], ["France", "FR", 2L, 2L]], await RowsAsync(database, "SELECT * FROM v_top_countries_24h"));
+
+        Assert.Equal(
+            [["octo/one", 3L, 2L], ["octo/three", 2L, 2L], ["octo/two", 2L, 2L], ["octo/four", 1L, 1L]],
+            await RowsAsync(database, "SELECT * FROM v_top_repos_24h"));
+
+        var recent = await RowsAsync(database, "SELECT time, event_type, actor, repo, detail, country, company, public_repos FROM v_recent_events LIMIT 3");
+        Assert.Equal(
+            [
+                [now.AddMinutes(-5), "PushEvent", "alice", "octo/one", "pushed 1 commit to main", "Germany", "ACME", null],
+                [now.AddMinutes(-6), "PushEvent", "alice", "octo/one", "pushed 1 commit to main", "Germany", "ACME", null],
+                [now.AddMinutes(-7), "IssuesEvent", "bob", "octo/one", "updated issue", "Germany", null, null],
+            ],
+            recent);
+
+        // README: the actors of the last 24 hours from actor_stats_1h. Hourly buckets: the event 26 hours ago falls out.
+        var actors = await RowsAsync(database,
+            "SELECT actor, sum(event_count) FROM actor_stats_1h WHERE bucket > now() - INTERVAL '24 hours' GROUP BY actor ORDER BY sum DESC LIMIT 10");
+        Assert.Equal([["alice", 3m], ["bob", 2m]], actors.Take(2));
+        // The three with one event each tie, so their order is the database's choice.
+        Assert.Equal(["carol", "dave", "dependabot[bot]"], actors.Skip(2).Select(row => (string)row[0]!).Order(StringComparer.Ordinal));
+        Assert.All(actors.Skip(2), row => Assert.Equal(1m, row[1]));
+
+        // The whole original event comes back for reprocessing.
+        foreach (var known in Events)
+        {
+            var stored = await RowsAsync(database, $"SELECT event::text FROM v_raw_events WHERE event_id = {known.Id}");
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse(Json(known, now)), JsonNode.Parse((string)stored.Single()[0]!)), $"event {known.Id} differs");
+        }
+
+        // README: the newest pushes with their first commit message (trimmed pushes have none).
+        var pushes = await RowsAsync(database,
+            "SELECT time, actor, event_type, payload->'commits'->0->>'message' AS commit_msg FROM events WHERE event_type = 'PushEvent' ORDER BY time DESC LIMIT 20");
+        Assert.Equal(
+            Events.Where(known => known.Type == "PushEvent").OrderBy(known => known.Ago)
+                .Select(known => new object?[] { now - known.Ago, known.Actor, "PushEvent", known.CommitMessage }),
+            pushes);
+
+        var expectedTypes = Events
+            .GroupBy(known => (Bucket: Floor(now - known.Ago, TimeSpan.FromMinutes(5)), known.Type))
+            .Select(group => new object?[] { group.Key.Bucket, group.Key.Type, (long)group.Count() })
+            .OrderBy(row => (DateTime)row[0]!).ThenBy(row => (string)row[1]!);
+        Assert.Equal(expectedTypes, await RowsAsync(database, "SELECT bucket, event_type, event_count FROM event_stats_5m ORDER BY bucket, event_type"));
+
+        var expectedCountries = Events
+            .GroupBy(known => (Bucket: Floor(now - known.Ago, TimeSpan.FromMinutes(5)), known.Country, known.Code))
+            .Select(group => new object?[] { group.Key.Bucket, group.Key.Country, group.Key.Code, (long)group.Count(), (long)group.Select(known => known.ActorId).Distinct().Count() })
+            .OrderBy(row => (DateTime)row[0]!).ThenBy(row => (string?)row[1]);
+        Assert.Equal(expectedCountries, await RowsAsync(database,
+            "SELECT bucket, country, country_code, event_count, unique_actors FROM country_stats_5m ORDER BY bucket, country NULLS FIRST"));
+
+        var expectedActors = Events
+            .GroupBy(known => (Bucket: Floor(now - known.Ago, TimeSpan.FromHours(1)), known.Actor))
+            .Select(group => new object?[]
+            {
+                group.Key.Bucket, group.Key.Actor, group.First().Country, group.First().Company, (long)group.Count(),
+                (long)group.Select(known => known.Repo).Distinct().Count(), group.Key.Actor.EndsWith("[bot]", StringComparison.Ordinal),
+            })
+            .OrderBy(row => (DateTime)row[0]!).ThenBy(row => (string)row[1]!, StringComparer.Ordinal);
+        Assert.Equal(expectedActors, await RowsAsync(database,
+            "SELECT bucket, actor, country, company, event_count, repos_touched, is_bot FROM actor_stats_1h ORDER BY bucket, actor COLLATE \"C\""));
+    }
+
+    private static DateTime Floor(DateTime time, TimeSpan width) => new(time.Ticks - time.Ticks % width.Ticks, DateTimeKind.Utc);
+
+    private static async Task<List<object?[]>> RowsAsync(EventDatabase database, string sql)
+    {
+        await using var command = database.DataSource.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        var rows = new List<object?[]>();
+        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+        {
+            var row = new object?[reader.FieldCount];
+            reader.GetValues(row!);
+            rows.Add(row.Select(value => value is DBNull ? null : value).ToArray());
+        }
+
+        return rows;
+    }
+}
