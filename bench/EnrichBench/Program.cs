@@ -1,0 +1,160 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Confluent.Kafka;
+using GithubEvents.Enrich.Events;
+using GithubEvents.Enrich.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+// The helpers of bench/enrich/run.sh:
+//   generate full|trimmed COUNT SAMPLE OUTDIR   events.ndjson (fresh ids, times over the last two hours) and rows.csv
+//   produce BOOTSTRAP TOPIC FILE                every line to the topic, keyed by actor id
+//   setup CONNECTION                            Enrich's schema setup (Storage__TimescaleDb picks the path)
+//   naive CONNECTION FILE                       the baseline writer: one INSERT per event
+return args switch
+{
+    ["generate", var shape, var count, var sample, var output] => Generate(shape == "trimmed", int.Parse(count), sample, output),
+    ["produce", var bootstrap, var topic, var file] => Produce(bootstrap, topic, file),
+    ["setup", var connection] => await SetupAsync(connection),
+    ["naive", var connection, var file] => await NaiveAsync(connection, file),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: generate full|trimmed COUNT SAMPLE OUTDIR | produce BOOTSTRAP TOPIC FILE | setup CONNECTION | naive CONNECTION FILE");
+    return 2;
+}
+
+static int Generate(bool trimmed, int count, string samplePath, string output)
+{
+    var sample = File.ReadLines(samplePath).Where(line => line.Length > 0).Select(line => JsonNode.Parse(line)!.AsObject()).ToList();
+    var newest = DateTime.UtcNow;
+    using var events = new StreamWriter(Path.Combine(output, "events.ndjson"), false, new UTF8Encoding(false));
+    using var rows = new StreamWriter(Path.Combine(output, "rows.csv"), false, new UTF8Encoding(false));
+    for (var i = 0; i < count; i++)
+    {
+        var json = sample[i % sample.Count].DeepClone().AsObject();
+        json["id"] = (90_000_000_000L + i).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        json["created_at"] = (newest - TimeSpan.FromHours(2) * (count - i) / count).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+        if (trimmed)
+        {
+            Trim(json);
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(json.ToJsonString());
+        events.WriteLine(Encoding.UTF8.GetString(bytes));
+        if (!GitHubEventParser.TryParse(bytes, out var row, out var rejection))
+        {
+            throw new InvalidOperationException(rejection);
+        }
+
+        rows.WriteLine(string.Join(",",
+            row.Time.ToString("O"), row.EventId, Csv(row.EventType), Csv(row.Actor), row.ActorId, Csv(row.Repo), row.RepoId, Csv(row.Org),
+            Csv(row.Detail), row.IsBot ? "t" : "f", Csv(Encoding.UTF8.GetString(row.Payload)), Csv(Encoding.UTF8.GetString(row.Envelope))));
+    }
+
+    return 0;
+}
+
+// GitHub's payloads since October 2025: a push keeps its ref and heads, a pull request little beyond its number and branches.
+static void Trim(JsonObject json)
+{
+    var payload = json["payload"]!.AsObject();
+    switch ((string?)json["type"])
+    {
+        case "PushEvent":
+            json["payload"] = new JsonObject
+            {
+                ["repository_id"] = json["repo"]!["id"]!.DeepClone(),
+                ["push_id"] = payload["push_id"]?.DeepClone(),
+                ["ref"] = payload["ref"]?.DeepClone(),
+                ["head"] = payload["head"]?.DeepClone(),
+                ["before"] = payload["before"]?.DeepClone(),
+            };
+            break;
+        case "PullRequestEvent":
+            var pullRequest = payload["pull_request"]!.AsObject();
+            json["payload"] = new JsonObject
+            {
+                ["action"] = payload["action"]?.DeepClone(),
+                ["number"] = payload["number"]?.DeepClone(),
+                ["pull_request"] = new JsonObject
+                {
+                    ["head"] = new JsonObject { ["ref"] = pullRequest["head"]?["ref"]?.DeepClone(), ["sha"] = pullRequest["head"]?["sha"]?.DeepClone() },
+                    ["base"] = new JsonObject { ["ref"] = pullRequest["base"]?["ref"]?.DeepClone(), ["sha"] = pullRequest["base"]?["sha"]?.DeepClone() },
+                },
+            };
+            break;
+    }
+}
+
+static string Csv(string? value) => value is null ? "" : $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+
+static int Produce(string bootstrap, string topic, string file)
+{
+    using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig
+    {
+        BootstrapServers = bootstrap,
+        LingerMs = 20,
+        CompressionType = CompressionType.Snappy,
+        QueueBufferingMaxMessages = 1_000_000,
+    }).Build();
+    foreach (var line in File.ReadLines(file))
+    {
+        var bytes = Encoding.UTF8.GetBytes(line);
+        using var document = JsonDocument.Parse(bytes);
+        var actor = document.RootElement.GetProperty("actor").GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        producer.Produce(topic, new Message<string, byte[]> { Key = actor, Value = bytes });
+    }
+
+    return producer.Flush(TimeSpan.FromMinutes(5)) == 0 ? 0 : 1;
+}
+
+static async Task<int> SetupAsync(string connection)
+{
+    await using var dataSource = NpgsqlDataSource.Create(connection);
+    var storage = new StorageOptions
+    {
+        TimescaleDb = Enum.Parse<TimescaleDbUse>(Environment.GetEnvironmentVariable("Storage__TimescaleDb") ?? nameof(TimescaleDbUse.Auto)),
+    };
+    var setup = new DatabaseSetup(dataSource, new SchemaMigrator(Options.Create(storage), NullLogger<SchemaMigrator>.Instance),
+        new StorageReadiness(), Options.Create(storage), Options.Create(new DatabaseOptions()), TimeProvider.System, NullLogger<DatabaseSetup>.Instance);
+    Console.WriteLine(await setup.RunAsync(CancellationToken.None));
+    return 0;
+}
+
+static async Task<int> NaiveAsync(string connection, string file)
+{
+    await using var dataSource = NpgsqlDataSource.Create(connection);
+    await using var insert = dataSource.CreateCommand(
+        "INSERT INTO events (time, event_id, event_type, actor, actor_id, repo, repo_id, org, detail, is_bot, payload, envelope) " +
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING");
+    foreach (var line in File.ReadLines(file))
+    {
+        if (!GitHubEventParser.TryParse(Encoding.UTF8.GetBytes(line), out var row, out var rejection))
+        {
+            throw new InvalidOperationException(rejection);
+        }
+
+        insert.Parameters.Clear();
+        insert.Parameters.Add(new NpgsqlParameter { Value = row.Time, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        insert.Parameters.Add(new NpgsqlParameter { Value = row.EventId });
+        insert.Parameters.Add(new NpgsqlParameter { Value = row.EventType });
+        insert.Parameters.Add(new NpgsqlParameter { Value = row.Actor });
+        insert.Parameters.Add(new NpgsqlParameter { Value = row.ActorId });
+        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)row.Repo ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)row.RepoId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)row.Org ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        insert.Parameters.Add(new NpgsqlParameter { Value = row.Detail });
+        insert.Parameters.Add(new NpgsqlParameter { Value = row.IsBot });
+        insert.Parameters.Add(new NpgsqlParameter { Value = row.Payload, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        insert.Parameters.Add(new NpgsqlParameter { Value = row.Envelope, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        await insert.ExecuteNonQueryAsync();
+    }
+
+    return 0;
+}

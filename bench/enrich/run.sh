@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Write-path throughput: Kafka -> Enrich (the service process) -> PostgreSQL, side by side in one run with
+# `psql \copy` of the same rows into the same schema and with the naive baseline writer (one INSERT per event),
+# for both payload shapes (full, and trimmed as GitHub sends them since October 2025). Prints events/s, the ratios
+# and Enrich's peak resident memory.
+#
+#   bench/enrich/run.sh                                   # 200,000 events per shape, on the path the server offers
+#   EVENTS=500000 Storage__TimescaleDb=Never bench/enrich/run.sh
+#
+# The events are made at run time from the recorded GH Archive sample (800 events) with fresh ids and times.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+events=${EVENTS:-200000}
+fixtures=${GITHUB_EVENTS_UPSTREAM_FIXTURES:-$(cd .. && pwd)/shared/fixtures/upstream}
+sample="$fixtures/gharchive-sample-pinot/2021-07-21-few-hours.json"
+bin=$(dirname "$(readlink -f "$(command -v initdb || echo /usr/lib/postgresql/15/bin/initdb)")")
+work=$(mktemp -d)
+chmod 777 "$work"
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+as_postgres() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+mock_pid=""
+enrich_pid=""
+cleanup() {
+  [[ -n $enrich_pid ]] && kill "$enrich_pid" 2>/dev/null || true
+  exec 3>&- 2>/dev/null || true
+  [[ -n $mock_pid ]] && wait "$mock_pid" 2>/dev/null || true
+  as_postgres "$bin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+build() { flock /tmp/dotnet-build.lock dotnet build "$1" --configuration Release -v quiet -nologo >/dev/null; }
+build GithubEvents.Enrich
+build bench/KafkaMock
+build bench/EnrichBench
+bench() { dotnet bench/EnrichBench/bin/Release/net10.0/EnrichBench.dll "$@"; }
+
+# A PostgreSQL cluster with default durability settings, TimescaleDB preloaded where the server has it.
+as_postgres "$bin/initdb" -D "$work/pg" -U postgres --auth=trust --encoding=UTF8 --locale=C >/dev/null
+preload=""
+[[ -f $bin/../lib/timescaledb.so ]] && preload="-c shared_preload_libraries=timescaledb -c timescaledb.telemetry_level=off"
+as_postgres "$bin/pg_ctl" -D "$work/pg" -l "$work/pg.log" -w -o "-p $port -c listen_addresses=127.0.0.1 -k $work $preload" start >/dev/null
+connection() { echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=$1"; }
+psql_db() { psql -X -q -h 127.0.0.1 -p "$port" -U postgres -d "$1" "${@:2}"; }
+count() { psql_db "$1" -At -c "SELECT count(*) FROM events"; }
+fresh_database() { psql_db postgres -c "CREATE DATABASE $1"; bench setup "$(connection "$1")"; }
+
+mkfifo "$work/hold"
+dotnet bench/KafkaMock/bin/Release/net10.0/KafkaMock.dll < "$work/hold" > "$work/bootstrap" &
+mock_pid=$!
+exec 3> "$work/hold"
+for _ in $(seq 100); do [[ -s $work/bootstrap ]] && break; sleep 0.1; done
+bootstrap=$(head -n 1 "$work/bootstrap")
+
+now() { date +%s.%N; }
+rate() { echo "$1 / $2" | bc -l; }
+
+for shape in full trimmed; do
+  mkdir -p "$work/$shape"
+  bench generate "$shape" "$events" "$sample" "$work/$shape"
+  size=$(stat -c %s "$work/$shape/events.ndjson")
+
+  path=$(fresh_database "copy_$shape")
+  start=$(now)
+  psql_db "copy_$shape" -c "\\copy events (time, event_id, event_type, actor, actor_id, repo, repo_id, org, detail, is_bot, payload, envelope) FROM '$work/$shape/rows.csv' WITH (FORMAT csv)"
+  copy_seconds=$(echo "$(now) - $start" | bc -l)
+
+  # Enrich: the topic is filled first; the clock runs from the first stored row to the last, so start-up is not counted.
+  topic="bench-$shape-$RANDOM"
+  bench produce "$bootstrap" "$topic" "$work/$shape/events.ndjson"
+  fresh_database "enrich_$shape" >/dev/null
+  ConnectionStrings__kafka=$bootstrap "ConnectionStrings__github-events=$(connection "enrich_$shape")" \
+    Enrich__Topic=$topic Kafka__Consumer__Config__group.id=bench-$RANDOM ASPNETCORE_URLS=http://127.0.0.1:0 \
+    dotnet GithubEvents.Enrich/bin/Release/net10.0/GithubEvents.Enrich.dll > "$work/enrich-$shape.log" 2>&1 &
+  enrich_pid=$!
+  until (( $(count "enrich_$shape") > 0 )); do sleep 0.05; done
+  first_count=$(count "enrich_$shape"); start=$(now)
+  until (( $(count "enrich_$shape") >= events )); do sleep 0.05; done
+  enrich_seconds=$(echo "$(now) - $start" | bc -l)
+  peak_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$enrich_pid/status")
+  kill "$enrich_pid"; wait "$enrich_pid" 2>/dev/null || true; enrich_pid=""
+
+  fresh_database "naive_$shape" >/dev/null
+  start=$(now)
+  bench naive "$(connection "naive_$shape")" "$work/$shape/events.ndjson"
+  naive_seconds=$(echo "$(now) - $start" | bc -l)
+
+  copy_rate=$(rate "$events" "$copy_seconds")
+  enrich_rate=$(rate "$((events - first_count))" "$enrich_seconds")
+  naive_rate=$(rate "$events" "$naive_seconds")
+  printf '\n%s payloads: %d events, %.0f MB of JSON, %s path\n' "$shape" "$events" "$(echo "$size / 1048576" | bc -l)" "$path"
+  printf '  psql \\copy        %8.0f events/s\n' "$copy_rate"
+  printf '  Enrich from Kafka %8.0f events/s   %.2f of \\copy   peak RSS %.0f MB\n' "$enrich_rate" "$(echo "$enrich_rate / $copy_rate" | bc -l)" "$(echo "$peak_kb / 1024" | bc -l)"
+  printf '  naive INSERTs     %8.0f events/s   %.2f of \\copy   (Enrich is %.1f times faster)\n' "$naive_rate" "$(echo "$naive_rate / $copy_rate" | bc -l)" "$(echo "$enrich_rate / $naive_rate" | bc -l)"
+done
