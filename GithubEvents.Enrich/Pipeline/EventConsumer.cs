@@ -30,6 +30,7 @@ public sealed partial class EventConsumer(
     private const int MaxLinks = 128;
 
     private readonly EnrichOptions settings = options.Value;
+    private ErrorCode? lastError;
 
     // Consume() blocks, so the loop gets a thread of its own rather than one of the host's.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(() => ConsumeAsync(stoppingToken), stoppingToken);
@@ -72,7 +73,7 @@ public sealed partial class EventConsumer(
                 break;
             }
 
-            var result = consumer.Consume(wait);
+            var result = ConsumeOrReport(wait);
             // A rebalance inside Consume may have taken partitions whose messages are already in the batch.
             batch.RemoveAll(message => !partitions.Owns(message.TopicPartition));
             if (result is null || result.IsPartitionEOF)
@@ -85,6 +86,28 @@ public sealed partial class EventConsumer(
         }
 
         return batch;
+    }
+
+    // Errors such as a topic that does not exist yet (Ingest creates it) pass on their own: they are logged once
+    // each, and polling goes on. A fatal one ends the consumer, and with it the service.
+    private ConsumeResult<string, byte[]>? ConsumeOrReport(TimeSpan wait)
+    {
+        try
+        {
+            var result = consumer.Consume(wait);
+            lastError = null;
+            return result;
+        }
+        catch (ConsumeException ex) when (!ex.Error.IsFatal)
+        {
+            if (lastError != ex.Error.Code)
+            {
+                lastError = ex.Error.Code;
+                LogConsumeError(ex.Error.Code, ex.Error.Reason);
+            }
+
+            return null;
+        }
     }
 
     private async Task ProcessAsync(List<ConsumeResult<string, byte[]>> batch, StoragePath path, CancellationToken stoppingToken)
@@ -241,7 +264,7 @@ public sealed partial class EventConsumer(
         var started = time.GetTimestamp();
         while (!stoppingToken.IsCancellationRequested && time.GetElapsedTime(started) is var elapsed && elapsed < delay)
         {
-            var result = consumer.Consume(Min(delay - elapsed, IdlePoll));
+            var result = ConsumeOrReport(Min(delay - elapsed, IdlePoll));
             if (result is { IsPartitionEOF: false })
             {
                 consumer.Seek(result.TopicPartitionOffset);
@@ -280,6 +303,9 @@ public sealed partial class EventConsumer(
 
     [LoggerMessage(LogLevel.Warning, "The database refused a batch as data ({SqlState}); writing its {Count} events one by one")]
     private partial void LogWritingOneByOne(string sqlState, int count);
+
+    [LoggerMessage(LogLevel.Warning, "Consuming failed ({Code}: {Reason}); still polling")]
+    private partial void LogConsumeError(ErrorCode code, string reason);
 
     [LoggerMessage(LogLevel.Debug, "Committed {Offsets}")]
     private partial void LogCommitted(string offsets);

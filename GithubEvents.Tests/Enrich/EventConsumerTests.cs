@@ -154,6 +154,19 @@ public sealed class EventConsumerTests(PostgresServer postgres, KafkaMockCluster
         Assert.Equal(ArchiveSample.EventCount, await pipeline.CountAsync("SELECT count(DISTINCT event_id) FROM events"));
     }
 
+    [Fact]
+    public async Task A_replica_started_before_the_topic_exists_waits_for_it_and_stores_what_arrives()
+    {
+        var pipeline = EnrichPipeline.Create(kafka, await postgres.CreateDatabaseAsync());
+
+        await using var replica = await pipeline.StartAsync();
+        await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+        pipeline.Produce(Sample(0, 100));
+
+        await EnrichPipeline.EventuallyAsync(async () => pipeline.CommittedTotal() == 100, "the events that arrived later committed");
+        Assert.Equal(100, await pipeline.CountAsync());
+    }
+
     private static string ActorId(byte[] json)
     {
         using var document = System.Text.Json.JsonDocument.Parse(json);
