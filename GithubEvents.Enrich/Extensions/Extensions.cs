@@ -15,6 +15,8 @@ public static class Extensions
                 kafka.Config.TryAdd("group.id", "github-events-enricher");
                 // A new group starts at the oldest retained event, so nothing before its first start is skipped.
                 kafka.Config.TryAdd("auto.offset.reset", "earliest");
+                // librdkafka prefetches up to 64 MB by default; a few batches ahead is enough and keeps memory down.
+                kafka.Config.TryAdd("queued.max.messages.kbytes", "16384");
                 // EventConsumer commits offsets once the rows are in the database, never the client on its own.
                 kafka.Config["enable.auto.commit"] = "false";
             },

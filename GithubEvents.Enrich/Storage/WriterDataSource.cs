@@ -5,7 +5,7 @@ namespace GithubEvents.Enrich.Storage;
 
 /// <summary>
 /// The connections Enrich writes events with: as the writer role where <c>Database:WriterPassword</c> is set,
-/// else as the connection string's own user. Migrations and role setup keep the connection string's user.
+/// else as the connection string's own user. Migrations and role setup keep the connection string's data source.
 /// </summary>
 public sealed class WriterDataSource : IAsyncDisposable
 {
@@ -14,17 +14,17 @@ public sealed class WriterDataSource : IAsyncDisposable
     public WriterDataSource(NpgsqlDataSource connectionStringDataSource, IConfiguration configuration, IOptions<DatabaseOptions> options)
     {
         var roles = options.Value;
-        if (string.IsNullOrEmpty(roles.WriterPassword))
-        {
-            DataSource = connectionStringDataSource;
-            return;
-        }
-
         var connectionString = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString(ConnectionName))
         {
-            Username = roles.WriterRole,
-            Password = roles.WriterPassword,
+            // A batch is staged in a temporary table: room for it in memory rather than in temporary files.
+            Options = "-c temp_buffers=64MB",
         };
+        if (!string.IsNullOrEmpty(roles.WriterPassword))
+        {
+            connectionString.Username = roles.WriterRole;
+            connectionString.Password = roles.WriterPassword;
+        }
+
         DataSource = owned = NpgsqlDataSource.Create(connectionString);
     }
 

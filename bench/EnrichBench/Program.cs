@@ -10,14 +10,18 @@ using Npgsql;
 using NpgsqlTypes;
 
 // The helpers of bench/enrich/run.sh:
-//   generate full|trimmed COUNT SAMPLE OUTDIR   events.ndjson (fresh ids, times over the last two hours) and rows.csv
-//   produce BOOTSTRAP TOPIC FILE                every line to the topic, keyed by actor id
+//   generate full|trimmed COUNT SAMPLE OUTDIR   events.ndjson (actor id, a tab, the event; fresh ids, times over the
+//                                               last two hours) and rows.csv (the same rows for psql \copy)
+//   feed BOOTSTRAP TOPIC GROUP FILE MAXLAG        every line to the topic, keyed by actor id, never more than MAXLAG
+//                                               ahead of GROUP's committed offsets (the mock cluster keeps only a
+//                                               few thousand messages a partition); prints the group's events/s
+//                                               from its first commit to its last
 //   setup CONNECTION                            Enrich's schema setup (Storage__TimescaleDb picks the path)
 //   naive CONNECTION FILE                       the baseline writer: one INSERT per event
 return args switch
 {
     ["generate", var shape, var count, var sample, var output] => Generate(shape == "trimmed", int.Parse(count), sample, output),
-    ["produce", var bootstrap, var topic, var file] => Produce(bootstrap, topic, file),
+    ["feed", var bootstrap, var topic, var group, var file, var maxLag] => Feed(bootstrap, topic, group, file, int.Parse(maxLag)),
     ["setup", var connection] => await SetupAsync(connection),
     ["naive", var connection, var file] => await NaiveAsync(connection, file),
     _ => Usage(),
@@ -25,7 +29,7 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: generate full|trimmed COUNT SAMPLE OUTDIR | produce BOOTSTRAP TOPIC FILE | setup CONNECTION | naive CONNECTION FILE");
+    Console.Error.WriteLine("usage: generate full|trimmed COUNT SAMPLE OUTDIR | feed BOOTSTRAP TOPIC GROUP FILE MAXLAG | setup CONNECTION | naive CONNECTION FILE");
     return 2;
 }
 
@@ -46,7 +50,8 @@ static int Generate(bool trimmed, int count, string samplePath, string output)
         }
 
         var bytes = Encoding.UTF8.GetBytes(json.ToJsonString());
-        events.WriteLine(Encoding.UTF8.GetString(bytes));
+        // The key first, so that feeding the topic costs no parse.
+        events.WriteLine($"{json["actor"]!["id"]}\t{Encoding.UTF8.GetString(bytes)}");
         if (!GitHubEventParser.TryParse(bytes, out var row, out var rejection))
         {
             throw new InvalidOperationException(rejection);
@@ -94,24 +99,77 @@ static void Trim(JsonObject json)
 
 static string Csv(string? value) => value is null ? "" : $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 
-static int Produce(string bootstrap, string topic, string file)
+static int Feed(string bootstrap, string topic, string group, string file, int maxLag)
 {
     using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig
     {
         BootstrapServers = bootstrap,
-        LingerMs = 20,
+        LingerMs = 5,
         CompressionType = CompressionType.Snappy,
-        QueueBufferingMaxMessages = 1_000_000,
     }).Build();
-    foreach (var line in File.ReadLines(file))
+    using var watcher = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = group }).Build();
+    List<TopicPartition>? partitions = null;
+    long Committed()
     {
-        var bytes = Encoding.UTF8.GetBytes(line);
-        using var document = JsonDocument.Parse(bytes);
-        var actor = document.RootElement.GetProperty("actor").GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        producer.Produce(topic, new Message<string, byte[]> { Key = actor, Value = bytes });
+        if (partitions is null)
+        {
+            using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
+            partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics[0].Partitions
+                .Select(partition => new TopicPartition(topic, partition.PartitionId)).ToList();
+        }
+
+        return watcher.Committed(partitions, TimeSpan.FromSeconds(10)).Sum(offset => Math.Max(offset.Offset.Value, 0));
     }
 
-    return producer.Flush(TimeSpan.FromMinutes(5)) == 0 ? 0 : 1;
+    long produced = 0;
+    long? firstCommitted = null;
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    var firstSeen = TimeSpan.Zero;
+    void Watch(long committed)
+    {
+        if (firstCommitted is null && committed > 0)
+        {
+            (firstCommitted, firstSeen) = (committed, clock.Elapsed);
+        }
+    }
+
+    foreach (var line in File.ReadLines(file))
+    {
+        var tab = line.IndexOf('\t', StringComparison.Ordinal);
+        producer.Produce(topic, new Message<string, byte[]> { Key = line[..tab], Value = Encoding.UTF8.GetBytes(line[(tab + 1)..]) });
+
+        if (++produced % 500 == 0)
+        {
+            producer.Flush(TimeSpan.FromSeconds(30));
+            long committed;
+            while (produced - (committed = Committed()) > maxLag)
+            {
+                Watch(committed);
+                Thread.Sleep(10);
+            }
+
+            Watch(committed);
+        }
+    }
+
+    producer.Flush(TimeSpan.FromSeconds(30));
+    long last;
+    while ((last = Committed()) < produced)
+    {
+        Watch(last);
+        if (clock.Elapsed > TimeSpan.FromMinutes(30))
+        {
+            Console.Error.WriteLine($"timed out: {last} of {produced} committed");
+            return 1;
+        }
+
+        Thread.Sleep(10);
+    }
+
+    Watch(last);
+    var seconds = (clock.Elapsed - firstSeen).TotalSeconds;
+    Console.WriteLine(((produced - firstCommitted!.Value) / seconds).ToString("F0", System.Globalization.CultureInfo.InvariantCulture));
+    return 0;
 }
 
 static async Task<int> SetupAsync(string connection)
@@ -135,7 +193,7 @@ static async Task<int> NaiveAsync(string connection, string file)
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING");
     foreach (var line in File.ReadLines(file))
     {
-        if (!GitHubEventParser.TryParse(Encoding.UTF8.GetBytes(line), out var row, out var rejection))
+        if (!GitHubEventParser.TryParse(Encoding.UTF8.GetBytes(line[(line.IndexOf('\t', StringComparison.Ordinal) + 1)..]), out var row, out var rejection))
         {
             throw new InvalidOperationException(rejection);
         }
