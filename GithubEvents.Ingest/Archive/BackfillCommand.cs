@@ -5,7 +5,7 @@ namespace GithubEvents.Ingest.Archive;
 /// <summary>
 /// <c>dotnet run --project GithubEvents.Ingest -- backfill ...</c>: a console run (no web host) with the service's
 /// configuration, logging, telemetry and Kafka producer. Exit code 0 when every hour was delivered, 1 when some
-/// failed (they are listed; a rerun retries them), 2 for a wrong command line or configuration.
+/// failed (they are listed; a rerun retries them), 2 for a wrong command line or configuration, 130 when stopped.
 /// </summary>
 public static class BackfillCommand
 {
@@ -41,6 +41,11 @@ public static class BackfillCommand
         {
             await Console.Error.WriteLineAsync(ex.Message);
             return 2;
+        }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync("Backfill stopped. The hours it finished are listed in the progress file; a rerun goes on from there.");
+            return 130;
         }
         finally
         {

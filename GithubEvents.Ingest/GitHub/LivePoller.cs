@@ -174,7 +174,7 @@ public sealed partial class LivePoller(
         }
     }
 
-    [LoggerMessage(LogLevel.Information, "Polling {ApiUrl}events (token: {HasToken}, poll interval: {PollInterval})")]
+    [LoggerMessage(LogLevel.Information, "Polling the events feed of {ApiUrl} (token: {HasToken}, opted-in poll interval: {PollInterval})")]
     private partial void LogStarting(Uri apiUrl, bool hasToken, TimeSpan? pollInterval);
 
     [LoggerMessage(LogLevel.Debug, "Polled: {New} new events, {Duplicates} duplicates, {Requests} requests")]

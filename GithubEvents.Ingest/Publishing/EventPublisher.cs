@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using Confluent.Kafka;
 using GithubEvents.ServiceDefaults.Kafka;
@@ -31,7 +32,7 @@ public sealed partial class EventPublisher(
         var message = new Message<string, byte[]>
         {
             Key = fields.Key,
-            Value = rawEvent.Json.ToArray(),
+            Value = WholeArray(rawEvent.Json) ?? rawEvent.Json.ToArray(),
             Headers = new Headers
             {
                 { EventHeaders.Type, Encoding.UTF8.GetBytes(fields.Type) },
@@ -149,6 +150,12 @@ public sealed partial class EventPublisher(
             LogLost(topic, ErrorCode.Local_Destroy, "Ingest shut down before Kafka acknowledged it");
         }
     }
+
+    // An archive line is read into an array of its own and can be sent as it is; a feed event is a slice of its page.
+    private static byte[]? WholeArray(ReadOnlyMemory<byte> json) =>
+        MemoryMarshal.TryGetArray(json, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : null;
 
     private static bool IsPermanent(Error error) =>
         error.Code is ErrorCode.MsgSizeTooLarge or ErrorCode.InvalidMsg
