@@ -85,7 +85,15 @@ public sealed partial class EventPublisher(
     private async ValueTask SendAsync(string topic, Message<string, byte[]> message, CancellationToken cancellationToken)
     {
         await _buffer.WaitAsync(cancellationToken);
-        Produce(topic, message);
+        try
+        {
+            Produce(topic, message);
+        }
+        catch
+        {
+            _buffer.Release();
+            throw;
+        }
     }
 
     // The buffer slot stays taken until the message is acknowledged or dead-lettered.
@@ -93,6 +101,8 @@ public sealed partial class EventPublisher(
     {
         try
         {
+            // A failed attempt leaves the timestamp it was given on the message; a new attempt needs a new one.
+            message.Timestamp = Timestamp.Default;
             producer.Produce(topic, message, report => OnDelivery(topic, report));
         }
         catch (ProduceException<string, byte[]> ex)
@@ -148,6 +158,12 @@ public sealed partial class EventPublisher(
         catch (ObjectDisposedException)
         {
             LogLost(topic, ErrorCode.Local_Destroy, "Ingest shut down before Kafka acknowledged it");
+            _buffer.Release();
+        }
+        catch (Exception ex)
+        {
+            LogLost(topic, ErrorCode.Unknown, ex.Message);
+            _buffer.Release();
         }
     }
 

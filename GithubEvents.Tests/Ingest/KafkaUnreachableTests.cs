@@ -16,9 +16,9 @@ public sealed class KafkaUnreachableTests(KafkaMockCluster kafka)
         {
             ["Kafka:Publishing:BufferSize"] = "2",
             ["Kafka:Publishing:RetryDelay"] = "00:00:00.050",
-            // Deliveries fail after 1.5 s, so that the publisher's own retries are exercised too, yet leave
+            // Deliveries fail after 3 s, so that the publisher's own retries are exercised too, yet leave
             // librdkafka time to connect to the brokers added later.
-            ["Kafka:Producer:Config:message.timeout.ms"] = "1500",
+            ["Kafka:Producer:Config:message.timeout.ms"] = "3000",
         });
         builder.AddEventPublishing();
         using var host = builder.Build();
