@@ -58,7 +58,7 @@ start=$(now)
     "--Kafka:Topics:CreateTimeout=00:00:01" > "$work/backfill.log"
 process_seconds=$(echo "$(now) - $start" | bc -l)
 
-finished=$(grep -A1 "Backfill finished" "$work/backfill.log" | tail -n 1)
+finished=$(grep "Backfill finished" "$work/backfill.log")
 published=$(sed -E 's/.* ([0-9]+) events and.*/\1/' <<< "$finished")
 backfill_rate=$(sed -E 's/.*\(([0-9]+) events\/s\).*/\1/' <<< "$finished")
 peak_kb=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$work/time")
