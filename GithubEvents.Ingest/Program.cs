@@ -1,10 +1,19 @@
+using GithubEvents.Ingest.Archive;
+
+if (args is [BackfillCommand.Verb, .. var backfillArgs])
+{
+    return await BackfillCommand.RunAsync(backfillArgs);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddKafkaProducer<string, byte[]>("kafka");
+builder.AddEventPublishing();
+builder.AddLivePolling();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
 
-app.Run();
+await app.RunAsync();
+return 0;

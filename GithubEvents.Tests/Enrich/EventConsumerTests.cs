@@ -9,8 +9,8 @@ namespace GithubEvents.Tests.Enrich;
 
 public sealed class EventConsumerTests(PostgresServer postgres, KafkaMockCluster kafka)
 {
-    private static IEnumerable<(string? Key, byte[] Value)> Sample(int skip = 0, int take = ArchiveSample.EventCount) =>
-        ArchiveSample.Events.Skip(skip).Take(take).Select(json => ((string?)ActorId(json), json));
+    private static IEnumerable<(string? Key, byte[] Value)> Sample(int skip = 0, int take = ArchiveFixture.EventCount) =>
+        ArchiveFixture.Events.Skip(skip).Take(take).Select(json => ((string?)ActorId(json), json));
 
     [Fact]
     public async Task Poison_messages_go_to_the_dead_letter_topic_with_their_reason_and_the_events_around_them_are_stored()
@@ -30,11 +30,11 @@ public sealed class EventConsumerTests(PostgresServer postgres, KafkaMockCluster
 
         await using (await pipeline.StartAsync(settings: new Dictionary<string, string?> { ["Enrich:MaxEventBytes"] = (256 * 1024).ToString() }))
         {
-            await EnrichPipeline.EventuallyAsync(async () => pipeline.CommittedTotal() == ArchiveSample.EventCount + poison.Length, "every offset committed");
+            await EnrichPipeline.EventuallyAsync(async () => pipeline.CommittedTotal() == ArchiveFixture.EventCount + poison.Length, "every offset committed");
         }
 
-        Assert.Equal(ArchiveSample.EventCount, await pipeline.CountAsync());
-        Assert.Equal(ArchiveSample.EventCount, await pipeline.CountAsync("SELECT count(DISTINCT event_id) FROM events"));
+        Assert.Equal(ArchiveFixture.EventCount, await pipeline.CountAsync());
+        Assert.Equal(ArchiveFixture.EventCount, await pipeline.CountAsync("SELECT count(DISTINCT event_id) FROM events"));
         var letters = pipeline.DeadLetters(poison.Length);
         Assert.Equal(poison.Length, letters.Count);
         foreach (var (value, reason) in poison)
@@ -56,18 +56,18 @@ public sealed class EventConsumerTests(PostgresServer postgres, KafkaMockCluster
 
         await using (await pipeline.StartAsync())
         {
-            await EnrichPipeline.EventuallyAsync(async () => pipeline.CommittedTotal() == ArchiveSample.EventCount, "first pass committed");
+            await EnrichPipeline.EventuallyAsync(async () => pipeline.CommittedTotal() == ArchiveFixture.EventCount, "first pass committed");
         }
 
         // A second group reads the whole topic again from the start.
         var secondGroup = $"replay-{Guid.NewGuid():N}";
         await using (await pipeline.StartAsync(secondGroup))
         {
-            await EnrichPipeline.EventuallyAsync(async () => pipeline.CommittedTotal(secondGroup) == ArchiveSample.EventCount, "second pass committed");
+            await EnrichPipeline.EventuallyAsync(async () => pipeline.CommittedTotal(secondGroup) == ArchiveFixture.EventCount, "second pass committed");
         }
 
-        Assert.Equal(ArchiveSample.EventCount, await pipeline.CountAsync());
-        Assert.Equal(ArchiveSample.EventCount, await pipeline.CountAsync("SELECT count(DISTINCT event_id) FROM events"));
+        Assert.Equal(ArchiveFixture.EventCount, await pipeline.CountAsync());
+        Assert.Equal(ArchiveFixture.EventCount, await pipeline.CountAsync("SELECT count(DISTINCT event_id) FROM events"));
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class EventConsumerTests(PostgresServer postgres, KafkaMockCluster
             crashed.Assign(Enumerable.Range(0, KafkaMockCluster.AutoCreatedPartitions)
                 .Select(partition => new TopicPartitionOffset(pipeline.Topic, partition, Offset.Beginning)));
             var rows = new List<EventRow>();
-            while (rows.Count < ArchiveSample.EventCount / 2)
+            while (rows.Count < ArchiveFixture.EventCount / 2)
             {
                 var message = Kafka.KafkaClientHost.ConsumeOne(crashed);
                 Assert.True(GitHubEventParser.TryParse(message.Message.Value, out var row, out _));
@@ -105,11 +105,11 @@ public sealed class EventConsumerTests(PostgresServer postgres, KafkaMockCluster
 
         await using (await pipeline.StartAsync())
         {
-            await EnrichPipeline.EventuallyAsync(async () => pipeline.CommittedTotal() == ArchiveSample.EventCount, "all committed after the restart");
+            await EnrichPipeline.EventuallyAsync(async () => pipeline.CommittedTotal() == ArchiveFixture.EventCount, "all committed after the restart");
         }
 
-        Assert.Equal(ArchiveSample.EventCount, await pipeline.CountAsync());
-        Assert.Equal(ArchiveSample.EventCount, await pipeline.CountAsync("SELECT count(DISTINCT event_id) FROM events"));
+        Assert.Equal(ArchiveFixture.EventCount, await pipeline.CountAsync());
+        Assert.Equal(ArchiveFixture.EventCount, await pipeline.CountAsync("SELECT count(DISTINCT event_id) FROM events"));
     }
 
     [Fact]
@@ -131,10 +131,10 @@ public sealed class EventConsumerTests(PostgresServer postgres, KafkaMockCluster
         Assert.Equal(300, pipeline.CommittedTotal());
         await server.StartAsync();
 
-        await EnrichPipeline.EventuallyAsync(async () => pipeline.CommittedTotal() == ArchiveSample.EventCount, "all committed after the outage");
+        await EnrichPipeline.EventuallyAsync(async () => pipeline.CommittedTotal() == ArchiveFixture.EventCount, "all committed after the outage");
         await replica.DisposeAsync();
-        Assert.Equal(ArchiveSample.EventCount, await pipeline.CountAsync());
-        Assert.Equal(ArchiveSample.EventCount, await pipeline.CountAsync("SELECT count(DISTINCT event_id) FROM events"));
+        Assert.Equal(ArchiveFixture.EventCount, await pipeline.CountAsync());
+        Assert.Equal(ArchiveFixture.EventCount, await pipeline.CountAsync("SELECT count(DISTINCT event_id) FROM events"));
         Assert.Empty(pipeline.DeadLetters(0));
     }
 
@@ -149,9 +149,9 @@ public sealed class EventConsumerTests(PostgresServer postgres, KafkaMockCluster
         await using var second = await pipeline.StartAsync();
         pipeline.Produce(Sample(200));
 
-        await EnrichPipeline.EventuallyAsync(async () => pipeline.CommittedTotal() == ArchiveSample.EventCount, "all committed by the two replicas");
-        Assert.Equal(ArchiveSample.EventCount, await pipeline.CountAsync());
-        Assert.Equal(ArchiveSample.EventCount, await pipeline.CountAsync("SELECT count(DISTINCT event_id) FROM events"));
+        await EnrichPipeline.EventuallyAsync(async () => pipeline.CommittedTotal() == ArchiveFixture.EventCount, "all committed by the two replicas");
+        Assert.Equal(ArchiveFixture.EventCount, await pipeline.CountAsync());
+        Assert.Equal(ArchiveFixture.EventCount, await pipeline.CountAsync("SELECT count(DISTINCT event_id) FROM events"));
     }
 
     [Fact]

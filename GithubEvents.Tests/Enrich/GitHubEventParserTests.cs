@@ -11,7 +11,7 @@ public sealed class GitHubEventParserTests
     [Fact]
     public void Every_recorded_archive_event_parses_with_the_values_it_carries()
     {
-        foreach (var json in ArchiveSample.Events)
+        foreach (var json in ArchiveFixture.Events)
         {
             Assert.True(GitHubEventParser.TryParse(json, out var row, out var rejection), rejection);
             using var expected = JsonDocument.Parse(json);
@@ -34,7 +34,7 @@ public sealed class GitHubEventParserTests
     [Fact]
     public void The_first_recorded_event_of_each_type_gets_its_line()
     {
-        var firstOfType = ArchiveSample.Events
+        var firstOfType = ArchiveFixture.Events
             .Select(json => GitHubEventParser.TryParse(json, out var row, out _) ? row : throw new InvalidOperationException())
             .GroupBy(row => row.EventType)
             .ToDictionary(group => group.Key, group => group.First().Detail);

@@ -75,11 +75,14 @@ public sealed class FakeGitHub(TimeProvider? timeProvider = null) : FakeHttpServ
     }
 
     /// <summary>Spends the rest of a client's hourly budget, as if other requests had used it.</summary>
-    public void ExhaustRateLimit(string? token = null)
+    public void ExhaustRateLimit(string? token = null) => SetRateLimitRemaining(0, token);
+
+    /// <summary>Leaves <paramref name="remaining"/> requests of a client's hourly budget, as if others had spent the rest.</summary>
+    public void SetRateLimitRemaining(int remaining, string? token = null)
     {
         lock (_lock)
         {
-            Window(token ?? Anonymous).Remaining = 0;
+            Window(token ?? Anonymous).Remaining = remaining;
         }
     }
 

@@ -26,6 +26,9 @@ public sealed record RecordedRequest(
 public sealed record Fault(int Status, string Body, string ContentType = "application/json; charset=utf-8")
 {
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Real time before the answer starts, to make clients time out.</summary>
+    public TimeSpan Delay { get; init; }
 }
 
 /// <summary>
@@ -135,6 +138,18 @@ public abstract class FakeHttpServer : IAsyncLifetime
 
     private static async Task WriteFaultAsync(HttpResponse response, Fault fault)
     {
+        if (fault.Delay > TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(fault.Delay, response.HttpContext.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
         response.StatusCode = fault.Status;
         foreach (var (name, value) in fault.Headers)
         {

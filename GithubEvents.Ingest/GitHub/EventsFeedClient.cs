@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using GithubEvents.Ingest.Publishing;
+
+namespace GithubEvents.Ingest.GitHub;
+
+/// <summary>The rate-limit headers of one answer.</summary>
+public readonly record struct RateLimitStatus(int Limit, int Remaining, DateTimeOffset Reset);
+
+public enum FeedOutcome
+{
+    Events,
+    NotModified,
+
+    /// <summary>403 or 429 with <c>x-ratelimit-remaining: 0</c>: the hourly budget is spent until its reset.</summary>
+    RateLimited,
+
+    /// <summary>Any other 403 or 429: GitHub's secondary rate limit.</summary>
+    SecondaryRateLimited,
+
+    /// <summary>5xx, timeouts, refused connections, malformed bodies and other errors worth retrying.</summary>
+    Failed,
+}
+
+/// <summary>One page of the public events feed, or why there is none.</summary>
+public sealed record FeedPage(FeedOutcome Outcome)
+{
+    public IReadOnlyList<RawEvent> Events { get; init; } = [];
+
+    /// <summary>Elements of a well-formed page that are not events Ingest can key (no id or actor id).</summary>
+    public IReadOnlyList<(ReadOnlyMemory<byte> Json, string Reason)> Rejected { get; init; } = [];
+
+    public bool HasNextPage { get; init; }
+
+    public TimeSpan? PollInterval { get; init; }
+
+    public RateLimitStatus? RateLimit { get; init; }
+
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>A short reason for <see cref="FeedOutcome.Failed"/>, fit for a metric tag.</summary>
+    public string? FailureType { get; init; }
+
+    public string? FailureMessage { get; init; }
+}
+
+/// <summary>
+/// GETs <c>/events?per_page=100</c> pages, sending each page's ETag back exactly as it was received so that an
+/// unchanged page costs a 304 and no quota.
+/// </summary>
+public sealed class EventsFeedClient(IHttpClientFactory httpClientFactory, TimeProvider time)
+{
+    public const string HttpClientName = "github-events";
+    public const int PageSize = 100;
+
+    private readonly Dictionary<int, string> _etags = [];
+
+    public async Task<FeedPage> GetPageAsync(int page, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, page == 1
+            ? $"events?per_page={PageSize}"
+            : $"events?per_page={PageSize}&page={page}");
+        if (_etags.TryGetValue(page, out var etag))
+        {
+            request.Headers.TryAddWithoutValidation("If-None-Match", etag);
+        }
+
+        try
+        {
+            using var response = await httpClientFactory.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
+            return await ReadAsync(page, response, cancellationToken);
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Failed("timeout", "The request timed out");
+        }
+        catch (HttpRequestException ex)
+        {
+            return Failed("connection", ex.Message);
+        }
+        catch (IOException ex)
+        {
+            return Failed("connection", ex.Message);
+        }
+    }
+
+    private async Task<FeedPage> ReadAsync(int page, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var rateLimit = ReadRateLimit(response);
+        var status = response.StatusCode;
+        if (status == HttpStatusCode.NotModified)
+        {
+            return new FeedPage(FeedOutcome.NotModified) { RateLimit = rateLimit, PollInterval = ReadPollInterval(response) };
+        }
+
+        if (status is HttpStatusCode.Forbidden or HttpStatusCode.TooManyRequests)
+        {
+            var retryAfter = ReadRetryAfter(response);
+            return new FeedPage(retryAfter is null && rateLimit is { Remaining: 0 } ? FeedOutcome.RateLimited : FeedOutcome.SecondaryRateLimited)
+            {
+                RateLimit = rateLimit,
+                RetryAfter = retryAfter,
+            };
+        }
+
+        if (status != HttpStatusCode.OK)
+        {
+            return Failed($"http_{(int)status}", $"GitHub answered {(int)status} {response.ReasonPhrase}") with { RateLimit = rateLimit };
+        }
+
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        List<ReadOnlyMemory<byte>> elements;
+        try
+        {
+            elements = EventJson.SplitArray(body);
+        }
+        catch (JsonException ex)
+        {
+            return Failed("malformed_body", $"The events page is not a JSON array of events: {ex.Message}") with { RateLimit = rateLimit };
+        }
+
+        var events = new List<RawEvent>(elements.Count);
+        var rejected = new List<(ReadOnlyMemory<byte>, string)>();
+        foreach (var element in elements)
+        {
+            if (EventJson.TryRead(element.Span, out var fields, out var reason))
+            {
+                events.Add(new RawEvent(element, fields));
+            }
+            else
+            {
+                rejected.Add((element, reason));
+            }
+        }
+
+        // Kept as received: a reformatted weak ETag would not match and every poll would cost quota.
+        if (response.Headers.NonValidated.TryGetValues("ETag", out var etags) && etags.Count == 1)
+        {
+            _etags[page] = etags.First();
+        }
+
+        return new FeedPage(FeedOutcome.Events)
+        {
+            Events = events,
+            Rejected = rejected,
+            HasNextPage = response.Headers.NonValidated.TryGetValues("Link", out var links)
+                && links.Any(link => link.Contains("rel=\"next\"", StringComparison.Ordinal)),
+            PollInterval = ReadPollInterval(response),
+            RateLimit = rateLimit,
+        };
+    }
+
+    private static FeedPage Failed(string type, string message) =>
+        new(FeedOutcome.Failed) { FailureType = type, FailureMessage = message };
+
+    private static RateLimitStatus? ReadRateLimit(HttpResponseMessage response) =>
+        Header(response, "X-RateLimit-Limit") is { } limit
+        && Header(response, "X-RateLimit-Remaining") is { } remaining
+        && Header(response, "X-RateLimit-Reset") is { } reset
+            ? new RateLimitStatus((int)limit, (int)remaining, DateTimeOffset.FromUnixTimeSeconds(reset))
+            : null;
+
+    private static TimeSpan? ReadPollInterval(HttpResponseMessage response) =>
+        Header(response, "X-Poll-Interval") is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+
+    private TimeSpan? ReadRetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
+
+    private static long? Header(HttpResponseMessage response, string name) =>
+        response.Headers.NonValidated.TryGetValues(name, out var values)
+        && long.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : null;
+}

@@ -1,0 +1,38 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace GithubEvents.Ingest.GitHub;
+
+/// <summary>The live poller's settings, bound from <c>GitHub</c>.</summary>
+public sealed class GitHubOptions
+{
+    public const string SectionName = "GitHub";
+
+    /// <summary>The REST API root; GitHub Enterprise Server's is <c>https://HOST/api/v3</c>.</summary>
+    [Required(ErrorMessage = "GitHub:ApiUrl must be the API's absolute URL, e.g. https://api.github.com.")]
+    public Uri ApiUrl { get; set; } = new("https://api.github.com");
+
+    /// <summary>Optional: 5,000 requests an hour instead of 60. Never logged.</summary>
+    public string? Token { get; set; }
+
+    /// <summary>
+    /// Opt-in with a token: poll this often instead of obeying <c>X-Poll-Interval</c>, within the budget share.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00", ErrorMessage = "GitHub:PollInterval must be between 0.1 s and a day, e.g. 00:00:02.")]
+    public TimeSpan? PollInterval { get; set; }
+
+    /// <summary>The share of the hourly budget the poller may spend; the rest is left for profile lookups.</summary>
+    [Range(0.01, 1.0, ErrorMessage = "GitHub:BudgetShare must be between 0.01 and 1 (a share of the hourly request budget).")]
+    public double BudgetShare { get; set; } = 0.8;
+
+    /// <summary>How many event ids the poller remembers to drop duplicates.</summary>
+    [Range(1_000, 10_000_000, ErrorMessage = "GitHub:DedupWindow must be between 1000 and 10000000 event ids.")]
+    public int DedupWindow { get; set; } = 100_000;
+
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00", ErrorMessage = "GitHub:RequestTimeout must be between 0.1 s and 10 min.")]
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    [Required(ErrorMessage = "GitHub:UserAgent must identify this client, as GitHub requires.")]
+    public string UserAgent { get; set; } = "GithubEvents-Ingest";
+
+    public bool HasToken => !string.IsNullOrWhiteSpace(Token);
+}

@@ -1,0 +1,200 @@
+using GithubEvents.Ingest.Publishing;
+using Microsoft.Extensions.Options;
+
+namespace GithubEvents.Ingest.GitHub;
+
+/// <summary>
+/// Polls the public events feed and publishes every event it has not seen. Reads page 2, then 3, only while
+/// every event on the page just read was new; when even page 3 was all new, events were missed (a gap).
+/// Errors never end the loop: each has its wait, from <see cref="FeedPacing"/>.
+/// </summary>
+public sealed partial class LivePoller(
+    EventsFeedClient feed,
+    EventPublisher publisher,
+    FeedPacing pacing,
+    IOptions<GitHubOptions> options,
+    IngestTelemetry telemetry,
+    TimeProvider time,
+    ILogger<LivePoller> logger) : BackgroundService
+{
+    public const int MaxPages = 3;
+
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(15);
+
+    private readonly RecentEventIds _seen = new(options.Value.DedupWindow);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        LogStarting(options.Value.ApiUrl, options.Value.HasToken, options.Value.PollInterval);
+        try
+        {
+            while (true)
+            {
+                TimeSpan wait;
+                try
+                {
+                    wait = await PollAsync(stoppingToken);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    wait = pacing.AfterFailure();
+                    telemetry.PollFailed("exception");
+                    LogPollFailed(ex, wait);
+                }
+
+                await Task.Delay(wait, time, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await DrainAsync();
+        }
+    }
+
+    private async Task<TimeSpan> PollAsync(CancellationToken cancellationToken)
+    {
+        using var activity = IngestTelemetry.ActivitySource.StartActivity("poll GitHub events");
+        // Before the first poll nothing is known, so an all-new feed is not a gap.
+        var judgeGaps = _seen.Count > 0;
+        var fresh = new List<RawEvent>();
+        var duplicates = 0;
+        FeedPage? answered = null;
+        var requests = 0;
+        TimeSpan? wait = null;
+        for (var page = 1; page <= MaxPages; page++)
+        {
+            var response = await feed.GetPageAsync(page, cancellationToken);
+            requests++;
+            wait = response.Outcome switch
+            {
+                FeedOutcome.RateLimited => RateLimited(response.RateLimit!.Value),
+                FeedOutcome.SecondaryRateLimited => SecondaryRateLimited(response.RetryAfter),
+                FeedOutcome.Failed => Failed(response),
+                _ => null,
+            };
+            if (wait is not null)
+            {
+                break;
+            }
+
+            answered = response;
+            if (response.Outcome == FeedOutcome.NotModified)
+            {
+                break;
+            }
+
+            var allNew = true;
+            foreach (var rawEvent in response.Events)
+            {
+                if (_seen.Add(rawEvent.Fields.Id))
+                {
+                    fresh.Add(rawEvent);
+                }
+                else
+                {
+                    duplicates++;
+                    allNew = false;
+                }
+            }
+
+            for (var i = 0; i < response.Rejected.Count; i++)
+            {
+                var (json, reason) = response.Rejected[i];
+                await publisher.DeadLetterAsync(json, reason, $"events page {page}", i + 1, cancellationToken);
+            }
+
+            if (allNew && page == MaxPages && judgeGaps && (response.HasNextPage || response.Events.Count == EventsFeedClient.PageSize))
+            {
+                telemetry.Gap();
+                LogGap(MaxPages, EventsFeedClient.PageSize * MaxPages);
+            }
+
+            if (!allNew || !response.HasNextPage)
+            {
+                break;
+            }
+        }
+
+        // Oldest first, so that the topic holds each actor's events in the order they happened.
+        for (var i = fresh.Count - 1; i >= 0; i--)
+        {
+            await publisher.PublishAsync(fresh[i], EventPublisher.LiveSource, cancellationToken);
+        }
+
+        if (duplicates > 0)
+        {
+            telemetry.Duplicates(duplicates);
+        }
+
+        activity?.SetTag("github.events.new", fresh.Count);
+        activity?.SetTag("github.events.duplicates", duplicates);
+        activity?.SetTag("github.requests", requests);
+        LogPolled(fresh.Count, duplicates, requests);
+        return wait ?? pacing.AfterPoll(answered?.PollInterval, answered?.RateLimit, requests);
+    }
+
+    private TimeSpan RateLimited(RateLimitStatus rateLimit)
+    {
+        var wait = pacing.AfterRateLimit(rateLimit);
+        telemetry.PollFailed("rate_limited");
+        LogRateLimited(rateLimit.Limit, rateLimit.Reset, wait);
+        return wait;
+    }
+
+    private TimeSpan SecondaryRateLimited(TimeSpan? retryAfter)
+    {
+        var wait = pacing.AfterSecondaryLimit(retryAfter);
+        telemetry.PollFailed("secondary_rate_limited");
+        LogSecondaryRateLimited(retryAfter, wait);
+        return wait;
+    }
+
+    private TimeSpan Failed(FeedPage response)
+    {
+        var wait = pacing.AfterFailure();
+        telemetry.PollFailed(response.FailureType!);
+        LogRequestFailed(response.FailureType!, response.FailureMessage!, wait);
+        return wait;
+    }
+
+    // The producer does not flush on dispose: what was fetched is delivered before the process ends.
+    private async Task DrainAsync()
+    {
+        using var timeout = new CancellationTokenSource(DrainTimeout);
+        try
+        {
+            await publisher.DrainAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            LogUndelivered(DrainTimeout);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "Polling the events feed of {ApiUrl} (token: {HasToken}, opted-in poll interval: {PollInterval})")]
+    private partial void LogStarting(Uri apiUrl, bool hasToken, TimeSpan? pollInterval);
+
+    [LoggerMessage(LogLevel.Debug, "Polled: {New} new events, {Duplicates} duplicates, {Requests} requests")]
+    private partial void LogPolled(int @new, int duplicates, int requests);
+
+    [LoggerMessage(LogLevel.Warning, "Events were missed: every event on all {Pages} pages ({Events} events) was new since the last poll")]
+    private partial void LogGap(int pages, int events);
+
+    [LoggerMessage(LogLevel.Warning, "GitHub's rate limit of {Limit} requests an hour is spent; waiting {Wait} until it resets at {Reset}")]
+    private partial void LogRateLimited(int limit, DateTimeOffset reset, TimeSpan wait);
+
+    [LoggerMessage(LogLevel.Warning, "GitHub's secondary rate limit answered (Retry-After: {RetryAfter}); waiting {Wait}")]
+    private partial void LogSecondaryRateLimited(TimeSpan? retryAfter, TimeSpan wait);
+
+    [LoggerMessage(LogLevel.Warning, "The events request failed ({FailureType}: {Message}); retrying in {Wait}")]
+    private partial void LogRequestFailed(string failureType, string message, TimeSpan wait);
+
+    [LoggerMessage(LogLevel.Error, "A poll failed; retrying in {Wait}")]
+    private partial void LogPollFailed(Exception exception, TimeSpan wait);
+
+    [LoggerMessage(LogLevel.Error, "Kafka had not acknowledged every event {Timeout} after shutdown began")]
+    private partial void LogUndelivered(TimeSpan timeout);
+}

@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace GithubEvents.Ingest;
+
+/// <summary>The Ingest service's meter and activity source, both named <see cref="Name"/>.</summary>
+public sealed class IngestTelemetry
+{
+    public const string Name = "GithubEvents.Ingest";
+
+    public static readonly ActivitySource ActivitySource = new(Name);
+
+    private readonly Counter<long> _published;
+    private readonly Counter<long> _duplicates;
+    private readonly Counter<long> _gaps;
+    private readonly Counter<long> _pollFailures;
+    private readonly Counter<long> _deadLetters;
+    private readonly Counter<long> _deliveryRetries;
+
+    public IngestTelemetry(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(Name);
+        _published = meter.CreateCounter<long>("github.events.published", "{event}", "Events handed to Kafka, by source (live or archive).");
+        _duplicates = meter.CreateCounter<long>("github.events.duplicates", "{event}", "Events the live poller had already seen and dropped.");
+        _gaps = meter.CreateCounter<long>("github.events.gaps", "{gap}", "Polls whose deepest page was all new: events were missed between polls.");
+        _pollFailures = meter.CreateCounter<long>("github.poll.failures", "{request}", "Feed requests that failed, by reason.");
+        _deadLetters = meter.CreateCounter<long>("github.events.dead_letters", "{message}", "Messages sent to the dead-letter topic.");
+        _deliveryRetries = meter.CreateCounter<long>("github.events.delivery_retries", "{message}", "Kafka deliveries that failed and were sent again.");
+    }
+
+    public void Published(string source) => _published.Add(1, new KeyValuePair<string, object?>("event.source", source));
+
+    public void Duplicates(int count) => _duplicates.Add(count);
+
+    public void Gap() => _gaps.Add(1);
+
+    public void PollFailed(string reason) => _pollFailures.Add(1, new KeyValuePair<string, object?>("error.type", reason));
+
+    public void DeadLettered() => _deadLetters.Add(1);
+
+    public void DeliveryRetried() => _deliveryRetries.Add(1);
+}

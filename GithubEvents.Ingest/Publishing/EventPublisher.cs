@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using Confluent.Kafka;
+using GithubEvents.ServiceDefaults.Kafka;
+using Microsoft.Extensions.Options;
+
+namespace GithubEvents.Ingest.Publishing;
+
+/// <summary>
+/// Hands events to Kafka behind a bounded buffer: a send waits while <see cref="PublishingOptions.BufferSize"/>
+/// messages are unacknowledged, so a source pauses while Kafka is unreachable and resumes when it answers.
+/// A failed delivery is sent again after a delay; one Kafka can never take (too large, say) goes to the
+/// dead-letter topic with the reason. Nothing is dropped in silence.
+/// </summary>
+public sealed partial class EventPublisher(
+    IProducer<string, byte[]> producer,
+    IOptions<TopicOptions> topics,
+    IOptions<PublishingOptions> options,
+    IngestTelemetry telemetry,
+    TimeProvider time,
+    ILogger<EventPublisher> logger)
+{
+    public const string LiveSource = "live";
+    public const string ArchiveSource = "archive";
+
+    private readonly SemaphoreSlim _buffer = new(options.Value.BufferSize, options.Value.BufferSize);
+
+    public async ValueTask PublishAsync(RawEvent rawEvent, string source, CancellationToken cancellationToken)
+    {
+        var fields = rawEvent.Fields;
+        var message = new Message<string, byte[]>
+        {
+            Key = fields.Key,
+            Value = WholeArray(rawEvent.Json) ?? rawEvent.Json.ToArray(),
+            Headers = new Headers
+            {
+                { EventHeaders.Type, Encoding.UTF8.GetBytes(fields.Type) },
+                { EventHeaders.CreatedAt, Encoding.UTF8.GetBytes(fields.CreatedAt) },
+                { EventHeaders.Source, Encoding.UTF8.GetBytes(source) },
+            },
+        };
+        await SendAsync(topics.Value.Raw, message, cancellationToken);
+        telemetry.Published(source);
+    }
+
+    /// <summary>Sends bytes nothing can use to the dead-letter topic with the reason and where they came from.</summary>
+    public async ValueTask DeadLetterAsync(ReadOnlyMemory<byte> value, string reason, string sourceFile, long sourceLine, CancellationToken cancellationToken)
+    {
+        var message = new Message<string, byte[]>
+        {
+            Value = value.ToArray(),
+            Headers = new Headers
+            {
+                { DeadLetterHeaders.Reason, Encoding.UTF8.GetBytes(reason) },
+                { DeadLetterHeaders.SourceFile, Encoding.UTF8.GetBytes(sourceFile) },
+                { DeadLetterHeaders.SourceLine, Encoding.UTF8.GetBytes(sourceLine.ToString(CultureInfo.InvariantCulture)) },
+            },
+        };
+        await SendAsync(topics.Value.DeadLetters, message, cancellationToken);
+        telemetry.DeadLettered();
+    }
+
+    /// <summary>Waits until Kafka has acknowledged every message handed to it so far.</summary>
+    public async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        var size = options.Value.BufferSize;
+        var taken = 0;
+        try
+        {
+            for (; taken < size; taken++)
+            {
+                await _buffer.WaitAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            if (taken > 0)
+            {
+                _buffer.Release(taken);
+            }
+        }
+    }
+
+    private async ValueTask SendAsync(string topic, Message<string, byte[]> message, CancellationToken cancellationToken)
+    {
+        await _buffer.WaitAsync(cancellationToken);
+        try
+        {
+            Produce(topic, message);
+        }
+        catch
+        {
+            _buffer.Release();
+            throw;
+        }
+    }
+
+    // The buffer slot stays taken until the message is acknowledged or dead-lettered.
+    private void Produce(string topic, Message<string, byte[]> message)
+    {
+        try
+        {
+            // A failed attempt leaves the timestamp it was given on the message; a new attempt needs a new one.
+            message.Timestamp = Timestamp.Default;
+            producer.Produce(topic, message, report => OnDelivery(topic, report));
+        }
+        catch (ProduceException<string, byte[]> ex)
+        {
+            OnFailure(topic, message, ex.Error);
+        }
+    }
+
+    private void OnDelivery(string topic, DeliveryReport<string, byte[]> report)
+    {
+        if (report.Error.IsError)
+        {
+            OnFailure(topic, report.Message, report.Error);
+        }
+        else
+        {
+            _buffer.Release();
+        }
+    }
+
+    private void OnFailure(string topic, Message<string, byte[]> message, Error error)
+    {
+        if (IsPermanent(error) && topic == topics.Value.DeadLetters)
+        {
+            LogLost(topic, error.Code, error.Reason);
+            _buffer.Release();
+            return;
+        }
+
+        if (IsPermanent(error))
+        {
+            LogDeadLettered(topic, error.Code, error.Reason);
+            message.Headers ??= [];
+            message.Headers.Add(DeadLetterHeaders.Reason, Encoding.UTF8.GetBytes($"Kafka refused the message: {error.Code}: {error.Reason}"));
+            message.Headers.Add(DeadLetterHeaders.SourceTopic, Encoding.UTF8.GetBytes(topic));
+            telemetry.DeadLettered();
+            Produce(topics.Value.DeadLetters, message);
+            return;
+        }
+
+        LogRetrying(topic, error.Code, error.Reason, options.Value.RetryDelay);
+        telemetry.DeliveryRetried();
+        _ = RetryAsync(topic, message);
+    }
+
+    private async Task RetryAsync(string topic, Message<string, byte[]> message)
+    {
+        await Task.Delay(options.Value.RetryDelay, time);
+        try
+        {
+            Produce(topic, message);
+        }
+        catch (ObjectDisposedException)
+        {
+            LogLost(topic, ErrorCode.Local_Destroy, "Ingest shut down before Kafka acknowledged it");
+            _buffer.Release();
+        }
+        catch (Exception ex)
+        {
+            LogLost(topic, ErrorCode.Unknown, ex.Message);
+            _buffer.Release();
+        }
+    }
+
+    // An archive line is read into an array of its own and can be sent as it is; a feed event is a slice of its page.
+    private static byte[]? WholeArray(ReadOnlyMemory<byte> json) =>
+        MemoryMarshal.TryGetArray(json, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : null;
+
+    private static bool IsPermanent(Error error) =>
+        error.Code is ErrorCode.MsgSizeTooLarge or ErrorCode.InvalidMsg
+            or ErrorCode.InvalidRecord or ErrorCode.RecordListTooLarge;
+
+    [LoggerMessage(LogLevel.Warning, "Kafka delivery to {Topic} failed ({Code}: {Reason}); sending again in {Delay}")]
+    private partial void LogRetrying(string topic, ErrorCode code, string reason, TimeSpan delay);
+
+    [LoggerMessage(LogLevel.Error, "Kafka refused a message for {Topic} ({Code}: {Reason}); it goes to the dead-letter topic")]
+    private partial void LogDeadLettered(string topic, ErrorCode code, string reason);
+
+    [LoggerMessage(LogLevel.Critical, "A message for {Topic} was lost ({Code}: {Reason})")]
+    private partial void LogLost(string topic, ErrorCode code, string reason);
+}

@@ -1,0 +1,63 @@
+using System.Text;
+using System.Text.Json;
+using GithubEvents.Ingest.Publishing;
+using GithubEvents.Tests.Infrastructure;
+
+namespace GithubEvents.Tests.Ingest;
+
+public sealed class EventJsonTests
+{
+    [Fact]
+    public void Reads_id_type_created_at_and_actor_id_from_every_fixture_event()
+    {
+        foreach (var line in ArchiveFixture.Lines)
+        {
+            var expected = JsonDocument.Parse(line).RootElement;
+
+            Assert.True(EventJson.TryRead(Encoding.UTF8.GetBytes(line), out var fields, out var reason), reason);
+
+            Assert.Equal(expected.GetProperty("id").GetString(), fields.Id);
+            Assert.Equal(expected.GetProperty("type").GetString(), fields.Type);
+            Assert.Equal(expected.GetProperty("created_at").GetString(), fields.CreatedAt);
+            Assert.Equal(expected.GetProperty("actor").GetProperty("id").GetInt64(), fields.ActorId);
+        }
+    }
+
+    [Theory]
+    [InlineData("""{"id":"1","type":"WatchEvent","actor":{"id":5},"created_at":"x"} {}""", "malformed JSON")]
+    [InlineData("""{"id":"1","type":"WatchEvent","actor":{"id":5},"created_at":"2025""", "malformed JSON")]
+    [InlineData("""[1]""", "not a JSON object")]
+    [InlineData("""{"id":1,"type":"WatchEvent","actor":{"id":5},"created_at":"x"}""", "no string id")]
+    [InlineData("""{"id":"1","actor":{"id":5},"created_at":"x"}""", "no string type")]
+    [InlineData("""{"id":"1","type":"WatchEvent","actor":{"id":5}}""", "no string created_at")]
+    // The old Timeline format (before 2015): the actor is a login.
+    [InlineData("""{"created_at":"2012/03/10 22:00:00 -0800","actor":"octocat","type":"WatchEvent","repository":{"id":1}}""", "no string id")]
+    [InlineData("""{"id":"1","type":"WatchEvent","actor":"octocat","created_at":"x"}""", "no numeric actor.id")]
+    public void Says_why_a_line_is_not_an_event(string json, string reason)
+    {
+        Assert.False(EventJson.TryRead(Encoding.UTF8.GetBytes(json), out _, out var actual));
+        Assert.StartsWith(reason, actual);
+    }
+
+    [Fact]
+    public void Splits_the_feed_into_the_exact_bytes_of_each_event()
+    {
+        const string first = """{"id":"1", "payload":{"a":[1,{"b":"}"}]}}""";
+        const string second = """{ "id" : "2" }""";
+        var body = Encoding.UTF8.GetBytes($"[\n  {first},\n  {second}\n]\n");
+
+        var elements = EventJson.SplitArray(body);
+
+        Assert.Equal([first, second], elements.Select(e => Encoding.UTF8.GetString(e.Span)));
+    }
+
+    [Theory]
+    [InlineData("""[{"id":"1"},{"id":""")]
+    [InlineData("""{"message":"Server Error"}""")]
+    [InlineData("""[{"id":"1"},2]""")]
+    [InlineData("")]
+    public void A_feed_body_that_is_not_a_whole_array_of_objects_is_refused(string body)
+    {
+        Assert.ThrowsAny<JsonException>(() => EventJson.SplitArray(Encoding.UTF8.GetBytes(body)));
+    }
+}

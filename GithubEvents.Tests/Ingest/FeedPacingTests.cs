@@ -1,0 +1,75 @@
+using GithubEvents.Ingest.GitHub;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GithubEvents.Tests.Ingest;
+
+public sealed class FeedPacingTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public void Without_opting_in_the_server_poll_interval_is_the_floor()
+    {
+        var pacing = Pacing(new GitHubOptions { Token = "t" });
+
+        Assert.Equal(TimeSpan.FromSeconds(60), pacing.AfterPoll(TimeSpan.FromSeconds(60), Budget(5000, 4000, TimeSpan.FromHours(1)), 1));
+        Assert.Equal(TimeSpan.FromSeconds(60), pacing.AfterPoll(null, null, 1));
+    }
+
+    [Fact]
+    public void Opting_in_replaces_the_floor_but_never_spends_more_than_the_share_evenly_until_the_reset()
+    {
+        var pacing = Pacing(new GitHubOptions { Token = "t", PollInterval = TimeSpan.FromSeconds(2), BudgetShare = 0.5 });
+
+        // 4,000 left, 2,500 kept back: 1,500 for 50 minutes is one request every 2 s; three requests were made.
+        Assert.Equal(TimeSpan.FromSeconds(6), pacing.AfterPoll(TimeSpan.FromSeconds(60), Budget(5000, 4000, TimeSpan.FromMinutes(50)), 3));
+        Assert.Equal(TimeSpan.FromSeconds(2), pacing.AfterPoll(TimeSpan.FromSeconds(60), Budget(5000, 5000, TimeSpan.FromMinutes(10)), 1));
+        Assert.Equal(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1), pacing.AfterPoll(TimeSpan.FromSeconds(60), Budget(5000, 2500, TimeSpan.FromMinutes(10)), 1));
+    }
+
+    [Fact]
+    public void A_spent_budget_waits_until_just_past_the_reset()
+    {
+        var pacing = Pacing(new GitHubOptions());
+
+        Assert.Equal(TimeSpan.FromSeconds(601), pacing.AfterRateLimit(Budget(60, 0, TimeSpan.FromMinutes(10))));
+    }
+
+    [Fact]
+    public void Secondary_limits_honour_Retry_After_else_a_minute_doubling_until_a_poll_succeeds()
+    {
+        var pacing = Pacing(new GitHubOptions());
+
+        Assert.Equal(TimeSpan.FromSeconds(5), pacing.AfterSecondaryLimit(TimeSpan.FromSeconds(5)));
+        Assert.Equal(TimeSpan.FromMinutes(2), pacing.AfterSecondaryLimit(null));
+        Assert.Equal(TimeSpan.FromMinutes(4), pacing.AfterSecondaryLimit(null));
+        pacing.AfterPoll(null, null, 1);
+        Assert.Equal(TimeSpan.FromMinutes(1), pacing.AfterSecondaryLimit(null));
+        for (var i = 0; i < 10; i++)
+        {
+            pacing.AfterSecondaryLimit(null);
+        }
+
+        Assert.Equal(FeedPacing.SecondaryLimitMaximum, pacing.AfterSecondaryLimit(null));
+    }
+
+    [Fact]
+    public void Failures_back_off_exponentially_with_jitter_up_to_five_minutes()
+    {
+        var pacing = Pacing(new GitHubOptions());
+
+        var waits = Enumerable.Range(0, 12).Select(_ => pacing.AfterFailure()).ToList();
+
+        for (var i = 0; i < waits.Count; i++)
+        {
+            var ceiling = TimeSpan.FromTicks(Math.Min(FeedPacing.FailureMaximum.Ticks, TimeSpan.FromSeconds(1).Ticks << i));
+            Assert.InRange(waits[i], TimeSpan.FromTicks(Math.Max(ceiling.Ticks / 2, TimeSpan.TicksPerSecond)), ceiling);
+        }
+
+        Assert.True(waits.Distinct().Count() > 3, "the waits are jittered");
+    }
+
+    private FeedPacing Pacing(GitHubOptions options) => new(options, _time, new Random(7));
+
+    private RateLimitStatus Budget(int limit, int remaining, TimeSpan untilReset) => new(limit, remaining, _time.GetUtcNow() + untilReset);
+}

@@ -1,0 +1,29 @@
+using GithubEvents.Tests.Infrastructure;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace GithubEvents.Tests.Ingest;
+
+public sealed class IngestConfigurationTests(KafkaMockCluster kafka)
+{
+    [Theory]
+    [InlineData("Kafka:Topics:Partitions", "0", "Kafka:Topics:Partitions")]
+    [InlineData("Kafka:Publishing:BufferSize", "0", "Kafka:Publishing:BufferSize")]
+    [InlineData("GitHub:BudgetShare", "1.5", "GitHub:BudgetShare")]
+    [InlineData("GitHub:PollInterval", "00:00:02", "GitHub:PollInterval")]
+    [InlineData("GitHub:ApiUrl", "/relative", "GitHub:ApiUrl")]
+    public async Task Bad_settings_stop_start_up_with_a_message_naming_the_setting(string key, string value, string named)
+    {
+        var builder = IngestTestHost.Builder(kafka.BootstrapServers, TimeProvider.System, new LogCapture(), new Dictionary<string, string?>
+        {
+            [key] = value,
+        });
+        builder.AddEventPublishing();
+        builder.AddLivePolling();
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains(named, error.Message);
+    }
+}
