@@ -35,19 +35,28 @@ public sealed partial class EventConsumer(
     // Consume() blocks, so the loop gets a thread of its own rather than one of the host's.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(() => ConsumeAsync(stoppingToken), stoppingToken);
 
+    // While one batch is written, the next is consumed and parsed: the database and this process work at the same
+    // time. Batches are still finished (dead letters, offset commit) one after the other, in order.
     private async Task ConsumeAsync(CancellationToken stoppingToken)
     {
         var path = await storage.WaitAsync(stoppingToken);
         consumer.Subscribe(settings.Topic);
         LogStarted(settings.Topic, path);
+        InFlightBatch? writing = null;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var batch = CollectBatch(stoppingToken);
-                if (batch.Count > 0)
+                var next = CollectBatch(returnWhenIdle: writing is not null, stoppingToken);
+                if (writing is not null)
                 {
-                    await ProcessAsync(batch, path, stoppingToken);
+                    await FinishAsync(writing, path, stoppingToken);
+                    writing = null;
+                }
+
+                if (next.Count > 0)
+                {
+                    writing = StartWriting(next, path, stoppingToken);
                 }
             }
         }
@@ -56,12 +65,27 @@ public sealed partial class EventConsumer(
         }
         finally
         {
+            // An unfinished batch is not committed: its messages come again and are skipped as duplicates.
+            if (writing is not null)
+            {
+                await writing.Write.ContinueWith(_ => { }, TaskScheduler.Default);
+                writing.Activity?.Dispose();
+            }
+
             // Leaves the group at once, so the partitions move to the other replicas without a session timeout.
             consumer.Close();
         }
     }
 
-    private List<ConsumeResult<string, byte[]>> CollectBatch(CancellationToken stoppingToken)
+    private sealed record InFlightBatch(
+        List<ConsumeResult<string, byte[]>> Messages,
+        List<(ConsumeResult<string, byte[]> Source, EventRow Row)> Rows,
+        List<DeadLetter> Rejected,
+        Task Write,
+        Activity? Activity);
+
+    /// <param name="returnWhenIdle">Returns an empty batch after one idle poll, so that a batch in flight is finished.</param>
+    private List<ConsumeResult<string, byte[]>> CollectBatch(bool returnWhenIdle, CancellationToken stoppingToken)
     {
         var batch = new List<ConsumeResult<string, byte[]>>();
         long? firstArrived = null;
@@ -78,6 +102,11 @@ public sealed partial class EventConsumer(
             batch.RemoveAll(message => !partitions.Owns(message.TopicPartition));
             if (result is null || result.IsPartitionEOF)
             {
+                if (returnWhenIdle && firstArrived is null)
+                {
+                    break;
+                }
+
                 continue;
             }
 
@@ -110,12 +139,23 @@ public sealed partial class EventConsumer(
         }
     }
 
-    private async Task ProcessAsync(List<ConsumeResult<string, byte[]>> batch, StoragePath path, CancellationToken stoppingToken)
+    private InFlightBatch StartWriting(List<ConsumeResult<string, byte[]>> messages, StoragePath path, CancellationToken stoppingToken)
     {
-        using var activity = StartProcessActivity(batch);
-        metrics.Batch(batch.Count);
+        var caller = Activity.Current;
+        var activity = StartProcessActivity(messages);
+        metrics.Batch(messages.Count);
+        var (rows, rejected) = Parse(messages);
+        // The write runs on its own; its database spans are children of the batch's span.
+        var write = Task.Run(() => WriteAsync(rows, rejected, path, stoppingToken), stoppingToken);
+        Activity.Current = caller;
+        return new InFlightBatch(messages, rows, rejected, write, activity);
+    }
 
-        var (rows, rejected) = Parse(batch);
+    // Waits for the batch's write, retrying it while it fails, then sends its dead letters and commits its offsets.
+    private async Task FinishAsync(InFlightBatch batch, StoragePath path, CancellationToken stoppingToken)
+    {
+        using var activity = batch.Activity;
+        var (messages, rows, rejected, write) = (batch.Messages, batch.Rows, batch.Rejected, batch.Write);
         var delay = settings.RetryDelay;
         var written = false;
         var paused = false;
@@ -125,12 +165,12 @@ public sealed partial class EventConsumer(
             {
                 if (!written)
                 {
-                    await WriteAsync(rows, rejected, path, stoppingToken);
+                    await write;
                     written = true;
                 }
 
                 await deadLetters.PublishAsync(rejected, stoppingToken);
-                Commit(batch);
+                Commit(messages);
                 if (paused)
                 {
                     consumer.Resume(consumer.Assignment);
@@ -148,14 +188,18 @@ public sealed partial class EventConsumer(
                     paused = true;
                 }
 
-                LogRetrying(ex, batch.Count, delay);
+                LogRetrying(ex, messages.Count, delay);
                 WaitPaused(delay, stoppingToken);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, settings.MaxRetryDelay.Ticks));
 
                 // Partitions lost meanwhile belong to another consumer now, which starts from the committed offset.
-                batch.RemoveAll(message => !partitions.Owns(message.TopicPartition));
+                messages.RemoveAll(message => !partitions.Owns(message.TopicPartition));
                 rows.RemoveAll(row => !partitions.Owns(row.Source.TopicPartition));
                 rejected.RemoveAll(letter => !partitions.Owns(letter.Source.TopicPartition));
+                if (!written)
+                {
+                    write = WriteAsync(rows, rejected, path, stoppingToken);
+                }
             }
         }
     }
