@@ -35,13 +35,8 @@ awk -v n="$events" '
     }
   }' "$sample" | gzip -6 > "$input"
 
-# The mock cluster lives as long as the holder's standard input (fd 3) stays open.
-mkfifo "$work/hold"
-dotnet bench/KafkaMock/bin/Release/net10.0/KafkaMock.dll < "$work/hold" > "$work/bootstrap" &
-mock_pid=$!
-exec 3> "$work/hold"
-for _ in $(seq 100); do [[ -s $work/bootstrap ]] && break; sleep 0.1; done
-bootstrap=$(head -n 1 "$work/bootstrap")
+source bench/KafkaMock/start.sh
+start_kafka_mock "$work"
 
 now() { date +%s.%N; }
 

@@ -46,12 +46,8 @@ psql_db() { psql -X -q -h 127.0.0.1 -p "$port" -U postgres -d "$1" "${@:2}"; }
 count() { psql_db "$1" -At -c "SELECT count(*) FROM events"; }
 fresh_database() { psql_db postgres -c "CREATE DATABASE $1"; bench setup "$(connection "$1")"; }
 
-mkfifo "$work/hold"
-dotnet bench/KafkaMock/bin/Release/net10.0/KafkaMock.dll < "$work/hold" > "$work/bootstrap" &
-mock_pid=$!
-exec 3> "$work/hold"
-for _ in $(seq 100); do [[ -s $work/bootstrap ]] && break; sleep 0.1; done
-bootstrap=$(head -n 1 "$work/bootstrap")
+source bench/KafkaMock/start.sh
+start_kafka_mock "$work"
 
 now() { date +%s.%N; }
 rate() { echo "$1 / $2" | bc -l; }
