@@ -6,6 +6,7 @@
 #
 #   bench/enrich/run.sh                                   # 200,000 events per shape, on the path the server offers
 #   EVENTS=500000 Storage__TimescaleDb=Never bench/enrich/run.sh
+#   SHAPES=trimmed bench/enrich/run.sh                    # one shape only
 #
 # The events are made at run time from the recorded GH Archive sample (800 events) with fresh ids and times.
 set -euo pipefail
@@ -52,7 +53,7 @@ start_kafka_mock "$work"
 now() { date +%s.%N; }
 rate() { echo "$1 / $2" | bc -l; }
 
-for shape in full trimmed; do
+for shape in ${SHAPES:-full trimmed}; do
   mkdir -p "$work/$shape"
   bench generate "$shape" "$events" "$sample" "$work/$shape"
   size=$(stat -c %s "$work/$shape/events.ndjson")
