@@ -24,7 +24,7 @@ public sealed partial class EventConsumer(
     TimeProvider time,
     ILogger<EventConsumer> logger) : BackgroundService
 {
-    public static readonly ActivitySource ActivitySource = new(EnrichMetrics.MeterName);
+    private static readonly ActivitySource ActivitySource = new(EnrichMetrics.MeterName);
 
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(250);
     private const int MaxLinks = 128;
@@ -88,6 +88,7 @@ public sealed partial class EventConsumer(
     private List<ConsumeResult<string, byte[]>> CollectBatch(bool returnWhenIdle, CancellationToken stoppingToken)
     {
         var batch = new List<ConsumeResult<string, byte[]>>();
+        var removals = partitions.Removals;
         long? firstArrived = null;
         while (batch.Count < settings.BatchSize && !stoppingToken.IsCancellationRequested)
         {
@@ -99,7 +100,12 @@ public sealed partial class EventConsumer(
 
             var result = ConsumeOrReport(wait);
             // A rebalance inside Consume may have taken partitions whose messages are already in the batch.
-            batch.RemoveAll(message => !partitions.Owns(message.TopicPartition));
+            if (partitions.Removals != removals)
+            {
+                removals = partitions.Removals;
+                batch.RemoveAll(message => !partitions.Owns(message.TopicPartition));
+            }
+
             if (result is null || result.IsPartitionEOF)
             {
                 if (returnWhenIdle && firstArrived is null)

@@ -22,10 +22,14 @@ public sealed partial class PartitionTracker(ILogger<PartitionTracker> logger)
 
     public bool Owns(TopicPartition partition) => assigned.Contains(partition);
 
+    /// <summary>How many times partitions were revoked or lost: a change tells the consumer to check its batch.</summary>
+    public int Removals { get; private set; }
+
     private void Remove(IEnumerable<TopicPartition> partitions, string how)
     {
         var removed = partitions.ToList();
         assigned.ExceptWith(removed);
+        Removals++;
         LogRemoved(how, string.Join(", ", removed));
     }
 

@@ -9,9 +9,7 @@ namespace GithubEvents.Enrich.Storage;
 /// </summary>
 public sealed class WriterDataSource : IAsyncDisposable
 {
-    private readonly NpgsqlDataSource? owned;
-
-    public WriterDataSource(NpgsqlDataSource connectionStringDataSource, IConfiguration configuration, IOptions<DatabaseOptions> options)
+    public WriterDataSource(IConfiguration configuration, IOptions<DatabaseOptions> options)
     {
         var roles = options.Value;
         var connectionString = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString(ConnectionName))
@@ -25,12 +23,12 @@ public sealed class WriterDataSource : IAsyncDisposable
             connectionString.Password = roles.WriterPassword;
         }
 
-        DataSource = owned = NpgsqlDataSource.Create(connectionString);
+        DataSource = NpgsqlDataSource.Create(connectionString);
     }
 
     public const string ConnectionName = "github-events";
 
     public NpgsqlDataSource DataSource { get; }
 
-    public ValueTask DisposeAsync() => owned?.DisposeAsync() ?? ValueTask.CompletedTask;
+    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
 }

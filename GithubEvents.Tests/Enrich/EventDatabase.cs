@@ -20,7 +20,7 @@ internal sealed class EventDatabase : IAsyncDisposable
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { [$"ConnectionStrings:{WriterDataSource.ConnectionName}"] = connectionString })
             .Build();
-        WriterDataSource = new WriterDataSource(DataSource, configuration, Microsoft.Extensions.Options.Options.Create(roles));
+        WriterDataSource = new WriterDataSource(configuration, Microsoft.Extensions.Options.Options.Create(roles));
         Writer = new EventWriter(WriterDataSource);
     }
 
