@@ -24,7 +24,6 @@ public static class LocationKey
         var text = location.Normalize(NormalizationForm.FormKC).ToLowerInvariant();
         var parts = new List<string>();
         var part = new StringBuilder();
-        var wordLength = 0;
         var pendingSpace = false;
 
         void EndPart()
@@ -36,7 +35,6 @@ public static class LocationKey
             }
 
             pendingSpace = false;
-            wordLength = 0;
         }
 
         for (var i = 0; i < text.Length; i++)
@@ -47,18 +45,16 @@ public static class LocationKey
                 if (pendingSpace && part.Length > 0)
                 {
                     part.Append(' ');
-                    wordLength = 0;
                 }
 
                 pendingSpace = false;
                 part.Append(c);
-                wordLength++;
             }
             else if (c is '\'' or '’' or 'ʼ' or '`' or '´' or '‘')
             {
                 // Xi'an, O'Fallon: the apostrophe joins.
             }
-            else if (c == '.' && wordLength == 1 && !pendingSpace)
+            else if (c == '.' && !pendingSpace && IsSingleLetter(text, i - 1))
             {
                 // The dot after a single letter ("U.S.A.", "D.C."): the letters join.
             }
@@ -118,6 +114,10 @@ public static class LocationKey
 
         return folded.ToString().Normalize(NormalizationForm.FormC);
     }
+
+    // A letter that stands alone or follows an abbreviation's dot: the "s" of "u.s." but not the "t" of "st.".
+    private static bool IsSingleLetter(string text, int index) =>
+        index >= 0 && char.IsLetter(text[index]) && (index == 0 || text[index - 1] == '.' || !IsWordCharacter(text, index - 1));
 
     private static bool IsWordCharacter(string text, int index)
     {
