@@ -36,7 +36,7 @@ internal sealed class GeocoderHost : IAsyncDisposable
 
         builder.Logging.ClearProviders();
         builder.Services.AddMetrics();
-        builder.Services.AddOptions<DatabaseOptions>();
+        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName);
         builder.Services.AddSingleton<WriterDataSource>();
         builder.Services.AddSingleton(time ?? TimeProvider.System);
         builder.AddGeocoding();

@@ -1,4 +1,5 @@
 using GithubEvents.Enrich.Geocoding;
+using GithubEvents.Enrich.Storage;
 using GithubEvents.Tests.Enrich;
 using GithubEvents.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
@@ -137,6 +138,19 @@ public sealed class GeocoderTests(PostgresServer server) : IAsyncLifetime
         await using var online = await GeocoderHost.StartAsync(database.ConnectionString, nominatim.BaseAddress);
         Assert.Null(await online.Geocoder.TryResolveOfflineAsync("Portland Head Light", Cancellation));
         Assert.Equal("US", (await online.Geocoder.ResolveAsync("Portland Head Light", Cancellation)).Place!.CountryCode);
+    }
+
+    [Fact]
+    public async Task The_writer_role_stores_answers_and_takes_Nominatim_turns()
+    {
+        var roles = new DatabaseOptions { WriterRole = $"geo_writer_{Guid.NewGuid():N}"[..24], WriterPassword = "writer secret" };
+        await using var withRoles = await EventDatabase.OpenAsync(await server.CreateDatabaseAsync(), roles: roles);
+        await using var replica = await GeocoderHost.StartAsync(withRoles.ConnectionString, nominatim.BaseAddress,
+            settings: new Dictionary<string, string?> { ["Database:WriterRole"] = roles.WriterRole, ["Database:WriterPassword"] = roles.WriterPassword });
+
+        Assert.Equal("DE", (await replica.Geocoder.ResolveAsync("Hamburg", Cancellation)).Place!.CountryCode);
+        Assert.Equal("US", (await replica.Geocoder.ResolveAsync("Madison Square Garden", Cancellation)).Place!.CountryCode);
+        Assert.Equal(2L, await Sql.ScalarAsync(withRoles.ConnectionString, "SELECT count(*) FROM locations"));
     }
 
     [Theory]
