@@ -5,7 +5,7 @@ namespace Microsoft.Extensions.Hosting;
 
 public static class Extensions
 {
-    /// <summary>The write path: schema setup, the Kafka consumer and dead-letter producer, and the database writer.</summary>
+    /// <summary>The write path (schema setup, the Kafka consumer and dead-letter producer, the database writer) and enrichment.</summary>
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDataSource(WriterDataSource.ConnectionName);
@@ -45,6 +45,7 @@ public static class Extensions
         services.AddHostedService<EventConsumer>();
         services.AddHealthChecks().AddCheck<StorageReadiness>("database-schema", tags: ["ready"]);
 
+        builder.AddGeocoding();
         return builder;
     }
 }
