@@ -24,7 +24,7 @@ internal sealed record PanelResult(IReadOnlyList<string> Columns, IReadOnlyList<
 }
 
 /// <summary>
-/// The recorded GH Archive sample (800 events over three hours of 2021), moved in time so that its newest event is a
+/// The recorded GH Archive sample (800 events of 2021: bursts of 200 in the first seconds of four hours), moved in time so that its newest event is a
 /// minute before <see cref="Now"/>, written through Enrich's write path, given countries and companies per actor as
 /// the enrichment would, and with the aggregates materialised up to the last whole hour (the newer buckets come
 /// from the events at query time). Panel queries run as the read-only role Grafana logs in as.

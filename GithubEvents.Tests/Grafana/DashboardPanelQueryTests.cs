@@ -101,9 +101,10 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
         var panel = Dashboard.Panel("Events per minute by type");
         string[] pushesAndStars = ["PushEvent", "WatchEvent"];
 
-        // Two hours back from now starts inside a 5-minute bucket of the sample: the events count from that time on,
-        // the aggregate only whole buckets.
-        foreach (var (range, interval) in new[] { (Hour, Minute), (2 * Hour, Minute), (2 * Hour, FiveMinutes), (TimeSpan.FromHours(24), TimeSpan.FromMinutes(15)) })
+        // The sample comes in bursts of a few seconds, an hour apart. A range that starts at the last second of the burst
+        // before the newest takes part of it: the events count from that time on, the aggregate only whole buckets.
+        var intoBurst = database.Now - database.Events.Where(e => e.Time < database.Now - 90 * Minute).Max(e => e.Time);
+        foreach (var (range, interval) in new[] { (Hour, Minute), (intoBurst, Minute), (intoBurst, FiveMinutes), (TimeSpan.FromHours(24), TimeSpan.FromMinutes(15)) })
         {
             foreach (var types in new[] { null, pushesAndStars })
             {
