@@ -20,7 +20,7 @@ public sealed class KubernetesPublishingOptions
 
     /// <summary>The registry (and path) the project images are pushed to, e.g. <c>ghcr.io/acme</c>.</summary>
     [Required(ErrorMessage = "Kubernetes:ImageRegistry is required.")]
-    [RegularExpression(@"^[a-z0-9][-a-z0-9.:/_]*[a-z0-9]$", ErrorMessage = "Kubernetes:ImageRegistry must look like 'registry.example.com/team' (lower case, no scheme).")]
+    [RegularExpression(@"^(?!.*://)[a-z0-9][-a-z0-9.:/_]*[a-z0-9]$", ErrorMessage = "Kubernetes:ImageRegistry must look like 'registry.example.com/team' (lower case, no scheme).")]
     public string ImageRegistry { get; set; } = "localhost:5000";
 
     /// <summary>The tag of the project images.</summary>
