@@ -9,6 +9,7 @@ var existingKafka = !string.IsNullOrWhiteSpace(builder.Configuration.GetConnecti
 var existingDatabase = !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("github-events"));
 
 builder.RequireContainerRuntimeForContainers();
+builder.AddKubernetesPublishing();
 
 var githubToken = builder.AddParameter("github-token", () => builder.Configuration["Parameters:github-token"] ?? "", secret: true)
     .WithDescription("Optional GitHub token: raises the API budget from 60 to 5,000 requests an hour.");
@@ -20,6 +21,7 @@ IResourceBuilder<IResourceWithConnectionString> kafka = existingKafka
             builder.Configuration.GetValue("Kafka:Retention", TimeSpan.FromHours(48)),
             builder.Configuration.GetValue("Kafka:RetentionBytes", 512L * 1024 * 1024))
         .WithDataVolume()
+        .WithComputeResources(cpuRequest: "250m", memoryRequest: "1Gi", cpuLimit: "1", memoryLimit: "2Gi")
         .WithKafkaUI();
 
 IResourceBuilder<IResourceWithConnectionString> database;
@@ -37,10 +39,17 @@ else
 
     var timescaledb = builder.AddPostgres("timescaledb", password: databasePassword)
         .WithImage("timescale/timescaledb", "2.27.1-pg17")
-        .WithImageRegistry("docker.io");
+        .WithImageRegistry("docker.io")
+        .WithComputeResources(cpuRequest: "250m", memoryRequest: "1Gi", cpuLimit: "2", memoryLimit: "2Gi");
     if (builder.ExecutionContext.IsRunMode)
     {
         timescaledb.WithDataVolume();
+    }
+    else
+    {
+        // A new volume's lost+found makes its root unusable as PGDATA: the cluster lives in a folder of it.
+        timescaledb.WithPersistentStorage("/var/lib/postgresql/data", "50Gi")
+            .WithEnvironment("PGDATA", "/var/lib/postgresql/data/pgdata");
     }
 
     var githubEventsDb = timescaledb.AddDatabase("github-events");
@@ -54,13 +63,19 @@ else
 builder.AddProject<Projects.GithubEvents_Ingest>("ingest")
     .WithReference(kafka).WaitFor(kafka)
     .WithEnvironment("GitHub__Token", githubToken)
-    .WithHttpHealthCheck("/health");
+    .WithServiceDefaultsProbes();
 
 var enrich = builder.AddProject<Projects.GithubEvents_Enrich>("enrich")
+    // Enrich reads the connection strings only, not the server's host, port and URI variables (declared
+    // before the references it applies to).
+    .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString)
     .WithReference(kafka).WaitFor(kafka)
     .WithReference(database).WaitFor(database)
     .WithEnvironment("GitHub__Token", githubToken)
-    .WithHttpHealthCheck("/health");
+    .WithServiceDefaultsProbes()
+    // Replicas share the consumer group github-events-enricher: more than the topic's partitions sit idle.
+    .WithReplicasFrom("Enrich:Replicas")
+    .WithComputeResources(cpuRequest: "250m", memoryRequest: "256Mi", cpuLimit: "1", memoryLimit: "1Gi");
 // Enrich manages the roles of the database the AppHost runs; on an existing database, their owner does.
 if (readerPassword is not null && writerPassword is not null)
 {

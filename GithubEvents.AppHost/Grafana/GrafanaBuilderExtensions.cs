@@ -1,3 +1,5 @@
+#pragma warning disable ASPIREPROBES001 // Probes are experimental in Aspire 13.6.
+
 using Aspire.Hosting.ApplicationModel;
 
 namespace Aspire.Hosting;
@@ -30,7 +32,7 @@ public static class GrafanaBuilderExtensions
             .WithEnvironment("GF_AUTH_ANONYMOUS_ENABLED", "false")
             .WithEnvironment("GF_ANALYTICS_REPORTING_ENABLED", "false")
             .WithEnvironment("GF_ANALYTICS_CHECK_FOR_UPDATES", "false")
-            .WithHttpHealthCheck("/api/health");
+            .WithHttpProbe(ProbeType.Readiness, "/api/health");
     }
 
     /// <summary>

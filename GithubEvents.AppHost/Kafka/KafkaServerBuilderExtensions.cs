@@ -17,6 +17,7 @@ public static class KafkaServerBuilderExtensions
     private const string Tag = "8.1.1";
     private const string Registry = "docker.io";
     private const string DataPath = "/var/lib/kafka/data";
+    private const long AppUserGroup = 1000;
 
     private const int HostListenerPort = 9092;
     private const int InternalListenerPort = 9093;
@@ -59,14 +60,15 @@ public static class KafkaServerBuilderExtensions
     }
 
     /// <summary>
-    /// Keeps the broker's log in a named volume so topics survive a restart. Run mode only:
-    /// a published deployment brings its own storage.
+    /// Keeps the broker's log in a named volume so topics survive a restart; in a published deployment, on a
+    /// persistent volume claim of <paramref name="claimSize"/> at the same path.
     /// </summary>
-    public static IResourceBuilder<KafkaServerResource> WithDataVolume(this IResourceBuilder<KafkaServerResource> builder, string? name = null)
+    public static IResourceBuilder<KafkaServerResource> WithDataVolume(this IResourceBuilder<KafkaServerResource> builder, string? name = null, string claimSize = "20Gi")
     {
         if (!builder.ApplicationBuilder.ExecutionContext.IsRunMode)
         {
-            return builder;
+            // The image runs as appuser (group 1000), which must own the claim to write to it.
+            return builder.WithPersistentStorage(DataPath, claimSize, fileSystemGroup: AppUserGroup);
         }
 
         return builder.WithVolume(name ?? VolumeNameGenerator.Generate(builder, "data"), DataPath);
@@ -140,6 +142,7 @@ public static class KafkaServerBuilderExtensions
         env["KAFKA_COMPRESSION_TYPE"] = "snappy";
         env["KAFKA_LOG_RETENTION_MS"] = ((long)kafka.Retention.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         env["KAFKA_LOG_RETENTION_BYTES"] = kafka.RetentionBytes.ToString(CultureInfo.InvariantCulture);
-        env["KAFKA_LOG_DIRS"] = DataPath;
+        // A new persistent volume holds lost+found, which the broker would take for a damaged partition.
+        env["KAFKA_LOG_DIRS"] = context.ExecutionContext.IsRunMode ? DataPath : $"{DataPath}/logs";
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace GithubEvents.Tests.AppHost;
@@ -10,7 +9,7 @@ public sealed class ManifestPublishTests : IDisposable
     [Fact]
     public async Task The_manifest_publisher_writes_every_resource_and_no_secret_value()
     {
-        var (exitCode, log) = await RunAppHostAsync("--publisher", "manifest", "--output-path", _output);
+        var (exitCode, log) = await AppHostProcess.RunAsync(new Dictionary<string, string>(), "--publisher", "manifest", "--output-path", _output);
 
         Assert.True(exitCode == 0, log);
         var manifestText = await File.ReadAllTextAsync(Path.Combine(_output, "aspire-manifest.json"), TestContext.Current.CancellationToken);
@@ -36,48 +35,6 @@ public sealed class ManifestPublishTests : IDisposable
         Assert.Equal("{grafana-admin-password.value}", resources.GetProperty("grafana").GetProperty("env").GetProperty("GF_SECURITY_ADMIN_PASSWORD").GetString());
         Assert.Equal("{timescaledb-reader-password.value}", resources.GetProperty("grafana").GetProperty("env").GetProperty("GITHUB_EVENTS_DB_READER_PASSWORD").GetString());
         Assert.Contains("Password={timescaledb-password.value}", resources.GetProperty("timescaledb").GetProperty("connectionString").GetString());
-    }
-
-    private static async Task<(int ExitCode, string Log)> RunAppHostAsync(params string[] arguments)
-    {
-        var project = Path.Combine(RepositoryRoot(), "GithubEvents.AppHost");
-#if DEBUG
-        const string configuration = "Debug";
-#else
-        const string configuration = "Release";
-#endif
-        var startInfo = new ProcessStartInfo("dotnet", ["run", "--project", project, "--no-build", "-c", configuration, "--no-launch-profile", "--", .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(startInfo)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        try
-        {
-            var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-            var error = process.StandardError.ReadToEndAsync(timeout.Token);
-            await process.WaitForExitAsync(timeout.Token);
-            return (process.ExitCode, await output + await error);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("The AppHost did not finish publishing within 3 minutes.");
-        }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "GithubEvents.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"GithubEvents.sln not found above {AppContext.BaseDirectory}.");
     }
 
     public void Dispose() => Directory.Delete(_output, recursive: true);

@@ -1,0 +1,18 @@
+#pragma warning disable ASPIREPROBES001 // Probes are experimental in Aspire 13.6.
+
+using Aspire.Hosting.ApplicationModel;
+
+namespace Aspire.Hosting;
+
+public static class HealthProbes
+{
+    /// <summary>
+    /// The endpoints ServiceDefaults maps: <c>/alive</c> (the process answers) for liveness and <c>/health</c>
+    /// (Kafka and the database too) for readiness. They are the AppHost's health checks in run mode and the
+    /// pods' probes in the Kubernetes manifests.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithServiceDefaultsProbes(this IResourceBuilder<ProjectResource> builder) =>
+        builder
+            .WithHttpProbe(ProbeType.Liveness, "/alive", initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 6, endpointName: "http")
+            .WithHttpProbe(ProbeType.Readiness, "/health", periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3, endpointName: "http");
+}
