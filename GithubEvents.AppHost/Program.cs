@@ -14,6 +14,9 @@ builder.AddKubernetesPublishing();
 var githubToken = builder.AddParameter("github-token", () => builder.Configuration["Parameters:github-token"] ?? "", secret: true)
     .WithDescription("Optional GitHub token: raises the API budget from 60 to 5,000 requests an hour.");
 
+var geocodingUserAgent = builder.AddParameter("geocoding-user-agent", () => builder.Configuration["Parameters:geocoding-user-agent"] ?? "")
+    .WithDescription("The User-Agent Enrich sends to Nominatim, with a contact, e.g. 'GithubEvents/1.0 (ops@example.org)'. Empty: offline geocoding only.");
+
 IResourceBuilder<IResourceWithConnectionString> kafka = existingKafka
     ? builder.AddConnectionString("kafka").WithKafkaHealthCheck()
     : builder.AddKafkaServer("kafka")
@@ -72,6 +75,7 @@ var enrich = builder.AddProject<Projects.GithubEvents_Enrich>("enrich")
     .WithReference(kafka).WaitFor(kafka)
     .WithReference(database).WaitFor(database)
     .WithEnvironment("GitHub__Token", githubToken)
+    .WithEnvironment("Geocoding__UserAgent", geocodingUserAgent)
     .WithServiceDefaultsProbes()
     // Replicas share the consumer group github-events-enricher: more than the topic's partitions sit idle.
     .WithReplicasFrom("Enrich:Replicas")

@@ -94,6 +94,7 @@ public sealed class AppHostModelTests
         var enrich = await PublishedEnvironment(Resource(builder, "enrich"));
         Assert.Equal("{github-token.value}", ingest["GitHub__Token"]);
         Assert.Equal("{github-token.value}", enrich["GitHub__Token"]);
+        Assert.Equal("{geocoding-user-agent.value}", enrich["Geocoding__UserAgent"]);
         Assert.Equal("{timescaledb-reader-password.value}", enrich["Database__ReaderPassword"]);
         Assert.Equal("{timescaledb-writer-password.value}", enrich["Database__WriterPassword"]);
         Assert.DoesNotContain(ingest, e => e.Value.Contains("timescaledb"));

@@ -36,7 +36,7 @@ public sealed class KubernetesPublishSettingsTests : IDisposable
         var documents = texts.SelectMany(t => KubernetesYaml.LoadAllFromString(t)).ToList();
         Assert.Equal(["enrich", "ingest"], documents.OfType<V1Deployment>().Select(d => d.Name()).Order());
         Assert.Empty(documents.OfType<V1StatefulSet>());
-        Assert.Equal(["github-events", "github-token", "kafka"], Assert.Single(documents.OfType<V1Secret>()).StringData.Keys.Order());
+        Assert.Equal(["geocoding-user-agent", "github-events", "github-token", "kafka"], Assert.Single(documents.OfType<V1Secret>()).StringData.Keys.Order());
 
         var enrich = documents.OfType<V1Deployment>().Single(d => d.Name() == "enrich").Spec.Template.Spec.Containers[0];
         Assert.Equal("kafka", enrich.Env.Single(e => e.Name == "ConnectionStrings__kafka").ValueFrom.SecretKeyRef.Key);
