@@ -5,7 +5,10 @@ namespace Microsoft.Extensions.Hosting;
 
 public static class Extensions
 {
-    /// <summary>The write path: schema setup, the Kafka consumer and dead-letter producer, and the database writer.</summary>
+    /// <summary>
+    /// The write path (schema setup, the Kafka consumer and dead-letter producer, the database writer) and, beside it,
+    /// the enrichment that fills rows in later.
+    /// </summary>
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDataSource(WriterDataSource.ConnectionName);
@@ -44,6 +47,8 @@ public static class Extensions
         services.AddHostedService<PostgresMaintenance>();
         services.AddHostedService<EventConsumer>();
         services.AddHealthChecks().AddCheck<StorageReadiness>("database-schema", tags: ["ready"]);
+
+        builder.AddProfiles();
 
         return builder;
     }
