@@ -54,7 +54,14 @@ public sealed partial class ProfileResolver(
                         continue;
                     }
 
-                    foreach (var batch in pending.Chunk(options.Value.BatchSize))
+                    // Bots are known from their login alone, and have no profile worth a request.
+                    var bots = pending.Where(actor => GitHubProfile.IsBotLogin(actor.Login)).ToList();
+                    if (bots.Count > 0)
+                    {
+                        await CompleteAsync("login", bots.Select(bot => new ActorLookup(bot.Id, bot.Login, GitHubProfile.Bot(bot.Id, bot.Login))).ToList(), path, stoppingToken);
+                    }
+
+                    foreach (var batch in pending.Where(actor => !GitHubProfile.IsBotLogin(actor.Login)).Chunk(options.Value.BatchSize))
                     {
                         await ResolveAsync(batch, path, stoppingToken);
                     }
@@ -108,34 +115,28 @@ public sealed partial class ProfileResolver(
         return pending;
     }
 
-    private async Task ResolveAsync(IReadOnlyList<PendingActor> batch, StoragePath path, CancellationToken cancellationToken)
+    private async Task ResolveAsync(PendingActor[] users, StoragePath path, CancellationToken cancellationToken)
     {
-        // Bots are known from their login alone, and have no profile worth a request.
-        var bots = batch.Where(actor => GitHubProfile.IsBotLogin(actor.Login)).ToList();
-        if (bots.Count > 0)
+        if (_graphQL && await LookUpBatchAsync(users, path, cancellationToken))
         {
-            await CompleteAsync("login", bots.Select(bot => new ActorLookup(bot.Id, bot.Login, GitHubProfile.Bot(bot.Id, bot.Login))).ToList(), path, cancellationToken);
+            return;
         }
 
-        var users = batch.Where(actor => !GitHubProfile.IsBotLogin(actor.Login)).ToList();
-        if (users.Count > 0 && !(_graphQL && await LookUpBatchAsync(users, path, cancellationToken)))
+        foreach (var user in users)
         {
-            foreach (var user in users)
-            {
-                await LookUpOneAsync(user, path, cancellationToken);
-            }
+            await LookUpOneAsync(user, path, cancellationToken);
         }
     }
 
     /// <returns>False when GraphQL could not answer, so that REST takes the batch.</returns>
-    private async Task<bool> LookUpBatchAsync(List<PendingActor> actors, StoragePath path, CancellationToken cancellationToken)
+    private async Task<bool> LookUpBatchAsync(PendingActor[] actors, StoragePath path, CancellationToken cancellationToken)
     {
         var logins = actors.Select(actor => actor.Login).ToList();
         while (true)
         {
             await WaitForBudgetAsync(ProfileBudget.GraphQL, cancellationToken);
             var answer = await client.FetchBatchAsync(logins, cancellationToken);
-            metrics.Request(ProfileBudget.GraphQL, actors.Count);
+            metrics.Request(ProfileBudget.GraphQL, actors.Length);
             budget.Update(ProfileBudget.GraphQL, answer.RateLimit);
             switch (answer.Kind)
             {
