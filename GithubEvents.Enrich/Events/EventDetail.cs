@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 
 namespace GithubEvents.Enrich.Events;
 
@@ -10,32 +9,32 @@ namespace GithubEvents.Enrich.Events;
 /// </summary>
 public static class EventDetail
 {
-    public static string Describe(string type, JsonElement payload) => type switch
+    public static string Describe(string type, PayloadFacts payload) => type switch
     {
         "PushEvent" => Push(payload),
         "PullRequestEvent" => PullRequest(payload),
         "PullRequestReviewEvent" => Review(payload),
         "PullRequestReviewCommentEvent" => Join("commented on a review of pull request", PullRequestNumber(payload)),
         "PullRequestReviewThreadEvent" => Join($"{Action(payload, "updated")} a review thread on pull request", PullRequestNumber(payload)),
-        "IssuesEvent" => Join($"{Action(payload, "updated")} issue", Number(Property(payload, "issue"), "number")),
-        "IssueCommentEvent" => IssueComment(payload),
+        "IssuesEvent" => Join($"{Action(payload, "updated")} issue", Text(payload.IssueNumber)),
+        "IssueCommentEvent" => Join(payload.IssueIsPullRequest ? "commented on pull request" : "commented on issue", Text(payload.IssueNumber)),
         "WatchEvent" => "starred",
-        "ForkEvent" => Text(Property(payload, "forkee"), "full_name") is { } fork ? $"forked to {fork}" : "forked",
+        "ForkEvent" => payload.ForkFullName is { } fork ? $"forked to {fork}" : "forked",
         "CreateEvent" => Ref("created", payload),
         "DeleteEvent" => Ref("deleted", payload),
-        "ReleaseEvent" => Join($"{Action(payload, "published")} release", Text(Property(payload, "release"), "tag_name")),
-        "CommitCommentEvent" => Join("commented on commit", ShortSha(Text(Property(payload, "comment"), "commit_id"))),
+        "ReleaseEvent" => Join($"{Action(payload, "published")} release", payload.ReleaseTag),
+        "CommitCommentEvent" => Join("commented on commit", ShortSha(payload.CommentCommitId)),
         "GollumEvent" => Wiki(payload),
-        "MemberEvent" => Join($"{Action(payload, "added")} collaborator", Text(Property(payload, "member"), "login")),
+        "MemberEvent" => Join($"{Action(payload, "added")} collaborator", payload.MemberLogin),
         "PublicEvent" => "made the repository public",
         "SponsorshipEvent" => $"{Action(payload, "changed")} a sponsorship",
-        "DiscussionEvent" => Join($"{Action(payload, "updated")} discussion", Number(Property(payload, "discussion"), "number")),
+        "DiscussionEvent" => Join($"{Action(payload, "updated")} discussion", Text(payload.DiscussionNumber)),
         _ => Unknown(type),
     };
 
-    private static string Push(JsonElement payload)
+    private static string Push(PayloadFacts payload)
     {
-        var target = Text(payload, "ref") switch
+        var target = payload.Ref switch
         {
             null => null,
             var name when name.StartsWith("refs/heads/", StringComparison.Ordinal) => name["refs/heads/".Length..],
@@ -43,15 +42,14 @@ public static class EventDetail
             var name => name,
         };
         // Trimmed payloads no longer say how many commits a push carried.
-        var commits = Number(payload, "size") is { } size ? $" {size} commit{(size == "1" ? "" : "s")}" : "";
+        var commits = payload.Size is { } size ? $" {size} commit{(size == 1 ? "" : "s")}" : "";
         return target is null ? $"pushed{commits}" : $"pushed{commits} to {target}";
     }
 
-    private static string PullRequest(JsonElement payload)
+    private static string PullRequest(PayloadFacts payload)
     {
         var action = Action(payload, "updated");
-        if (action == "closed" && Property(payload, "pull_request") is { ValueKind: JsonValueKind.Object } pullRequest
-            && pullRequest.TryGetProperty("merged", out var merged) && merged.ValueKind == JsonValueKind.True)
+        if (action == "closed" && payload.PullRequestMerged)
         {
             action = "merged";
         }
@@ -59,9 +57,9 @@ public static class EventDetail
         return Join($"{action} pull request", PullRequestNumber(payload));
     }
 
-    private static string Review(JsonElement payload)
+    private static string Review(PayloadFacts payload)
     {
-        var verb = Text(Property(payload, "review"), "state")?.ToLowerInvariant() switch
+        var verb = payload.ReviewState?.ToLowerInvariant() switch
         {
             "approved" => "approved",
             "changes_requested" => "requested changes on",
@@ -70,37 +68,19 @@ public static class EventDetail
         return Join($"{verb} pull request", PullRequestNumber(payload));
     }
 
-    private static string IssueComment(JsonElement payload)
-    {
-        var issue = Property(payload, "issue");
-        var onPullRequest = issue.ValueKind == JsonValueKind.Object && issue.TryGetProperty("pull_request", out _);
-        return Join(onPullRequest ? "commented on pull request" : "commented on issue", Number(issue, "number"));
-    }
-
-    private static string Ref(string verb, JsonElement payload) => Text(payload, "ref_type") switch
+    private static string Ref(string verb, PayloadFacts payload) => payload.RefType switch
     {
         null => verb,
         "repository" => $"{verb} repository",
-        var kind => Join($"{verb} {kind}", Text(payload, "ref")),
+        var kind => Join($"{verb} {kind}", payload.Ref),
     };
 
-    private static string Wiki(JsonElement payload)
+    private static string Wiki(PayloadFacts payload) => payload.PageCount switch
     {
-        var pages = Property(payload, "pages");
-        if (pages.ValueKind != JsonValueKind.Array)
-        {
-            return "edited the wiki";
-        }
-
-        var count = pages.GetArrayLength();
-        if (count == 1)
-        {
-            var page = pages[0];
-            return Join($"{Text(page, "action") ?? "edited"} wiki page", Text(page, "title"));
-        }
-
-        return $"edited {count} wiki pages";
-    }
+        null => "edited the wiki",
+        1 => Join($"{payload.FirstPageAction ?? "edited"} wiki page", payload.FirstPageTitle),
+        var count => $"edited {count} wiki pages",
+    };
 
     private static string Unknown(string type)
     {
@@ -108,10 +88,9 @@ public static class EventDetail
         return name.ToLowerInvariant();
     }
 
-    private static string? PullRequestNumber(JsonElement payload) =>
-        Number(payload, "number") ?? Number(Property(payload, "pull_request"), "number");
+    private static string? PullRequestNumber(PayloadFacts payload) => Text(payload.Number ?? payload.PullRequestNumber);
 
-    private static string Action(JsonElement payload, string fallback) => Text(payload, "action") ?? fallback;
+    private static string Action(PayloadFacts payload, string fallback) => payload.Action ?? fallback;
 
     private static string Join(string phrase, string? subject) => subject is null ? phrase : $"{phrase} {FormatSubject(phrase, subject)}";
 
@@ -123,14 +102,5 @@ public static class EventDetail
 
     private static string? ShortSha(string? sha) => sha is { Length: > 7 } ? sha[..7] : sha;
 
-    private static JsonElement Property(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value : default;
-
-    private static string? Text(JsonElement element, string name) =>
-        Property(element, name) is { ValueKind: JsonValueKind.String } value && value.GetString() is { Length: > 0 } text ? text : null;
-
-    private static string? Number(JsonElement element, string name) =>
-        Property(element, name) is { ValueKind: JsonValueKind.Number } value && value.TryGetInt64(out var number)
-            ? number.ToString(CultureInfo.InvariantCulture)
-            : null;
+    private static string? Text(long? number) => number?.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,150 +1,223 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace GithubEvents.Enrich.Events;
 
 /// <summary>
 /// Reads the typed columns of a raw GitHub event (Events API or GH Archive, either payload shape) and says why when
-/// a message is not a usable event. The payload is kept as received; the rest of the event goes to the envelope.
+/// a message is not a usable event. One forward pass of <see cref="Utf8JsonReader"/> validates the whole message and
+/// reads the columns; the payload is kept as the bytes received, and the envelope is the message with the payload
+/// member cut out.
 /// </summary>
 public static class GitHubEventParser
 {
     public static bool TryParse(byte[] json, [NotNullWhen(true)] out EventRow? row, [NotNullWhen(false)] out string? rejection)
     {
-        row = null;
-        JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json);
+            return TryRead(json, out row, out rejection);
         }
         catch (JsonException ex)
         {
+            row = null;
             rejection = $"invalid JSON: {ex.Message}";
             return false;
         }
-
-        using (document)
-        {
-            var root = document.RootElement;
-            rejection = Reject(root, out var eventId, out var type, out var time, out var actorId, out var login);
-            if (rejection is not null)
-            {
-                return false;
-            }
-
-            root.TryGetProperty("repo", out var repo);
-            root.TryGetProperty("org", out var org);
-            root.TryGetProperty("payload", out var payload);
-            row = new EventRow
-            {
-                Time = time,
-                EventId = eventId,
-                EventType = type,
-                Actor = login,
-                ActorId = actorId,
-                Repo = TryGetString(repo, "name", out var repoName) ? repoName : null,
-                RepoId = TryGetId(repo, "id", out var repoId) ? repoId : null,
-                Org = TryGetString(org, "login", out var orgLogin) ? orgLogin : null,
-                Detail = EventDetail.Describe(type, payload),
-                IsBot = login.EndsWith("[bot]", StringComparison.Ordinal),
-                Payload = JsonbText.Storable(payload.ValueKind == JsonValueKind.Object ? JsonMarshal.GetRawUtf8Value(payload).ToArray() : "{}"u8.ToArray()),
-                Envelope = JsonbText.Storable(Envelope(root)),
-            };
-            return true;
-        }
     }
 
-    private static byte[] Envelope(JsonElement root)
+    private static bool TryRead(byte[] json, [NotNullWhen(true)] out EventRow? row, [NotNullWhen(false)] out string? rejection)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer))
+        row = null;
+        var reader = new Utf8JsonReader(json);
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
         {
-            writer.WriteStartObject();
-            foreach (var member in root.EnumerateObject())
-            {
-                if (member.NameEquals("payload"u8))
-                {
-                    continue;
-                }
-
-                member.WriteTo(writer);
-            }
-
-            writer.WriteEndObject();
+            var kind = Kind(reader.TokenType);
+            reader.Skip();
+            EnsureEnd(ref reader);
+            rejection = $"not a JSON object but {kind}";
+            return false;
         }
 
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    private static string? Reject(JsonElement root, out long eventId, out string type, out DateTime time, out long actorId, out string login)
-    {
-        (eventId, type, time, actorId, login) = (0, "", default, 0, "");
-        if (root.ValueKind != JsonValueKind.Object)
+        var fields = new EventFields();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            return $"not a JSON object but {root.ValueKind}";
+            fields.Read(ref reader);
         }
 
-        if (!TryGetId(root, "id", out eventId))
-        {
-            return "missing or non-numeric id";
-        }
-
-        if (!TryGetString(root, "type", out var typeText))
-        {
-            return "missing type";
-        }
-
-        type = typeText;
-        if (!TryGetTime(root, out time))
-        {
-            return "missing or invalid created_at";
-        }
-
-        if (!root.TryGetProperty("actor", out var actor) || !TryGetId(actor, "id", out actorId) || !TryGetString(actor, "login", out var actorLogin))
-        {
-            return "missing actor id or login";
-        }
-
-        login = actorLogin;
-        return null;
-    }
-
-    // Event ids are strings of digits in both sources; actor and repository ids are numbers.
-    private static bool TryGetId(JsonElement element, string name, out long id)
-    {
-        id = 0;
-        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out var value))
+        EnsureEnd(ref reader);
+        rejection = fields.Rejection();
+        if (rejection is not null)
         {
             return false;
         }
 
-        return value.ValueKind switch
+        row = new EventRow
         {
-            JsonValueKind.Number => value.TryGetInt64(out id),
-            JsonValueKind.String => long.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out id),
-            _ => false,
+            Time = fields.Time!.Value,
+            EventId = fields.EventId!.Value,
+            EventType = fields.Type!,
+            Actor = fields.Login!,
+            ActorId = fields.ActorId!.Value,
+            Repo = fields.RepoName,
+            RepoId = fields.RepoId,
+            Org = fields.OrgLogin,
+            Detail = EventDetail.Describe(fields.Type!, fields.Payload ?? new PayloadFacts()),
+            IsBot = fields.Login!.EndsWith("[bot]", StringComparison.Ordinal),
+            Payload = JsonbText.Storable(fields.PayloadObject is var (start, end) ? json[start..end] : "{}"u8.ToArray()),
+            Envelope = JsonbText.Storable(fields.PayloadMember is var (from, to) ? WithoutMember(json, from, to) : json),
         };
+        return true;
     }
 
-    private static bool TryGetString(JsonElement element, string name, [NotNullWhen(true)] out string? text)
-    {
-        text = element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
-        return !string.IsNullOrEmpty(text);
-    }
+    // After the root value only whitespace may follow: the reader throws on anything else.
+    private static void EnsureEnd(ref Utf8JsonReader reader) => reader.Read();
 
-    private static bool TryGetTime(JsonElement root, out DateTime time)
+    private static string Kind(JsonTokenType token) => token switch
     {
-        time = default;
-        if (!root.TryGetProperty("created_at", out var value) || value.ValueKind != JsonValueKind.String || !value.TryGetDateTimeOffset(out var parsed))
+        JsonTokenType.StartArray => nameof(JsonValueKind.Array),
+        JsonTokenType.String => nameof(JsonValueKind.String),
+        JsonTokenType.Number => nameof(JsonValueKind.Number),
+        JsonTokenType.True => nameof(JsonValueKind.True),
+        JsonTokenType.False => nameof(JsonValueKind.False),
+        _ => nameof(JsonValueKind.Null),
+    };
+
+    // The event without one member: the bytes before and after it, with the comma that separated it from a neighbour.
+    private static byte[] WithoutMember(byte[] json, int start, int end)
+    {
+        var before = start - 1;
+        while (IsWhitespace(json[before]))
         {
-            return false;
+            before--;
         }
 
-        time = parsed.UtcDateTime;
-        return true;
+        if (json[before] == (byte)',')
+        {
+            start = before;
+        }
+        else
+        {
+            var after = end;
+            while (IsWhitespace(json[after]))
+            {
+                after++;
+            }
+
+            if (json[after] == (byte)',')
+            {
+                end = after + 1;
+            }
+        }
+
+        return [.. json.AsSpan(0, start), .. json.AsSpan(end)];
+    }
+
+    private static bool IsWhitespace(byte value) => value is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r';
+
+    /// <summary>The members of an event the row is made of, as one pass over its top level meets them.</summary>
+    private sealed class EventFields
+    {
+        private bool _duplicatePayload;
+
+        public long? EventId { get; private set; }
+
+        public string? Type { get; private set; }
+
+        public DateTime? Time { get; private set; }
+
+        public long? ActorId { get; private set; }
+
+        public string? Login { get; private set; }
+
+        public long? RepoId { get; private set; }
+
+        public string? RepoName { get; private set; }
+
+        public string? OrgLogin { get; private set; }
+
+        public PayloadFacts? Payload { get; private set; }
+
+        /// <summary>Where the payload member, name to value, lies in the message.</summary>
+        public (int Start, int End)? PayloadMember { get; private set; }
+
+        /// <summary>Where the payload's value lies, when it is an object.</summary>
+        public (int Start, int End)? PayloadObject { get; private set; }
+
+        /// <summary>Reads the member the reader is on.</summary>
+        public void Read(ref Utf8JsonReader reader)
+        {
+            if (reader.ValueTextEquals("id"u8)) EventId = reader.NextId();
+            else if (reader.ValueTextEquals("type"u8)) Type = reader.NextText();
+            else if (reader.ValueTextEquals("created_at"u8)) Time = reader.NextTime();
+            else if (reader.ValueTextEquals("actor"u8)) ReadActor(ref reader);
+            else if (reader.ValueTextEquals("repo"u8)) ReadRepo(ref reader);
+            else if (reader.ValueTextEquals("org"u8)) OrgLogin = reader.NextMemberText("login"u8);
+            else if (reader.ValueTextEquals("payload"u8)) ReadPayload(ref reader);
+            else reader.SkipNext();
+        }
+
+        public string? Rejection() =>
+            EventId is null ? "missing or non-numeric id"
+            : Type is null ? "missing type"
+            : Time is null ? "missing or invalid created_at"
+            : ActorId is null || Login is null ? "missing actor id or login"
+            : _duplicatePayload ? "more than one payload member"
+            : null;
+
+        private void ReadPayload(ref Utf8JsonReader reader)
+        {
+            if (PayloadMember is not null)
+            {
+                _duplicatePayload = true;
+                reader.SkipNext();
+                return;
+            }
+
+            var memberStart = (int)reader.TokenStartIndex;
+            reader.Read();
+            var valueStart = (int)reader.TokenStartIndex;
+            if (reader.TokenType == JsonTokenType.StartObject)
+            {
+                Payload = PayloadFacts.Read(ref reader);
+                PayloadObject = (valueStart, (int)reader.BytesConsumed);
+            }
+            else
+            {
+                reader.Skip();
+            }
+
+            PayloadMember = (memberStart, (int)reader.BytesConsumed);
+        }
+
+        private void ReadActor(ref Utf8JsonReader reader)
+        {
+            if (!reader.NextIsObject())
+            {
+                return;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("id"u8)) ActorId = reader.NextId();
+                else if (reader.ValueTextEquals("login"u8)) Login = reader.NextText();
+                else reader.SkipNext();
+            }
+        }
+
+        private void ReadRepo(ref Utf8JsonReader reader)
+        {
+            if (!reader.NextIsObject())
+            {
+                return;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("id"u8)) RepoId = reader.NextId();
+                else if (reader.ValueTextEquals("name"u8)) RepoName = reader.NextText();
+                else reader.SkipNext();
+            }
+        }
     }
 }

@@ -97,6 +97,28 @@ public sealed class GitHubEventParserTests
         Assert.Equal(expected, row.Detail);
     }
 
+    // Wherever the payload sits and however the event is spaced, the envelope is the event without it.
+    public static TheoryData<string> Layouts => new()
+    {
+        """{"payload":{"ref":"refs/heads/x"},"id":"1","type":"PushEvent","created_at":"2025-01-01T00:00:00Z","actor":{"id":1,"login":"a"}}""",
+        """{ "id" : "1" , "type":"PushEvent","created_at":"2025-01-01T00:00:00Z","actor":{"id":1,"login":"a"} ,   "payload" : { "ref" : "refs/heads/x" }  }""",
+        """{"id":"1","type":"PushEvent","payload":null,"created_at":"2025-01-01T00:00:00Z","actor":{"id":1,"login":"a"}}""",
+        """{"id":"1","type":"PushEvent","created_at":"2025-01-01T00:00:00Z","actor":{"id":1,"login":"a"}}""",
+    };
+
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public void The_envelope_is_the_event_without_its_payload_wherever_the_payload_sits(string json)
+    {
+        Assert.True(GitHubEventParser.TryParse(Encoding.UTF8.GetBytes(json), out var row, out var rejection), rejection);
+
+        var original = JsonNode.Parse(json)!.AsObject();
+        var payload = original["payload"] as JsonObject ?? [];
+        original.Remove("payload");
+        Assert.True(JsonNode.DeepEquals(original, JsonNode.Parse(row.Envelope)), Encoding.UTF8.GetString(row.Envelope));
+        Assert.True(JsonNode.DeepEquals(payload, JsonNode.Parse(row.Payload)), Encoding.UTF8.GetString(row.Payload));
+    }
+
     public static TheoryData<string, string> Poison => new()
     {
         { """{"id":"1","type":"PushEvent""", "invalid JSON" },
@@ -107,6 +129,10 @@ public sealed class GitHubEventParserTests
         { """{"id":"1","type":"PushEvent","actor":{"id":1,"login":"a"}}""", "missing or invalid created_at" },
         { """{"id":"1","type":"PushEvent","created_at":"yesterday","actor":{"id":1,"login":"a"}}""", "missing or invalid created_at" },
         { """{"id":"1","type":"PushEvent","created_at":"2025-01-01T00:00:00Z"}""", "missing actor id or login" },
+        { """{"id":"1","type":"PushEvent","created_at":"2025-01-01T00:00:00Z","actor":{"id":1,"login":"a"},"payload":{},"payload":{}}""", "more than one payload member" },
+        { """{"id":"1","type":"PushEvent","created_at":"2025-01-01T00:00:00Z","actor":{"id":1,"login":"a"}} x""", "invalid JSON" },
+        { """{"id":"1","type":"PushEvent","created_at":"2025-01-01T00:00:00Z","actor":{"id":1,"login":"a"},"payload":{"a":[1,}}""", "invalid JSON" },
+        { """[1,2""", "invalid JSON" },
     };
 
     [Theory]
