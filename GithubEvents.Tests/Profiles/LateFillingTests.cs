@@ -34,7 +34,7 @@ public sealed class LateFillingTests(PostgresServer postgres)
             [["alice", 10.0, "Berlin", "ACME", 5, false], ["alice", 90.0, "Berlin", "ACME", 5, false], ["alice", 1380.0, "Berlin", "ACME", 5, false],
              ["alice", 1800.0, null, null, null, false], ["bob", 20.0, null, null, null, false], ["carol", 30.0, null, null, null, false],
              ["renovate[bot]", 40.0, null, null, null, true]],
-            await RowsAsync(database,
+            await Sql.RowsAsync(database.ConnectionString,
                 """
                 SELECT actor, round(extract(epoch FROM now() - time) / 60)::float8, location, company, public_repos, is_bot
                 FROM events ORDER BY actor, time DESC
@@ -43,9 +43,9 @@ public sealed class LateFillingTests(PostgresServer postgres)
         Assert.Equal(0, await filler.FillAsync(null, path, TestContext.Current.CancellationToken));
 
         await database.RefreshAggregatesAsync();
-        Assert.Equal([["ACME", 1L]], await RowsAsync(database,
+        Assert.Equal([["ACME", 1L]], await Sql.RowsAsync(database.ConnectionString,
             "SELECT company, event_count FROM actor_stats_1h WHERE actor = 'alice' AND bucket = date_bin(INTERVAL '1 hour', now() - INTERVAL '23 hours', TIMESTAMPTZ '2000-01-01')"));
-        Assert.Equal([[null, 1L]], await RowsAsync(database,
+        Assert.Equal([[null, 1L]], await Sql.RowsAsync(database.ConnectionString,
             "SELECT company, event_count FROM actor_stats_1h WHERE actor = 'alice' AND bucket = date_bin(INTERVAL '1 hour', now() - INTERVAL '30 hours', TIMESTAMPTZ '2000-01-01')"));
     }
 
@@ -60,7 +60,7 @@ public sealed class LateFillingTests(PostgresServer postgres)
         var filler = new RowFiller(database.WriterDataSource, Options.Create(new ProfileOptions { FillWindow = TimeSpan.FromDays(7) }), TimeProvider.System);
 
         Assert.Equal(1, await filler.FillAsync(null, StoragePath.TimescaleDb, TestContext.Current.CancellationToken));
-        Assert.Equal([["ACME"], [null]], await RowsAsync(database, "SELECT company FROM events ORDER BY time DESC"));
+        Assert.Equal([["ACME"], [null]], await Sql.RowsAsync(database.ConnectionString, "SELECT company FROM events ORDER BY time DESC"));
     }
 
     [Theory]
@@ -68,7 +68,7 @@ public sealed class LateFillingTests(PostgresServer postgres)
     public async Task The_coverage_view_gives_the_shares_of_the_last_hour_and_day(StoragePath path)
     {
         await using var database = await EventDatabase.CreateAsync(postgres, path);
-        var empty = await RowsAsync(database, "SELECT * FROM v_enrichment_coverage");
+        var empty = await Sql.RowsAsync(database.ConnectionString, "SELECT * FROM v_enrichment_coverage");
         Assert.Equal([["1h", 0L, 0.0, 0.0], ["24h", 0L, 0.0, 0.0]], empty);
 
         await ProfileRun.WriteEventsAsync(database, [(1, "alice", 10), (1, "alice", 90), (2, "bob", 20), (3, "carol", 30), (1, "alice", 23 * 60), (2, "bob", 25 * 60)]);
@@ -79,25 +79,6 @@ public sealed class LateFillingTests(PostgresServer postgres)
         await Sql.ExecuteAsync(database.ConnectionString, "UPDATE events SET country = 'Germany', country_code = 'DE' WHERE actor = 'alice'");
 
         // The last hour: alice, bob and carol (gone); the last day adds two older events of alice's, not bob's of 25 hours ago.
-        Assert.Equal([["1h", 3L, 1 / 3.0, 1 / 3.0], ["24h", 5L, 3 / 5.0, 3 / 5.0]], await RowsAsync(database, "SELECT * FROM v_enrichment_coverage"));
-    }
-
-    private static async Task<List<object?[]>> RowsAsync(EventDatabase database, string sql)
-    {
-        await using var command = database.DataSource.CreateCommand(sql);
-        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
-        var rows = new List<object?[]>();
-        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            }
-
-            rows.Add(row);
-        }
-
-        return rows;
+        Assert.Equal([["1h", 3L, 1 / 3.0, 1 / 3.0], ["24h", 5L, 3 / 5.0, 3 / 5.0]], await Sql.RowsAsync(database.ConnectionString, "SELECT * FROM v_enrichment_coverage"));
     }
 }

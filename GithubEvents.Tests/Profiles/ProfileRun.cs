@@ -103,24 +103,7 @@ internal sealed class ProfileRun : IAsyncDisposable
         await database.Writer.WriteAsync(rows, database.Path, TestContext.Current.CancellationToken);
     }
 
-    public async Task<List<object?[]>> RowsAsync(string sql)
-    {
-        await using var command = Database.DataSource.CreateCommand(sql);
-        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
-        var rows = new List<object?[]>();
-        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            }
-
-            rows.Add(row);
-        }
-
-        return rows;
-    }
+    public Task<List<object?[]>> RowsAsync(string sql) => Sql.RowsAsync(Database.ConnectionString, sql);
 
     public async Task<long> CountAsync(string sql) => (long)(await Sql.ScalarAsync(Database.ConnectionString, sql))!;
 
