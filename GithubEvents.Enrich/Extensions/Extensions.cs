@@ -5,10 +5,7 @@ namespace Microsoft.Extensions.Hosting;
 
 public static class Extensions
 {
-    /// <summary>
-    /// The write path (schema setup, the Kafka consumer and dead-letter producer, the database writer) and, beside it,
-    /// the enrichment that fills rows in later.
-    /// </summary>
+    /// <summary>The write path (schema setup, the Kafka consumer and dead-letter producer, the database writer) and enrichment.</summary>
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDataSource(WriterDataSource.ConnectionName);
@@ -48,6 +45,7 @@ public static class Extensions
         services.AddHostedService<EventConsumer>();
         services.AddHealthChecks().AddCheck<StorageReadiness>("database-schema", tags: ["ready"]);
 
+        builder.AddGeocoding();
         builder.AddProfiles();
 
         return builder;

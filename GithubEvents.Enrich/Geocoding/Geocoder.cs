@@ -1,0 +1,114 @@
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace GithubEvents.Enrich.Geocoding;
+
+/// <summary>
+/// Answers a free-text location: from memory, then the <c>locations</c> table, then the offline gazetteer, and last
+/// Nominatim, paced across all replicas. Every new answer is stored, negative ones too, so the table holds a row for
+/// every key that was ever resolved. Strings with nothing left to look up (emoji, punctuation) get a negative answer
+/// with the key "" that is not stored. Call it once the schema is ready (<c>StorageReadiness</c>).
+/// </summary>
+public sealed partial class Geocoder : IDisposable
+{
+    private readonly Gazetteer gazetteer;
+    private readonly LocationStore store;
+    private readonly NominatimClient nominatim;
+    private readonly NominatimPacing pacing;
+    private readonly GeocodingMetrics metrics;
+    private readonly ILogger<Geocoder> logger;
+    private readonly bool usesNominatim;
+    private readonly MemoryCache cache;
+
+    public Geocoder(Gazetteer gazetteer, LocationStore store, NominatimClient nominatim, NominatimPacing pacing,
+        IOptions<GeocodingOptions> options, GeocodingMetrics metrics, ILogger<Geocoder> logger)
+    {
+        (this.gazetteer, this.store, this.nominatim, this.pacing, this.metrics, this.logger) = (gazetteer, store, nominatim, pacing, metrics, logger);
+        usesNominatim = options.Value.UsesNominatim;
+        cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.CacheSize });
+        if (!usesNominatim)
+        {
+            LogOffline();
+        }
+    }
+
+    /// <summary>Memory, the table, the gazetteer: never a network call. Null: unknown, Nominatim must be asked.</summary>
+    public async ValueTask<GeocodeResult?> TryResolveOfflineAsync(string location, CancellationToken cancellationToken)
+    {
+        if (LocationKey.Normalize(location) is not { } key)
+        {
+            return new GeocodeResult("", null, Providers.Gazetteer);
+        }
+
+        if (cache.TryGetValue(key, out GeocodeResult? remembered))
+        {
+            metrics.Cache("memory", hit: true);
+            return remembered;
+        }
+
+        metrics.Cache("memory", hit: false);
+        var stored = await store.FindAsync(key, cancellationToken);
+        if (stored is not null && !(stored.Provider == Providers.Unresolved && usesNominatim))
+        {
+            metrics.Cache("database", hit: true);
+            return Remember(stored);
+        }
+
+        metrics.Cache("database", hit: false);
+        var answer = gazetteer.Resolve(key);
+        return answer.Known ? await SaveAsync(new GeocodeResult(key, answer.Place, Providers.Gazetteer), cancellationToken) : null;
+    }
+
+    /// <summary>
+    /// As <see cref="TryResolveOfflineAsync"/>, then Nominatim: waits for this replica's turn (one request a second
+    /// across all replicas) and through Nominatim's back-offs. With Nominatim switched off, an unknown string is
+    /// answered with provider <see cref="Providers.Unresolved"/>.
+    /// </summary>
+    public async Task<GeocodeResult> ResolveAsync(string location, CancellationToken cancellationToken)
+    {
+        if (await TryResolveOfflineAsync(location, cancellationToken) is { } known)
+        {
+            return known;
+        }
+
+        var key = LocationKey.Normalize(location)!;
+        if (!usesNominatim)
+        {
+            return await SaveAsync(new GeocodeResult(key, null, Providers.Unresolved), cancellationToken);
+        }
+
+        while (true)
+        {
+            var reply = await pacing.SendAsync(token => nominatim.SearchAsync(location, key, token), cancellationToken);
+            metrics.NominatimRequest(reply.Outcome);
+            if (!reply.Refused)
+            {
+                return await SaveAsync(new GeocodeResult(key, reply.Place, Providers.Nominatim), cancellationToken);
+            }
+
+            metrics.NominatimBackoff();
+            LogRefused(reply.Outcome);
+        }
+    }
+
+    public void Dispose() => cache.Dispose();
+
+    private async Task<GeocodeResult> SaveAsync(GeocodeResult result, CancellationToken cancellationToken)
+    {
+        await store.SaveAsync(result, cancellationToken);
+        metrics.Answered(result);
+        return Remember(result);
+    }
+
+    private GeocodeResult Remember(GeocodeResult result)
+    {
+        cache.Set(result.Key, result, new MemoryCacheEntryOptions { Size = 1 });
+        return result;
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Geocoding:UserAgent is not set: locations the offline gazetteer does not know stay unresolved. Set it, with a contact, to ask Nominatim.")]
+    private partial void LogOffline();
+
+    [LoggerMessage(LogLevel.Warning, "Nominatim refused a search ({Outcome}); all replicas pause before the next")]
+    private partial void LogRefused(string outcome);
+}

@@ -1,0 +1,34 @@
+using System.Diagnostics.Metrics;
+using GithubEvents.Enrich.Pipeline;
+
+namespace GithubEvents.Enrich.Geocoding;
+
+/// <summary>Geocoding's instruments, on Enrich's meter. Cache hit ratio: hits / (hits + misses), per layer.</summary>
+public sealed class GeocodingMetrics
+{
+    private readonly Counter<long> lookups;
+    private readonly Counter<long> cacheHits;
+    private readonly Counter<long> cacheMisses;
+    private readonly Counter<long> nominatimRequests;
+    private readonly Counter<long> nominatimBackoffs;
+
+    public GeocodingMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(EnrichMetrics.MeterName);
+        lookups = meter.CreateCounter<long>("enrich.geocoding.lookups", "{lookup}", "Locations answered, by the provider of the answer and its outcome (place, none)");
+        cacheHits = meter.CreateCounter<long>("enrich.geocoding.cache.hits", "{lookup}", "Lookups answered by a cache layer (memory, database)");
+        cacheMisses = meter.CreateCounter<long>("enrich.geocoding.cache.misses", "{lookup}", "Lookups a cache layer (memory, database) did not answer");
+        nominatimRequests = meter.CreateCounter<long>("enrich.geocoding.nominatim.requests", "{request}", "Requests sent to Nominatim, by outcome");
+        nominatimBackoffs = meter.CreateCounter<long>("enrich.geocoding.nominatim.backoffs", "{backoff}", "Pauses after Nominatim refused or failed (429, 5xx, block page)");
+    }
+
+    public void Answered(GeocodeResult result) => lookups.Add(1,
+        new KeyValuePair<string, object?>("provider", result.Provider),
+        new KeyValuePair<string, object?>("outcome", result.Place is null ? "none" : "place"));
+
+    public void Cache(string layer, bool hit) => (hit ? cacheHits : cacheMisses).Add(1, new KeyValuePair<string, object?>("layer", layer));
+
+    public void NominatimRequest(string outcome) => nominatimRequests.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    public void NominatimBackoff() => nominatimBackoffs.Add(1);
+}

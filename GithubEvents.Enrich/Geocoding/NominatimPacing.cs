@@ -1,0 +1,64 @@
+using GithubEvents.Enrich.Storage;
+using Microsoft.Extensions.Options;
+
+namespace GithubEvents.Enrich.Geocoding;
+
+/// <summary>
+/// Takes turns at Nominatim with every other replica through the one row of <c>nominatim_pacing</c>: a request is
+/// sent while holding that row's lock, and the next one may follow <c>Geocoding:RequestInterval</c> after its reply
+/// (measured on the database's clock), or after the back-off when Nominatim refused it. Waits use the
+/// <see cref="TimeProvider"/>; after waiting for a turn, the turn is taken if no other replica took it meanwhile.
+/// </summary>
+public sealed class NominatimPacing(WriterDataSource writer, IOptions<GeocodingOptions> options, TimeProvider time)
+{
+    public async Task<NominatimReply> SendAsync(Func<CancellationToken, Task<NominatimReply>> send, CancellationToken cancellationToken)
+    {
+        double? awaited = null;
+        while (true)
+        {
+            await using var connection = await writer.DataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            double next, now;
+            int failures;
+            await using (var turn = connection.CreateCommand())
+            {
+                turn.CommandText = """
+                    SELECT extract(epoch FROM next_request_at)::float8, extract(epoch FROM clock_timestamp())::float8, failures
+                    FROM nominatim_pacing WHERE id = 1 FOR UPDATE
+                    """;
+                await using var reader = await turn.ExecuteReaderAsync(cancellationToken);
+                await reader.ReadAsync(cancellationToken);
+                (next, now, failures) = (reader.GetDouble(0), reader.GetDouble(1), reader.GetInt32(2));
+            }
+
+            if (now < next && next != awaited)
+            {
+                await transaction.CommitAsync(cancellationToken);
+                awaited = next;
+                await Task.Delay(TimeSpan.FromSeconds(next - now), time, cancellationToken);
+                continue;
+            }
+
+            var reply = await send(cancellationToken);
+            failures = reply.Refused ? failures + 1 : 0;
+            await using (var update = connection.CreateCommand())
+            {
+                update.CommandText = "UPDATE nominatim_pacing SET next_request_at = clock_timestamp() + @pause, failures = @failures WHERE id = 1";
+                update.Parameters.AddWithValue("pause", reply.Refused ? Backoff(failures, reply.RetryAfter) : options.Value.RequestInterval);
+                update.Parameters.AddWithValue("failures", failures);
+                await update.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return reply;
+        }
+    }
+
+    private TimeSpan Backoff(int failures, TimeSpan? retryAfter)
+    {
+        var settings = options.Value;
+        var doubled = settings.BackoffDelay * Math.Pow(2, Math.Min(failures - 1, 20));
+        var backoff = doubled > settings.MaxBackoffDelay ? settings.MaxBackoffDelay : doubled;
+        return retryAfter > backoff ? retryAfter.Value : backoff;
+    }
+}

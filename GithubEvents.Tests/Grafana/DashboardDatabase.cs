@@ -1,0 +1,149 @@
+using System.Text.Json.Nodes;
+using GithubEvents.Enrich.Events;
+using GithubEvents.Enrich.Storage;
+using GithubEvents.Tests.Enrich;
+using GithubEvents.Tests.Infrastructure;
+using Npgsql;
+
+namespace GithubEvents.Tests.Grafana;
+
+/// <summary>One stored event as the dashboard should see it: the parser's columns plus what the enrichment filled in.</summary>
+internal sealed record StoredEvent(DateTime Time, long EventId, string Type, string Actor, long ActorId, string? Repo, string Detail, bool IsBot,
+    string? Country, string? CountryCode, string? Company);
+
+/// <summary>What one panel query returned, and the database's <c>now()</c> in the same transaction.</summary>
+internal sealed record PanelResult(IReadOnlyList<string> Columns, IReadOnlyList<object?[]> Rows, DateTime DatabaseNow)
+{
+    public int Index(string column)
+    {
+        var index = Columns.ToList().IndexOf(column);
+        return index >= 0 ? index : throw new Xunit.Sdk.XunitException($"No column '{column}' among {string.Join(", ", Columns)}.");
+    }
+
+    public IEnumerable<object?> Values(string column) => Rows.Select(row => row[Index(column)]);
+}
+
+/// <summary>
+/// The recorded GH Archive sample (800 events of 2021: bursts of 200 in the first seconds of four hours), moved in time so that its newest event is a
+/// minute before <see cref="Now"/>, written through Enrich's write path, given countries and companies per actor as
+/// the enrichment would, and with the aggregates materialised up to the last whole hour (the newer buckets come
+/// from the events at query time). Panel queries run as the read-only role Grafana logs in as.
+/// </summary>
+internal sealed class DashboardDatabase : IAsyncDisposable
+{
+    private static readonly (string Country, string Code)?[] Places =
+        [("Germany", "DE"), ("United States", "US"), ("India", "IN"), ("Brazil", "BR"), ("Japan", "JP"), null, null];
+
+    private readonly EventDatabase _database;
+    private readonly string _readerConnectionString;
+
+    private DashboardDatabase(EventDatabase database, string readerConnectionString, DateTime now, IReadOnlyList<StoredEvent> events)
+    {
+        _database = database;
+        _readerConnectionString = readerConnectionString;
+        Now = now;
+        Events = events;
+    }
+
+    public StoragePath Path => _database.Path;
+
+    /// <summary>The dashboard's "now": later than every event.</summary>
+    public DateTime Now { get; }
+
+    public IReadOnlyList<StoredEvent> Events { get; }
+
+    public static async Task<DashboardDatabase> CreateAsync(PostgresServer server, StoragePath path)
+    {
+        var roles = new DatabaseOptions
+        {
+            ReaderRole = $"grafana_{Guid.NewGuid():N}"[..24],
+            ReaderPassword = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)),
+        };
+        var database = await EventDatabase.CreateAsync(server, path, roles);
+
+        var now = DateTime.UtcNow;
+        var rows = ShiftedSample(now);
+        Assert.Equal(ArchiveFixture.EventCount, await database.Writer.WriteAsync(rows, path, TestContext.Current.CancellationToken));
+
+        var events = rows.Select(row => Enriched(row)).ToList();
+        await FillInPlacesAsync(database, events);
+        await database.RefreshAggregatesAsync();
+
+        var reader = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = roles.ReaderRole, Password = roles.ReaderPassword }.ConnectionString;
+        return new DashboardDatabase(database, reader, now, events);
+    }
+
+    /// <summary>Runs a statement as the reader in a read-only transaction, whose <c>now()</c> it reports too.</summary>
+    public async Task<PanelResult> QueryAsync(string sql)
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var connection = new NpgsqlConnection(_readerConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var readOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection, transaction))
+        {
+            await readOnly.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        DateTime databaseNow;
+        await using (var clock = new NpgsqlCommand("SELECT now()", connection, transaction))
+        {
+            databaseNow = (DateTime)(await clock.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
+        var rows = new List<object?[]>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var row = new object?[reader.FieldCount];
+            reader.GetValues(row!);
+            rows.Add(row.Select(value => value is DBNull ? null : value).ToArray());
+        }
+
+        return new PanelResult(columns, rows, databaseNow);
+    }
+
+    private static List<EventRow> ShiftedSample(DateTime now)
+    {
+        var events = ArchiveFixture.Lines.Select(line => JsonNode.Parse(line)!.AsObject()).ToList();
+        var newest = events.Max(CreatedAt);
+        // Whole minutes, so that the sample keeps its seconds and its place within minutes and hours.
+        var shift = TimeSpan.FromMinutes(Math.Floor((now - newest).TotalMinutes) - 1);
+        return events.Select(json =>
+        {
+            json["created_at"] = (CreatedAt(json) + shift).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            return GitHubEventParser.TryParse(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()), out var row, out var rejection)
+                ? row
+                : throw new InvalidOperationException(rejection);
+        }).ToList();
+    }
+
+    private static DateTime CreatedAt(JsonObject json) => json["created_at"]!.GetValue<DateTime>().ToUniversalTime();
+
+    // Bots are never geocoded; people get one of a few countries, or none, and some a company.
+    private static StoredEvent Enriched(EventRow row)
+    {
+        var place = row.IsBot ? null : Places[row.ActorId % Places.Length];
+        return new StoredEvent(row.Time, row.EventId, row.EventType, row.Actor, row.ActorId, row.Repo, row.Detail, row.IsBot,
+            place?.Country, place?.Code, row.ActorId % 3 == 0 ? "ACME" : null);
+    }
+
+    private static async Task FillInPlacesAsync(EventDatabase database, IReadOnlyList<StoredEvent> events)
+    {
+        var actors = events.DistinctBy(e => e.ActorId).ToList();
+        await using var update = database.DataSource.CreateCommand("""
+            UPDATE events SET country = a.country, country_code = a.code, company = a.company
+            FROM unnest(@ids, @countries, @codes, @companies) AS a(id, country, code, company)
+            WHERE events.actor_id = a.id
+            """);
+        update.Parameters.AddWithValue("ids", actors.Select(e => e.ActorId).ToArray());
+        update.Parameters.AddWithValue("countries", actors.Select(e => e.Country).ToArray());
+        update.Parameters.AddWithValue("codes", actors.Select(e => e.CountryCode).ToArray());
+        update.Parameters.AddWithValue("companies", actors.Select(e => e.Company).ToArray());
+        await update.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
+
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
+}
