@@ -1,3 +1,4 @@
+using GithubEvents.Enrich.Geocoding;
 using GithubEvents.Enrich.Storage;
 using Npgsql;
 using NpgsqlTypes;
@@ -66,13 +67,43 @@ public sealed class ActorStore(WriterDataSource writer)
         Add(parameters, "name", NpgsqlDbType.Text, lookups.Select(l => l.Profile?.Name));
         Add(parameters, "company", NpgsqlDbType.Text, lookups.Select(l => l.Profile?.Company));
         Add(parameters, "location", NpgsqlDbType.Text, lookups.Select(l => l.Profile?.Location));
-        Add(parameters, "location_key", NpgsqlDbType.Text, lookups.Select(l => (string?)null));
+        // Bots are never geocoded: they get no key to join a place with.
+        Add(parameters, "location_key", NpgsqlDbType.Text, lookups.Select(l => l.Profile is { Type: not ActorType.Bot } profile ? LocationKey.Normalize(profile.Location) : null));
         Add(parameters, "public_repos", NpgsqlDbType.Integer, lookups.Select(l => l.Profile?.PublicRepos));
         Add(parameters, "followers", NpgsqlDbType.Integer, lookups.Select(l => l.Profile?.Followers));
         Add(parameters, "created_at", NpgsqlDbType.TimestampTz, lookups.Select(l => l.Profile?.CreatedAt?.UtcDateTime));
         Add(parameters, "etag", NpgsqlDbType.Text, lookups.Select(l => l.ETag));
         Add(parameters, "not_found", NpgsqlDbType.Boolean, lookups.Select(l => l.Profile is null));
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Locations of actors (bots excepted) that the locations table has no answer for, the most common first, each with
+    /// one of its spellings; with <paramref name="retryUnresolved"/>, also those the gazetteer alone could not place.
+    /// </summary>
+    public async Task<List<(string Location, string Key)>> UnplacedLocationsAsync(bool retryUnresolved, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = writer.DataSource.CreateCommand(
+            """
+            SELECT min(a.location), a.location_key
+            FROM actors a LEFT JOIN locations l ON l.key = a.location_key
+            WHERE a.location_key IS NOT NULL AND NOT a.is_bot AND NOT a.not_found
+              AND (l.key IS NULL OR (@retry_unresolved AND l.provider = @unresolved))
+            GROUP BY a.location_key
+            ORDER BY count(*) DESC, a.location_key
+            LIMIT @limit
+            """);
+        command.Parameters.AddWithValue("retry_unresolved", retryUnresolved);
+        command.Parameters.AddWithValue("unresolved", Providers.Unresolved);
+        command.Parameters.AddWithValue("limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var locations = new List<(string, string)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            locations.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return locations;
     }
 
     /// <summary>A 304: the stored profile is still GitHub's, as of now.</summary>

@@ -7,8 +7,8 @@ namespace Microsoft.Extensions.Hosting;
 public static class ProfileExtensions
 {
     /// <summary>
-    /// Profile lookups and late filling, in background services beside the write path; nothing at all with
-    /// <c>Profiles:Enabled=false</c>.
+    /// Profile lookups, geocoding of their locations (with <c>AddGeocoding</c>'s <c>Geocoder</c>) and late filling, in
+    /// background services beside the write path; nothing at all with <c>Profiles:Enabled=false</c>.
     /// </summary>
     public static IHostApplicationBuilder AddProfiles(this IHostApplicationBuilder builder)
     {
@@ -43,8 +43,10 @@ public static class ProfileExtensions
         services.AddSingleton<ActorStore>();
         services.AddSingleton<RowFiller>();
         services.AddSingleton<ProfileMetrics>();
+        services.AddSingleton<NewLocations>();
         services.AddHostedService<ProfileResolver>();
         services.AddHostedService<LateFilling>();
+        services.AddHostedService<PlaceFilling>();
         return builder;
     }
 }

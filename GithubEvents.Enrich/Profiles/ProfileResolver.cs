@@ -20,6 +20,7 @@ public sealed partial class ProfileResolver(
     StorageReadiness readiness,
     WriterDataSource writer,
     ProfileMetrics metrics,
+    NewLocations newLocations,
     IOptions<ProfileOptions> options,
     IOptions<GitHubApiOptions> github,
     TimeProvider time,
@@ -208,6 +209,11 @@ public sealed partial class ProfileResolver(
         foreach (var lookup in lookups)
         {
             cache.Remember(lookup.Id, now + options.Value.TimeToLive);
+        }
+
+        if (lookups.Any(lookup => lookup.Profile is { Type: not ActorType.Bot, Location: not null }))
+        {
+            newLocations.Raise();
         }
 
         var missing = lookups.Count(lookup => lookup.Profile is null);

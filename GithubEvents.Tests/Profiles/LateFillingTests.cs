@@ -26,17 +26,20 @@ public sealed class LateFillingTests(PostgresServer postgres)
             new ActorLookup(3, "carol", null),
             new ActorLookup(4, "renovate[bot]", GitHubProfile.Bot(4, "renovate[bot]")),
         ], DateTimeOffset.UtcNow, TestContext.Current.CancellationToken);
+        // Berlin as the geocoder stores it.
+        await Sql.ExecuteAsync(database.ConnectionString,
+            "INSERT INTO locations (key, country, country_code, lat, lng, provider, resolved_at) VALUES ('berlin', 'Germany', 'DE', 52.52, 13.405, 'gazetteer', now())");
         var filler = new RowFiller(database.WriterDataSource, Options.Create(new ProfileOptions()), TimeProvider.System);
 
         Assert.Equal(3, await filler.FillAsync(null, path, TestContext.Current.CancellationToken));
 
         Assert.Equal(
-            [["alice", 10.0, "Berlin", "ACME", 5, false], ["alice", 90.0, "Berlin", "ACME", 5, false], ["alice", 1380.0, "Berlin", "ACME", 5, false],
-             ["alice", 1800.0, null, null, null, false], ["bob", 20.0, null, null, null, false], ["carol", 30.0, null, null, null, false],
-             ["renovate[bot]", 40.0, null, null, null, true]],
+            [["alice", 10.0, "Berlin", "ACME", 5, false, "DE", 52.52], ["alice", 90.0, "Berlin", "ACME", 5, false, "DE", 52.52], ["alice", 1380.0, "Berlin", "ACME", 5, false, "DE", 52.52],
+             ["alice", 1800.0, null, null, null, false, null, null], ["bob", 20.0, null, null, null, false, null, null], ["carol", 30.0, null, null, null, false, null, null],
+             ["renovate[bot]", 40.0, null, null, null, true, null, null]],
             await Sql.RowsAsync(database.ConnectionString,
                 """
-                SELECT actor, round(extract(epoch FROM now() - time) / 60)::float8, location, company, public_repos, is_bot
+                SELECT actor, round(extract(epoch FROM now() - time) / 60)::float8, location, company, public_repos, is_bot, country_code, lat
                 FROM events ORDER BY actor, time DESC
                 """));
         // Nothing differs any more: a second pass writes nothing.
@@ -47,6 +50,8 @@ public sealed class LateFillingTests(PostgresServer postgres)
             "SELECT company, event_count FROM actor_stats_1h WHERE actor = 'alice' AND bucket = date_bin(INTERVAL '1 hour', now() - INTERVAL '23 hours', TIMESTAMPTZ '2000-01-01')"));
         Assert.Equal([[null, 1L]], await Sql.RowsAsync(database.ConnectionString,
             "SELECT company, event_count FROM actor_stats_1h WHERE actor = 'alice' AND bucket = date_bin(INTERVAL '1 hour', now() - INTERVAL '30 hours', TIMESTAMPTZ '2000-01-01')"));
+        Assert.Equal([["Germany", 1m]], await Sql.RowsAsync(database.ConnectionString,
+            "SELECT country, sum(event_count) FROM country_stats_5m WHERE bucket = date_bin(INTERVAL '5 minutes', now() - INTERVAL '23 hours', TIMESTAMPTZ '2000-01-01') GROUP BY country"));
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class ProfileResolverTests(PostgresServer postgres, ITestOutputHel
                 Places[i % Places.Length], company: i % 3 == 0 ? "@acme" : null, publicRepos: i);
         }
 
-        await using var run = await ProfileRun.StartAsync(arranged);
+        await using var run = await ProfileRun.StartAsync(arranged, places: true);
         await EnrichPipeline.EventuallyAsync(async () => await run.CountAsync("SELECT count(*) FROM actors") == actors.Count, "every actor stored");
 
         var users = actors.Where(a => !a.Login.EndsWith("[bot]", StringComparison.Ordinal)).ToList();
@@ -52,6 +52,22 @@ public sealed class ProfileResolverTests(PostgresServer postgres, ITestOutputHel
             """));
         Assert.Equal(0, await run.CountAsync("SELECT count(*) FROM events WHERE actor LIKE '%[bot]' AND NOT is_bot"));
         Assert.True(await run.CountAsync("SELECT count(*) FROM events WHERE company = '@acme'") > 0);
+
+        // Their places too, from the gazetteer: every place but "Remote" is one, and no bot has any.
+        await EnrichPipeline.EventuallyAsync(async () => await run.CountAsync(
+            "SELECT count(*) FROM events e JOIN actors a ON a.id = e.actor_id WHERE NOT a.not_found AND NOT a.is_bot AND a.location <> 'Remote' AND e.country_code IS NULL") == 0,
+            "every located user's rows placed");
+        Assert.Equal([["DE"]], await run.RowsAsync("SELECT DISTINCT country_code FROM events WHERE location = 'Berlin, Germany'"));
+        Assert.Equal([["BR"]], await run.RowsAsync("SELECT DISTINCT country_code FROM events WHERE location = 'São Paulo'"));
+        Assert.Equal(0, await run.CountAsync("SELECT count(*) FROM events WHERE (location = 'Remote' OR is_bot) AND country_code IS NOT NULL"));
+        var coverage = await run.RowsAsync("SELECT period, events, round(profile_share::numeric, 4)::float8, round(country_share::numeric, 4)::float8 FROM v_enrichment_coverage");
+        var expected = await run.RowsAsync(
+            """
+            SELECT '24h', count(*), round(avg(CASE WHEN NOT a.not_found THEN 1.0 ELSE 0 END), 4)::float8, round(avg(CASE WHEN e.country_code IS NOT NULL THEN 1.0 ELSE 0 END), 4)::float8
+            FROM events e JOIN actors a ON a.id = e.actor_id
+            """);
+        output.WriteLine($"Coverage: {string.Join("; ", coverage.Select(row => string.Join(" ", row)))}");
+        Assert.Equal(expected.Single(), coverage.Single(row => (string)row[0]! == "24h"));
         Assert.All(run.Logs.Entries, log => Assert.DoesNotContain(ProfileRun.Token, log.ToString()));
     }
 
@@ -139,6 +155,33 @@ public sealed class ProfileResolverTests(PostgresServer postgres, ITestOutputHel
 
         await run.Time.NextWaitAsync();
         Assert.Single(run.GraphQLRequests);
+    }
+
+    [Fact]
+    public async Task Bots_are_flagged_and_never_geocoded()
+    {
+        var arranged = await ProfileRun.ArrangeAsync(postgres);
+        await using var nominatim = new FakeNominatim();
+        await nominatim.InitializeAsync();
+        // Through REST, where GitHub tells a bot account by its type; and one by its login.
+        await ProfileRun.WriteEventsAsync(arranged.Database, [(71, "robo", 1), (72, "una", 2), (73, "vic", 3), (74, "ci-helper[bot]", 4)]);
+        arranged.GitHub.AddGeneratedUser(71, "robo", type: "Bot", location: "Atlantis Undersea Base 42");
+        arranged.GitHub.AddGeneratedUser(72, "una", location: "Atlantis Undersea Base 43");
+        arranged.GitHub.AddGeneratedUser(73, "vic", location: "Berlin, Germany");
+        await using var run = await ProfileRun.StartAsync(arranged, token: false, places: true, settings: new Dictionary<string, string?>
+        {
+            ["Geocoding:NominatimUrl"] = nominatim.BaseAddress.ToString(),
+            ["Geocoding:UserAgent"] = "GithubEvents.Tests (github-events-tests@example.org)",
+        });
+
+        await EnrichPipeline.EventuallyAsync(async () => await run.CountAsync("SELECT count(*) FROM events WHERE country_code = 'DE'") == 1, "vic placed offline");
+        await EnrichPipeline.EventuallyAsync(() => Task.FromResult(nominatim.Requests.Count == 1), "una's location asked of Nominatim");
+        Assert.Equal([["ci-helper[bot]", "Bot", true, null], ["robo", "Bot", true, null], ["una", "User", false, "atlantis undersea base 43"], ["vic", "User", false, "berlin, germany"]],
+            await run.RowsAsync("SELECT login, type, is_bot, location_key FROM actors ORDER BY login"));
+        Assert.Equal(["/users/robo", "/users/una", "/users/vic"], run.RestRequests.Select(r => r.Path).Order());
+        Assert.Contains("atlantis undersea base 43", Uri.UnescapeDataString(nominatim.Requests.Single().Query.Replace('+', ' ')).ToLowerInvariant());
+        Assert.Equal(0, await run.CountAsync("SELECT count(*) FROM locations WHERE key LIKE '%42'"));
+        Assert.Equal([[true, "Atlantis Undersea Base 42"], [true, null]], await run.RowsAsync("SELECT is_bot, location FROM events WHERE actor IN ('robo', 'ci-helper[bot]') ORDER BY actor DESC"));
     }
 
     [Fact]

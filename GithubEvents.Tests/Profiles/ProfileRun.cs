@@ -13,8 +13,9 @@ using Npgsql;
 namespace GithubEvents.Tests.Profiles;
 
 /// <summary>
-/// Enrich's profile resolver as the service registers it (<c>AddApplicationServices</c>), alone in a host that is not
-/// started otherwise, against a test database, a fake GitHub and stepped time.
+/// Enrich's profile resolver (and, when asked, the geocoding of places) as the service registers it
+/// (<c>AddApplicationServices</c>), alone in a host that is not started otherwise, against a test database, a fake
+/// GitHub and stepped time.
 /// </summary>
 internal sealed class ProfileRun : IAsyncDisposable
 {
@@ -22,8 +23,11 @@ internal sealed class ProfileRun : IAsyncDisposable
 
     private readonly IHost _host;
 
-    private ProfileRun(EventDatabase database, FakeGitHub github, StepTimeProvider time, IHost host, LogCapture logs)
+    private readonly List<IHostedService> _services;
+
+    private ProfileRun(EventDatabase database, FakeGitHub github, StepTimeProvider time, IHost host, LogCapture logs, List<IHostedService> services)
     {
+        _services = services;
         Database = database;
         GitHub = github;
         Time = time;
@@ -53,13 +57,14 @@ internal sealed class ProfileRun : IAsyncDisposable
     }
 
     public static async Task<ProfileRun> StartAsync(
-        (EventDatabase Database, FakeGitHub GitHub, StepTimeProvider Time) arranged, bool token = true, IDictionary<string, string?>? settings = null)
+        (EventDatabase Database, FakeGitHub GitHub, StepTimeProvider Time) arranged, bool token = true, IDictionary<string, string?>? settings = null,
+        bool places = false)
     {
         var (database, github, time) = arranged;
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            // The write path is registered but never started here.
+            // The write path is registered but never made or started here.
             ["ConnectionStrings:kafka"] = "127.0.0.1:9",
             [$"ConnectionStrings:{WriterDataSource.ConnectionName}"] = database.ConnectionString,
             ["GitHub:ApiUrl"] = github.BaseAddress.ToString(),
@@ -77,8 +82,20 @@ internal sealed class ProfileRun : IAsyncDisposable
         builder.Services.AddSingleton<TimeProvider>(time);
         var host = builder.Build();
         host.Services.GetRequiredService<StorageReadiness>().Ready(database.Path);
-        await host.Services.GetServices<IHostedService>().OfType<ProfileResolver>().Single().StartAsync(TestContext.Current.CancellationToken);
-        return new ProfileRun(database, github, time, host, logs);
+        // The resolver alone (its waits are then the only ones on the stepped clock), or with the geocoding of places;
+        // made from the host's services without making the write path's.
+        List<IHostedService> services = [ActivatorUtilities.CreateInstance<ProfileResolver>(host.Services)];
+        if (places)
+        {
+            services.Add(ActivatorUtilities.CreateInstance<PlaceFilling>(host.Services));
+        }
+
+        foreach (var service in services)
+        {
+            await service.StartAsync(TestContext.Current.CancellationToken);
+        }
+
+        return new ProfileRun(database, github, time, host, logs, services);
     }
 
     /// <summary>Writes events through the write path's writer: one per (actor id, login, minutes ago).</summary>
@@ -109,7 +126,11 @@ internal sealed class ProfileRun : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _host.Services.GetServices<IHostedService>().OfType<ProfileResolver>().Single().StopAsync(CancellationToken.None);
+        foreach (var service in _services)
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+
         _host.Dispose();
         await GitHub.DisposeAsync();
         await Database.DisposeAsync();
