@@ -54,6 +54,27 @@ public sealed class LateFillingTests(PostgresServer postgres)
             "SELECT country, sum(event_count) FROM country_stats_5m WHERE bucket = date_bin(INTERVAL '5 minutes', now() - INTERVAL '23 hours', TIMESTAMPTZ '2000-01-01') GROUP BY country"));
     }
 
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public async Task The_writer_role_may_store_profiles_and_fill_rows(StoragePath path)
+    {
+        var roles = new DatabaseOptions { WriterRole = $"fill_writer_{Guid.NewGuid():N}"[..24], WriterPassword = "writer secret" };
+        await using var database = await EventDatabase.CreateAsync(postgres, path, roles);
+        await ProfileRun.WriteEventsAsync(database, [(1, "alice", 10), (1, "alice", 5 * 60)]);
+        await database.RefreshAggregatesAsync();
+        var store = new ActorStore(database.WriterDataSource);
+        var filler = new RowFiller(database.WriterDataSource, Options.Create(new ProfileOptions()), TimeProvider.System);
+
+        await store.SaveAsync([new ActorLookup(1, "alice", null)], DateTimeOffset.UtcNow, TestContext.Current.CancellationToken);
+        await store.SaveAsync([new ActorLookup(1, "alice", new GitHubProfile(1, "alice", ActorType.User, Location: "Atlantis"))], DateTimeOffset.UtcNow, TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, await filler.FillAsync([1], path, TestContext.Current.CancellationToken));
+        Assert.Equal([("Atlantis", "atlantis")], await store.UnplacedLocationsAsync(retryUnresolved: true, 10, TestContext.Current.CancellationToken));
+        Assert.Equal(roles.WriterRole, await Sql.ScalarAsync(
+            new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = roles.WriterRole, Password = roles.WriterPassword }.ConnectionString,
+            "SELECT current_user FROM v_enrichment_coverage LIMIT 1"));
+    }
+
     [Fact]
     public async Task Rows_in_compressed_chunks_are_left_alone()
     {
