@@ -2,6 +2,7 @@ using GithubEvents.Ingest;
 using GithubEvents.Ingest.Archive;
 using GithubEvents.Ingest.GitHub;
 using GithubEvents.Ingest.Publishing;
+using GithubEvents.ServiceDefaults.GitHub;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
@@ -54,18 +55,7 @@ public static class IngestServiceExtensions
         // out of ServiceDefaults' ConfigureHttpClientDefaults.
 #pragma warning disable EXTEXP0001
         builder.Services.AddHttpClient(EventsFeedClient.HttpClientName, (services, http) =>
-            {
-                var github = services.GetRequiredService<IOptions<GitHubOptions>>().Value;
-                http.BaseAddress = new Uri(github.ApiUrl.AbsoluteUri.TrimEnd('/') + "/");
-                http.Timeout = github.RequestTimeout;
-                http.DefaultRequestHeaders.Accept.ParseAdd("application/vnd.github+json");
-                http.DefaultRequestHeaders.Add("X-GitHub-Api-Version", "2022-11-28");
-                http.DefaultRequestHeaders.UserAgent.ParseAdd(github.UserAgent);
-                if (github.HasToken)
-                {
-                    http.DefaultRequestHeaders.Authorization = new("Bearer", github.Token);
-                }
-            })
+                GitHubApi.Configure(http, services.GetRequiredService<IOptions<GitHubOptions>>().Value))
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
         builder.Services.AddSingleton<EventsFeedClient>();

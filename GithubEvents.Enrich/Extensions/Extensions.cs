@@ -46,6 +46,8 @@ public static class Extensions
         services.AddHealthChecks().AddCheck<StorageReadiness>("database-schema", tags: ["ready"]);
 
         builder.AddGeocoding();
+        builder.AddProfiles();
+
         return builder;
     }
 }

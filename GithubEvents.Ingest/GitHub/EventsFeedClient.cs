@@ -2,11 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using GithubEvents.Ingest.Publishing;
+using GithubEvents.ServiceDefaults.GitHub;
 
 namespace GithubEvents.Ingest.GitHub;
-
-/// <summary>The rate-limit headers of one answer.</summary>
-public readonly record struct RateLimitStatus(int Limit, int Remaining, DateTimeOffset Reset);
 
 public enum FeedOutcome
 {
@@ -87,7 +85,7 @@ public sealed class EventsFeedClient(IHttpClientFactory httpClientFactory, TimeP
 
     private async Task<FeedPage> ReadAsync(int page, HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        var rateLimit = ReadRateLimit(response);
+        var rateLimit = GitHubApi.ReadRateLimit(response);
         var status = response.StatusCode;
         if (status == HttpStatusCode.NotModified)
         {
@@ -96,7 +94,7 @@ public sealed class EventsFeedClient(IHttpClientFactory httpClientFactory, TimeP
 
         if (status is HttpStatusCode.Forbidden or HttpStatusCode.TooManyRequests)
         {
-            var retryAfter = ReadRetryAfter(response);
+            var retryAfter = GitHubApi.ReadRetryAfter(response, time);
             return new FeedPage(retryAfter is null && rateLimit is { Remaining: 0 } ? FeedOutcome.RateLimited : FeedOutcome.SecondaryRateLimited)
             {
                 RateLimit = rateLimit,
@@ -154,26 +152,9 @@ public sealed class EventsFeedClient(IHttpClientFactory httpClientFactory, TimeP
     private static FeedPage Failed(string type, string message) =>
         new(FeedOutcome.Failed) { FailureType = type, FailureMessage = message };
 
-    private static RateLimitStatus? ReadRateLimit(HttpResponseMessage response) =>
-        Header(response, "X-RateLimit-Limit") is { } limit
-        && Header(response, "X-RateLimit-Remaining") is { } remaining
-        && Header(response, "X-RateLimit-Reset") is { } reset
-            ? new RateLimitStatus((int)limit, (int)remaining, DateTimeOffset.FromUnixTimeSeconds(reset))
-            : null;
-
     private static TimeSpan? ReadPollInterval(HttpResponseMessage response) =>
-        Header(response, "X-Poll-Interval") is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
-
-    private TimeSpan? ReadRetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } => date - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
-        _ => null,
-    };
-
-    private static long? Header(HttpResponseMessage response, string name) =>
-        response.Headers.NonValidated.TryGetValues(name, out var values)
-        && long.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
-            ? value
+        response.Headers.NonValidated.TryGetValues("X-Poll-Interval", out var values)
+        && int.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds)
+            ? TimeSpan.FromSeconds(seconds)
             : null;
 }

@@ -1,3 +1,5 @@
+using GithubEvents.ServiceDefaults.GitHub;
+
 namespace GithubEvents.Ingest.GitHub;
 
 /// <summary>

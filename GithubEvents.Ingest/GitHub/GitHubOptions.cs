@@ -1,18 +1,15 @@
 using System.ComponentModel.DataAnnotations;
+using GithubEvents.ServiceDefaults.GitHub;
 
 namespace GithubEvents.Ingest.GitHub;
 
-/// <summary>The live poller's settings, bound from <c>GitHub</c>.</summary>
-public sealed class GitHubOptions
+/// <summary>The live poller's settings, bound from <c>GitHub</c> beside the API settings both services share.</summary>
+public sealed class GitHubOptions : GitHubApiOptions
 {
-    public const string SectionName = "GitHub";
-
-    /// <summary>The REST API root; GitHub Enterprise Server's is <c>https://HOST/api/v3</c>.</summary>
-    [Required(ErrorMessage = "GitHub:ApiUrl must be the API's absolute URL, e.g. https://api.github.com.")]
-    public Uri ApiUrl { get; set; } = new("https://api.github.com");
-
-    /// <summary>Optional: 5,000 requests an hour instead of 60. Never logged.</summary>
-    public string? Token { get; set; }
+    public GitHubOptions()
+    {
+        UserAgent = "GithubEvents-Ingest";
+    }
 
     /// <summary>
     /// Opt-in with a token: poll this often instead of obeying <c>X-Poll-Interval</c>, within the budget share.
@@ -27,12 +24,4 @@ public sealed class GitHubOptions
     /// <summary>How many event ids the poller remembers to drop duplicates.</summary>
     [Range(1_000, 10_000_000, ErrorMessage = "GitHub:DedupWindow must be between 1000 and 10000000 event ids.")]
     public int DedupWindow { get; set; } = 100_000;
-
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00", ErrorMessage = "GitHub:RequestTimeout must be between 0.1 s and 10 min.")]
-    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
-
-    [Required(ErrorMessage = "GitHub:UserAgent must identify this client, as GitHub requires.")]
-    public string UserAgent { get; set; } = "GithubEvents-Ingest";
-
-    public bool HasToken => !string.IsNullOrWhiteSpace(Token);
 }

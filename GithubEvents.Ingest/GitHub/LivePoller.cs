@@ -1,4 +1,5 @@
 using GithubEvents.Ingest.Publishing;
+using GithubEvents.ServiceDefaults.GitHub;
 using Microsoft.Extensions.Options;
 
 namespace GithubEvents.Ingest.GitHub;

@@ -39,6 +39,8 @@ internal sealed class EnrichPipeline(string bootstrapServers, string database, s
             ["Enrich:MaxRetryDelay"] = "00:00:01",
             // The archive sample is from 2021: the default retention would drop it as soon as it is written.
             ["Storage:Retention"] = "36500.00:00:00",
+            // The write path alone: profile lookups would ask api.github.com.
+            ["Profiles:Enabled"] = "false",
         });
         if (settings is not null)
         {

@@ -55,9 +55,9 @@ public sealed class StorageQueryTests(PostgresServer postgres)
         await database.RefreshAggregatesAsync();
 
         var bucket = Floor(lateTime, TimeSpan.FromMinutes(5));
-        var forks = await RowsAsync(database, $"SELECT event_count FROM event_stats_5m WHERE bucket = '{bucket:O}' AND event_type = 'ForkEvent'");
+        var forks = await Sql.RowsAsync(database.ConnectionString, $"SELECT event_count FROM event_stats_5m WHERE bucket = '{bucket:O}' AND event_type = 'ForkEvent'");
         Assert.Equal([[2L]], forks);
-        var erin = await RowsAsync(database, "SELECT sum(event_count) FROM actor_stats_1h WHERE actor = 'erin'");
+        var erin = await Sql.RowsAsync(database.ConnectionString, "SELECT sum(event_count) FROM actor_stats_1h WHERE actor = 'erin'");
         Assert.Equal([[1m]], erin);
     }
 
@@ -105,17 +105,17 @@ public sealed class StorageQueryTests(PostgresServer postgres)
             .GroupBy(known => (Minute: Floor(now - known.Ago, TimeSpan.FromMinutes(1)), known.Type))
             .Select(group => new object?[] { group.Key.Minute, group.Key.Type, (long)group.Count() })
             .OrderBy(row => (DateTime)row[0]!).ThenBy(row => (string)row[1]!);
-        Assert.Equal(expectedRate, await RowsAsync(database, "SELECT * FROM v_event_rate_1m ORDER BY minute, event_type"));
+        Assert.Equal(expectedRate, await Sql.RowsAsync(database.ConnectionString, "SELECT * FROM v_event_rate_1m ORDER BY minute, event_type"));
 
         // README: SELECT country, events FROM v_top_countries_24h LIMIT 10;
-        Assert.Equal([["Germany", 5L], ["France", 2L]], await RowsAsync(database, "SELECT country, events FROM v_top_countries_24h LIMIT 10"));
-        Assert.Equal([["Germany", "DE", 5L, 2L], ["France", "FR", 2L, 2L]], await RowsAsync(database, "SELECT * FROM v_top_countries_24h"));
+        Assert.Equal([["Germany", 5L], ["France", 2L]], await Sql.RowsAsync(database.ConnectionString, "SELECT country, events FROM v_top_countries_24h LIMIT 10"));
+        Assert.Equal([["Germany", "DE", 5L, 2L], ["France", "FR", 2L, 2L]], await Sql.RowsAsync(database.ConnectionString, "SELECT * FROM v_top_countries_24h"));
 
         Assert.Equal(
             [["octo/one", 3L, 2L], ["octo/three", 2L, 2L], ["octo/two", 2L, 2L], ["octo/four", 1L, 1L]],
-            await RowsAsync(database, "SELECT * FROM v_top_repos_24h"));
+            await Sql.RowsAsync(database.ConnectionString, "SELECT * FROM v_top_repos_24h"));
 
-        var recent = await RowsAsync(database, "SELECT time, event_type, actor, repo, detail, country, company, public_repos FROM v_recent_events LIMIT 3");
+        var recent = await Sql.RowsAsync(database.ConnectionString, "SELECT time, event_type, actor, repo, detail, country, company, public_repos FROM v_recent_events LIMIT 3");
         Assert.Equal(
             [
                 [now.AddMinutes(-5), "PushEvent", "alice", "octo/one", "pushed 1 commit to main", "Germany", "ACME", null],
@@ -125,7 +125,7 @@ public sealed class StorageQueryTests(PostgresServer postgres)
             recent);
 
         // README: the actors of the last 24 hours from actor_stats_1h. Hourly buckets: the event 26 hours ago falls out.
-        var actors = await RowsAsync(database,
+        var actors = await Sql.RowsAsync(database.ConnectionString,
             "SELECT actor, sum(event_count) FROM actor_stats_1h WHERE bucket > now() - INTERVAL '24 hours' GROUP BY actor ORDER BY sum DESC LIMIT 10");
         Assert.Equal([["alice", 3m], ["bob", 2m]], actors.Take(2));
         // The three with one event each tie, so their order is the database's choice.
@@ -135,12 +135,12 @@ public sealed class StorageQueryTests(PostgresServer postgres)
         // The whole original event comes back for reprocessing.
         foreach (var known in Events)
         {
-            var stored = await RowsAsync(database, $"SELECT event::text FROM v_raw_events WHERE event_id = {known.Id}");
+            var stored = await Sql.RowsAsync(database.ConnectionString, $"SELECT event::text FROM v_raw_events WHERE event_id = {known.Id}");
             Assert.True(JsonNode.DeepEquals(JsonNode.Parse(Json(known, now)), JsonNode.Parse((string)stored.Single()[0]!)), $"event {known.Id} differs");
         }
 
         // README: the newest pushes with their first commit message (trimmed pushes have none).
-        var pushes = await RowsAsync(database,
+        var pushes = await Sql.RowsAsync(database.ConnectionString,
             "SELECT time, actor, event_type, payload->'commits'->0->>'message' AS commit_msg FROM events WHERE event_type = 'PushEvent' ORDER BY time DESC LIMIT 20");
         Assert.Equal(
             Events.Where(known => known.Type == "PushEvent").OrderBy(known => known.Ago)
@@ -151,13 +151,13 @@ public sealed class StorageQueryTests(PostgresServer postgres)
             .GroupBy(known => (Bucket: Floor(now - known.Ago, TimeSpan.FromMinutes(5)), known.Type))
             .Select(group => new object?[] { group.Key.Bucket, group.Key.Type, (long)group.Count() })
             .OrderBy(row => (DateTime)row[0]!).ThenBy(row => (string)row[1]!);
-        Assert.Equal(expectedTypes, await RowsAsync(database, "SELECT bucket, event_type, event_count FROM event_stats_5m ORDER BY bucket, event_type"));
+        Assert.Equal(expectedTypes, await Sql.RowsAsync(database.ConnectionString, "SELECT bucket, event_type, event_count FROM event_stats_5m ORDER BY bucket, event_type"));
 
         var expectedCountries = Events
             .GroupBy(known => (Bucket: Floor(now - known.Ago, TimeSpan.FromMinutes(5)), known.Country, known.Code))
             .Select(group => new object?[] { group.Key.Bucket, group.Key.Country, group.Key.Code, (long)group.Count(), (long)group.Select(known => known.ActorId).Distinct().Count() })
             .OrderBy(row => (DateTime)row[0]!).ThenBy(row => (string?)row[1]);
-        Assert.Equal(expectedCountries, await RowsAsync(database,
+        Assert.Equal(expectedCountries, await Sql.RowsAsync(database.ConnectionString,
             "SELECT bucket, country, country_code, event_count, unique_actors FROM country_stats_5m ORDER BY bucket, country NULLS FIRST"));
 
         var expectedActors = Events
@@ -168,24 +168,9 @@ public sealed class StorageQueryTests(PostgresServer postgres)
                 (long)group.Select(known => known.Repo).Distinct().Count(), group.Key.Actor.EndsWith("[bot]", StringComparison.Ordinal),
             })
             .OrderBy(row => (DateTime)row[0]!).ThenBy(row => (string)row[1]!, StringComparer.Ordinal);
-        Assert.Equal(expectedActors, await RowsAsync(database,
+        Assert.Equal(expectedActors, await Sql.RowsAsync(database.ConnectionString,
             "SELECT bucket, actor, country, company, event_count, repos_touched, is_bot FROM actor_stats_1h ORDER BY bucket, actor COLLATE \"C\""));
     }
 
     private static DateTime Floor(DateTime time, TimeSpan width) => new(time.Ticks - time.Ticks % width.Ticks, DateTimeKind.Utc);
-
-    private static async Task<List<object?[]>> RowsAsync(EventDatabase database, string sql)
-    {
-        await using var command = database.DataSource.CreateCommand(sql);
-        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
-        var rows = new List<object?[]>();
-        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
-        {
-            var row = new object?[reader.FieldCount];
-            reader.GetValues(row!);
-            rows.Add(row.Select(value => value is DBNull ? null : value).ToArray());
-        }
-
-        return rows;
-    }
 }

@@ -10,9 +10,12 @@ namespace GithubEvents.Tests.Infrastructure;
 /// <summary>
 /// The parts of api.github.com the pipeline uses, behaving as the recorded responses show: the public events
 /// feed (at most 300 events, Link pagination, weak ETags answered with 304 at no quota, X-Poll-Interval),
-/// user profiles, and the core rate limit (60 an hour anonymous, 5,000 with a token, 403 when spent).
+/// user profiles, and the core rate limit (60 an hour anonymous, 5,000 with a token, 403 when spent); and the
+/// GraphQL API as GitHub documents it for the profile lookups: aliased <c>repositoryOwner(login:)</c> and
+/// <c>user(login:)</c>, <c>rateLimit</c>, a separate budget of 5,000 points an hour (resource <c>graphql</c>), 401
+/// without a token, 200 with a RATE_LIMITED error when the points are spent.
 /// </summary>
-public sealed class FakeGitHub(TimeProvider? timeProvider = null) : FakeHttpServer(timeProvider)
+public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : FakeHttpServer(timeProvider)
 {
     public const int FeedLimit = 300;
 
@@ -28,7 +31,7 @@ public sealed class FakeGitHub(TimeProvider? timeProvider = null) : FakeHttpServ
     private readonly Lock _lock = new();
     private readonly List<string> _events = [];
     private readonly Dictionary<string, string> _users = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, RateLimitWindow> _rateLimits = [];
+    private readonly Dictionary<(string Identity, string Resource), RateLimitWindow> _rateLimits = [];
 
     /// <summary>The value of X-Poll-Interval, in seconds.</summary>
     public int PollIntervalSeconds { get; set; } = 60;
@@ -78,11 +81,11 @@ public sealed class FakeGitHub(TimeProvider? timeProvider = null) : FakeHttpServ
     public void ExhaustRateLimit(string? token = null) => SetRateLimitRemaining(0, token);
 
     /// <summary>Leaves <paramref name="remaining"/> requests of a client's hourly budget, as if others had spent the rest.</summary>
-    public void SetRateLimitRemaining(int remaining, string? token = null)
+    public void SetRateLimitRemaining(int remaining, string? token = null, string resource = Core)
     {
         lock (_lock)
         {
-            Window(token ?? Anonymous).Remaining = remaining;
+            Window(token ?? Anonymous, resource).Remaining = remaining;
         }
     }
 
@@ -100,9 +103,12 @@ public sealed class FakeGitHub(TimeProvider? timeProvider = null) : FakeHttpServ
         app.MapGet("/events", ServeEvents);
         app.MapGet("/users/{login}", (HttpContext context, string login) => ServeUser(context, u => string.Equals(u.Login, login, StringComparison.OrdinalIgnoreCase)));
         app.MapGet("/user/{id:long}", (HttpContext context, long id) => ServeUser(context, u => u.Id == id));
+        app.MapPost("/graphql", ServeGraphQLAsync);
     }
 
     private const string Anonymous = "anonymous";
+    private const string Core = "core";
+    public const string GraphQL = "graphql";
 
     private Task ServeEvents(HttpContext context)
     {
@@ -151,10 +157,7 @@ public sealed class FakeGitHub(TimeProvider? timeProvider = null) : FakeHttpServ
             context.Response.Headers[name] = value;
         }
 
-        // Budgets are per token ("Bearer x" and "token x" alike), or per address without one.
-        var identity = context.Request.Headers.Authorization.ToString() is { Length: > 0 } authorization
-            ? authorization[(authorization.IndexOf(' ') + 1)..]
-            : Anonymous;
+        var identity = Identity(context);
         var notModified = etag is not null && context.Request.Headers.IfNoneMatch.ToString() == etag;
         int limit, remaining;
         DateTimeOffset reset;
@@ -200,14 +203,20 @@ public sealed class FakeGitHub(TimeProvider? timeProvider = null) : FakeHttpServ
         return context.Response.WriteAsync(body);
     }
 
-    private RateLimitWindow Window(string identity)
+    // Budgets are per token ("Bearer x" and "token x" alike), or per address without one.
+    private static string Identity(HttpContext context) =>
+        context.Request.Headers.Authorization.ToString() is { Length: > 0 } authorization
+            ? authorization[(authorization.IndexOf(' ') + 1)..]
+            : Anonymous;
+
+    private RateLimitWindow Window(string identity, string resource = Core)
     {
         var now = Time.GetUtcNow();
-        if (!_rateLimits.TryGetValue(identity, out var window) || now >= window.Reset)
+        if (!_rateLimits.TryGetValue((identity, resource), out var window) || now >= window.Reset)
         {
             var limit = identity == Anonymous ? 60 : 5000;
             window = new RateLimitWindow(limit, now.AddHours(1)) { Remaining = limit };
-            _rateLimits[identity] = window;
+            _rateLimits[(identity, resource)] = window;
         }
 
         return window;

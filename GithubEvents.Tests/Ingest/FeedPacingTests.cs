@@ -1,4 +1,5 @@
 using GithubEvents.Ingest.GitHub;
+using GithubEvents.ServiceDefaults.GitHub;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GithubEvents.Tests.Ingest;

@@ -1,0 +1,120 @@
+using GithubEvents.Enrich.Geocoding;
+using GithubEvents.Enrich.Storage;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace GithubEvents.Enrich.Profiles;
+
+/// <summary>What a lookup found about one actor: a profile, or (null) that GitHub knows no such account.</summary>
+public sealed record ActorLookup(long Id, string Login, GitHubProfile? Profile, string? ETag = null);
+
+/// <summary>The actors table (see <c>0005_profiles.sql</c>) and the recent events' actors.</summary>
+public sealed class ActorStore(WriterDataSource writer)
+{
+    /// <summary>Every actor of the events since <paramref name="since"/>, with its number of events, most active first.</summary>
+    public async Task<List<PendingActor>> RecentActorsAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var command = writer.DataSource.CreateCommand(
+            "SELECT actor_id, actor, count(*) FROM events WHERE time >= @since GROUP BY actor_id, actor ORDER BY count(*) DESC, actor_id");
+        command.Parameters.AddWithValue("since", since);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var actors = new List<PendingActor>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            actors.Add(new PendingActor(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), ETag: null));
+        }
+
+        return actors;
+    }
+
+    /// <summary>When each of these actors was last looked up, and the ETag of that answer.</summary>
+    public async Task<Dictionary<long, (DateTimeOffset FetchedAt, string? ETag)>> FindAsync(long[] ids, CancellationToken cancellationToken)
+    {
+        await using var command = writer.DataSource.CreateCommand("SELECT id, fetched_at, etag FROM actors WHERE id = ANY(@ids)");
+        command.Parameters.AddWithValue("ids", ids);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var found = new Dictionary<long, (DateTimeOffset, string?)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            found[reader.GetInt64(0)] = (reader.GetFieldValue<DateTimeOffset>(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+        }
+
+        return found;
+    }
+
+    public async Task SaveAsync(IReadOnlyCollection<ActorLookup> lookups, DateTimeOffset fetchedAt, CancellationToken cancellationToken)
+    {
+        if (lookups.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = writer.DataSource.CreateCommand(
+            """
+            INSERT INTO actors (id, login, type, name, company, location, location_key, public_repos, followers, created_at, etag, not_found, fetched_at)
+            SELECT *, @fetched_at FROM unnest(@id, @login, @type, @name, @company, @location, @location_key, @public_repos, @followers, @created_at, @etag, @not_found)
+            ON CONFLICT (id) DO UPDATE SET
+                login = excluded.login, type = excluded.type, name = excluded.name, company = excluded.company,
+                location = excluded.location, location_key = excluded.location_key, public_repos = excluded.public_repos,
+                followers = excluded.followers, created_at = excluded.created_at, etag = excluded.etag,
+                not_found = excluded.not_found, fetched_at = excluded.fetched_at
+            """);
+        var parameters = command.Parameters;
+        parameters.AddWithValue("fetched_at", fetchedAt);
+        Add(parameters, "id", NpgsqlDbType.Bigint, lookups.Select(l => l.Id));
+        Add(parameters, "login", NpgsqlDbType.Text, lookups.Select(l => l.Profile?.Login ?? l.Login));
+        Add(parameters, "type", NpgsqlDbType.Text, lookups.Select(l => l.Profile?.Type.ToString()));
+        Add(parameters, "name", NpgsqlDbType.Text, lookups.Select(l => l.Profile?.Name));
+        Add(parameters, "company", NpgsqlDbType.Text, lookups.Select(l => l.Profile?.Company));
+        Add(parameters, "location", NpgsqlDbType.Text, lookups.Select(l => l.Profile?.Location));
+        // Bots are never geocoded: they get no key to join a place with.
+        Add(parameters, "location_key", NpgsqlDbType.Text, lookups.Select(l => l.Profile is { Type: not ActorType.Bot } profile ? LocationKey.Normalize(profile.Location) : null));
+        Add(parameters, "public_repos", NpgsqlDbType.Integer, lookups.Select(l => l.Profile?.PublicRepos));
+        Add(parameters, "followers", NpgsqlDbType.Integer, lookups.Select(l => l.Profile?.Followers));
+        Add(parameters, "created_at", NpgsqlDbType.TimestampTz, lookups.Select(l => l.Profile?.CreatedAt?.UtcDateTime));
+        Add(parameters, "etag", NpgsqlDbType.Text, lookups.Select(l => l.ETag));
+        Add(parameters, "not_found", NpgsqlDbType.Boolean, lookups.Select(l => l.Profile is null));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Locations of actors (bots excepted) that the locations table has no answer for, the most common first, each with
+    /// one of its spellings; with <paramref name="retryUnresolved"/>, also those the gazetteer alone could not place.
+    /// </summary>
+    public async Task<List<(string Location, string Key)>> UnplacedLocationsAsync(bool retryUnresolved, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = writer.DataSource.CreateCommand(
+            """
+            SELECT min(a.location), a.location_key
+            FROM actors a LEFT JOIN locations l ON l.key = a.location_key
+            WHERE a.location_key IS NOT NULL AND NOT a.is_bot AND NOT a.not_found
+              AND (l.key IS NULL OR (@retry_unresolved AND l.provider = @unresolved))
+            GROUP BY a.location_key
+            ORDER BY count(*) DESC, a.location_key
+            LIMIT @limit
+            """);
+        command.Parameters.AddWithValue("retry_unresolved", retryUnresolved);
+        command.Parameters.AddWithValue("unresolved", Providers.Unresolved);
+        command.Parameters.AddWithValue("limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var locations = new List<(string, string)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            locations.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return locations;
+    }
+
+    /// <summary>A 304: the stored profile is still GitHub's, as of now.</summary>
+    public async Task TouchAsync(long id, DateTimeOffset fetchedAt, CancellationToken cancellationToken)
+    {
+        await using var command = writer.DataSource.CreateCommand("UPDATE actors SET fetched_at = @fetched_at WHERE id = @id");
+        command.Parameters.AddWithValue("fetched_at", fetchedAt);
+        command.Parameters.AddWithValue("id", id);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static void Add<T>(NpgsqlParameterCollection parameters, string name, NpgsqlDbType type, IEnumerable<T> values) =>
+        parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | type) { Value = values.ToArray() });
+}

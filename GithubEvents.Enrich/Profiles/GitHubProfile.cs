@@ -1,0 +1,29 @@
+namespace GithubEvents.Enrich.Profiles;
+
+public enum ActorType
+{
+    User,
+    Organization,
+    Bot,
+}
+
+/// <summary>What GitHub tells about an account, from GraphQL or REST alike.</summary>
+public sealed record GitHubProfile(
+    long Id,
+    string Login,
+    ActorType Type,
+    string? Name = null,
+    string? Company = null,
+    string? Location = null,
+    int? PublicRepos = null,
+    int? Followers = null,
+    DateTimeOffset? CreatedAt = null)
+{
+    /// <summary>GitHub Apps act as <c>name[bot]</c>; such logins are bots whatever else is known.</summary>
+    public static bool IsBotLogin(string login) => login.EndsWith("[bot]", StringComparison.OrdinalIgnoreCase);
+
+    public static GitHubProfile Bot(long id, string login) => new(id, login, ActorType.Bot);
+}
+
+/// <summary>An actor seen in recent events that has no fresh profile; <see cref="ETag"/> from its last REST lookup.</summary>
+public sealed record PendingActor(long Id, string Login, long Events, string? ETag);

@@ -1,0 +1,166 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using GithubEvents.ServiceDefaults.GitHub;
+using Microsoft.Extensions.Options;
+
+namespace GithubEvents.Enrich.Profiles;
+
+public enum AnswerKind
+{
+    Profiles,
+    NotModified,
+    NotFound,
+
+    /// <summary>The budget is spent until its reset (403/429 with nothing remaining, or GraphQL's RATE_LIMITED).</summary>
+    RateLimited,
+
+    /// <summary>Any other 403 or 429: GitHub's secondary rate limit.</summary>
+    SecondaryRateLimited,
+
+    /// <summary>401: no token, or a token GitHub refuses; GraphQL cannot be used.</summary>
+    Unauthorized,
+
+    /// <summary>5xx, timeouts, refused connections, malformed bodies.</summary>
+    Failed,
+}
+
+/// <summary>One answer of GitHub to a profile lookup, or why there is none.</summary>
+public sealed record GitHubAnswer(AnswerKind Kind)
+{
+    /// <summary>Per login asked: the profile, or null when GitHub knows no such account.</summary>
+    public IReadOnlyDictionary<string, GitHubProfile?> Profiles { get; init; } = new Dictionary<string, GitHubProfile?>();
+
+    public string? ETag { get; init; }
+
+    public RateLimitStatus? RateLimit { get; init; }
+
+    public TimeSpan? RetryAfter { get; init; }
+
+    public string? Failure { get; init; }
+}
+
+/// <summary>
+/// Looks profiles up: many at once through GraphQL, or one at a time through <c>GET /users/{login}</c> with the ETag of
+/// the last answer, so that an unchanged profile costs a 304 and no quota.
+/// </summary>
+public sealed class GitHubProfileClient(IHttpClientFactory httpClientFactory, IOptions<ProfileOptions> options, IOptions<GitHubApiOptions> github, TimeProvider time)
+{
+    public const string HttpClientName = "github-profiles";
+
+    public Uri GraphQLUrl { get; } = options.Value.GraphQLUrl ?? DefaultGraphQLUrl(github.Value.ApiUrl);
+
+    /// <summary>github.com answers GraphQL at <c>api.github.com/graphql</c>, GitHub Enterprise Server at <c>HOST/api/graphql</c> beside <c>/api/v3</c>.</summary>
+    public static Uri DefaultGraphQLUrl(Uri apiUrl)
+    {
+        var root = apiUrl.AbsoluteUri.TrimEnd('/');
+        return new Uri(root.EndsWith("/v3", StringComparison.OrdinalIgnoreCase) ? root[..^3] + "/graphql" : root + "/graphql");
+    }
+
+    public async Task<GitHubAnswer> FetchBatchAsync(IReadOnlyList<string> logins, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, GraphQLUrl)
+        {
+            Content = new StringContent(ProfileQuery.Build(logins), Encoding.UTF8, "application/json"),
+        };
+        return await SendAsync(request, async response =>
+        {
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            var batch = ProfileQuery.Parse(body, logins);
+            var rateLimit = batch.RateLimit is { } points
+                ? new RateLimitStatus(points.Limit, points.Remaining, points.ResetAt, ProfileBudget.GraphQL)
+                : GitHubApi.ReadRateLimit(response);
+            return batch.RateLimited
+                ? new GitHubAnswer(AnswerKind.RateLimited) { RateLimit = rateLimit is { } spent ? spent with { Remaining = 0 } : null }
+                : new GitHubAnswer(AnswerKind.Profiles) { Profiles = batch.Profiles, RateLimit = rateLimit };
+        }, cancellationToken);
+    }
+
+    public async Task<GitHubAnswer> FetchUserAsync(string login, string? etag, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"users/{Uri.EscapeDataString(login)}");
+        if (etag is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-None-Match", etag);
+        }
+
+        return await SendAsync(request, async response =>
+        {
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            var profile = ReadUser(body);
+            return new GitHubAnswer(AnswerKind.Profiles)
+            {
+                Profiles = new Dictionary<string, GitHubProfile?>(StringComparer.OrdinalIgnoreCase) { [login] = profile },
+                // Kept as received: a reformatted weak ETag would not match.
+                ETag = response.Headers.NonValidated.TryGetValues("ETag", out var etags) ? etags.FirstOrDefault() : null,
+                RateLimit = GitHubApi.ReadRateLimit(response),
+            };
+        }, cancellationToken);
+    }
+
+    private async Task<GitHubAnswer> SendAsync(HttpRequestMessage request, Func<HttpResponseMessage, Task<GitHubAnswer>> read, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await httpClientFactory.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
+            var rateLimit = GitHubApi.ReadRateLimit(response);
+            return response.StatusCode switch
+            {
+                HttpStatusCode.OK => await read(response),
+                HttpStatusCode.NotModified => new GitHubAnswer(AnswerKind.NotModified) { RateLimit = rateLimit },
+                HttpStatusCode.NotFound or HttpStatusCode.Gone => new GitHubAnswer(AnswerKind.NotFound) { RateLimit = rateLimit },
+                HttpStatusCode.Unauthorized => new GitHubAnswer(AnswerKind.Unauthorized) { RateLimit = rateLimit, Failure = "401 Unauthorized" },
+                HttpStatusCode.Forbidden or HttpStatusCode.TooManyRequests => Limited(response, rateLimit),
+                var status => new GitHubAnswer(AnswerKind.Failed) { RateLimit = rateLimit, Failure = $"GitHub answered {(int)status} {response.ReasonPhrase}" },
+            };
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new GitHubAnswer(AnswerKind.Failed) { Failure = "The request timed out" };
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or JsonException or InvalidOperationException or FormatException)
+        {
+            return new GitHubAnswer(AnswerKind.Failed) { Failure = ex.Message };
+        }
+    }
+
+    private GitHubAnswer Limited(HttpResponseMessage response, RateLimitStatus? rateLimit)
+    {
+        var retryAfter = GitHubApi.ReadRetryAfter(response, time);
+        return new GitHubAnswer(retryAfter is null && rateLimit is { Remaining: 0 } ? AnswerKind.RateLimited : AnswerKind.SecondaryRateLimited)
+        {
+            RateLimit = rateLimit,
+            RetryAfter = retryAfter,
+        };
+    }
+
+    private static GitHubProfile ReadUser(byte[] body)
+    {
+        using var document = JsonDocument.Parse(body);
+        var user = document.RootElement;
+        var login = user.GetProperty("login").GetString()!;
+        var type = user.TryGetProperty("type", out var kind) ? kind.GetString() : null;
+        return new GitHubProfile(
+            user.GetProperty("id").GetInt64(),
+            login,
+            type switch
+            {
+                _ when GitHubProfile.IsBotLogin(login) => ActorType.Bot,
+                "Bot" => ActorType.Bot,
+                "Organization" => ActorType.Organization,
+                _ => ActorType.User,
+            },
+            Text(user, "name"),
+            Text(user, "company"),
+            Text(user, "location"),
+            Number(user, "public_repos"),
+            Number(user, "followers"),
+            user.TryGetProperty("created_at", out var created) && created.ValueKind == JsonValueKind.String ? created.GetDateTimeOffset() : null);
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static int? Number(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt32() : null;
+}

@@ -1,0 +1,63 @@
+using GithubEvents.Enrich.Storage;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace GithubEvents.Enrich.Profiles;
+
+/// <summary>One row of <c>v_enrichment_coverage</c>.</summary>
+public sealed record Coverage(string Period, long Events, double ProfileShare, double CountryShare);
+
+/// <summary>
+/// Every <c>Profiles:FillInterval</c>, fills the rows written since the last pass whose actor is already known (the
+/// resolver fills an actor's rows itself as soon as it looks the actor up), and reads the coverage for the metrics.
+/// </summary>
+public sealed partial class LateFilling(
+    RowFiller filler,
+    StorageReadiness readiness,
+    WriterDataSource writer,
+    ProfileMetrics metrics,
+    IOptions<ProfileOptions> options,
+    TimeProvider time,
+    ILogger<LateFilling> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var path = await readiness.WaitAsync(stoppingToken);
+        using var timer = new PeriodicTimer(options.Value.FillInterval, time);
+        do
+        {
+            try
+            {
+                var filled = await filler.FillAsync(null, path, stoppingToken);
+                metrics.Filled(filled);
+                var coverage = await ReadCoverageAsync(stoppingToken);
+                metrics.Covered(coverage);
+                LogPass(filled, coverage.FirstOrDefault()?.ProfileShare ?? 0, coverage.FirstOrDefault()?.CountryShare ?? 0);
+            }
+            catch (NpgsqlException ex)
+            {
+                LogFailed(ex);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task<IReadOnlyList<Coverage>> ReadCoverageAsync(CancellationToken cancellationToken)
+    {
+        await using var command = writer.DataSource.CreateCommand("SELECT period, events, profile_share, country_share FROM v_enrichment_coverage");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var periods = new List<Coverage>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            periods.Add(new Coverage(reader.GetString(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3)));
+        }
+
+        return periods;
+    }
+
+    [LoggerMessage(LogLevel.Information, "Late filling: {Rows} rows filled; last hour: {ProfileShare:P0} with a profile, {CountryShare:P0} with a country")]
+    private partial void LogPass(long rows, double profileShare, double countryShare);
+
+    [LoggerMessage(LogLevel.Warning, "Late filling failed; trying again at the next interval")]
+    private partial void LogFailed(Exception exception);
+}

@@ -1,0 +1,52 @@
+using GithubEvents.Enrich.Profiles;
+using GithubEvents.ServiceDefaults.GitHub;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class ProfileExtensions
+{
+    /// <summary>
+    /// Profile lookups, geocoding of their locations (with <c>AddGeocoding</c>'s <c>Geocoder</c>) and late filling, in
+    /// background services beside the write path; nothing at all with <c>Profiles:Enabled=false</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddProfiles(this IHostApplicationBuilder builder)
+    {
+        if (!builder.Configuration.GetValue(ProfileOptions.SectionName + ":" + nameof(ProfileOptions.Enabled), true))
+        {
+            return builder;
+        }
+
+        var services = builder.Services;
+        services.AddOptions<ProfileOptions>()
+            .BindConfiguration(ProfileOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(profiles => profiles.GraphQLUrl is null || profiles.GraphQLUrl.IsAbsoluteUri, "Profiles:GraphQLUrl must be an absolute URL, e.g. https://api.github.com/graphql.")
+            .ValidateOnStart();
+        services.AddOptions<GitHubApiOptions>()
+            .Configure(github => github.UserAgent = "GithubEvents-Enrich")
+            .BindConfiguration(GitHubApiOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(github => github.ApiUrl.IsAbsoluteUri, "GitHub:ApiUrl must be an absolute URL, e.g. https://api.github.com.")
+            .ValidateOnStart();
+
+        // The resolver has its own back-off rules (GitHub's rate limits); a second, hidden layer of retries would break them.
+#pragma warning disable EXTEXP0001
+        services.AddHttpClient(GitHubProfileClient.HttpClientName, (provider, http) =>
+                GitHubApi.Configure(http, provider.GetRequiredService<IOptions<GitHubApiOptions>>().Value))
+            .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+
+        services.AddSingleton(provider => new ProfileBudget(provider.GetRequiredService<IOptions<ProfileOptions>>().Value, provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(provider => new ProfileCache(provider.GetRequiredService<IOptions<ProfileOptions>>().Value.CacheSize));
+        services.AddSingleton<GitHubProfileClient>();
+        services.AddSingleton<ActorStore>();
+        services.AddSingleton<RowFiller>();
+        services.AddSingleton<ProfileMetrics>();
+        services.AddSingleton<NewLocations>();
+        services.AddHostedService<ProfileResolver>();
+        services.AddHostedService<LateFilling>();
+        services.AddHostedService<PlaceFilling>();
+        return builder;
+    }
+}

@@ -1,0 +1,86 @@
+using GithubEvents.Enrich.Storage;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace GithubEvents.Enrich.Profiles;
+
+/// <summary>
+/// Fills the recent rows of actors with a known profile: location, company, public_repos and is_bot from the profile,
+/// country, country_code, lat and lng from the place its location was geocoded to. Only rows of the
+/// fill window that differ are written, never in a compressed chunk. The aggregates follow: on TimescaleDB the update
+/// lands in the continuous aggregates' invalidation log; on plain PostgreSQL the touched hours are logged in
+/// <c>rollup.invalidations</c>; either way the next refresh recomputes those buckets.
+/// </summary>
+public sealed class RowFiller(WriterDataSource writer, IOptions<ProfileOptions> options, TimeProvider time)
+{
+    private const string Fill =
+        """
+        WITH known AS (
+            SELECT a.id, a.login, a.location, a.company, a.public_repos, a.is_bot, l.country, l.country_code, l.lat, l.lng
+            FROM actors a LEFT JOIN locations l ON l.key = a.location_key
+            WHERE NOT a.not_found
+              AND (@ids::bigint[] IS NULL OR a.id = ANY(@ids))
+              AND (@keys::text[] IS NULL OR a.location_key = ANY(@keys))
+        ),
+        filled AS (
+            UPDATE events e
+            SET location = k.location, company = k.company, public_repos = k.public_repos, is_bot = e.is_bot OR k.is_bot,
+                country = k.country, country_code = k.country_code, lat = k.lat, lng = k.lng
+            FROM known k
+            WHERE e.actor = k.login AND e.actor_id = k.id AND e.time >= @from
+              AND (e.location, e.company, e.public_repos, e.is_bot, e.country, e.country_code, e.lat, e.lng)
+                  IS DISTINCT FROM (k.location, k.company, k.public_repos, e.is_bot OR k.is_bot, k.country, k.country_code, k.lat, k.lng)
+            RETURNING e.time
+        )
+        """;
+
+    private static readonly Dictionary<StoragePath, string> FillSql = new()
+    {
+        [StoragePath.TimescaleDb] = Fill + "SELECT count(*) FROM filled",
+        [StoragePath.Postgres] = Fill +
+            """
+            , logged AS (
+                INSERT INTO rollup.invalidations (from_time, to_time)
+                SELECT hour, hour FROM (SELECT DISTINCT rollup.bucket_1h(time) AS hour FROM filled) AS hours)
+            SELECT count(*) FROM filled
+            """,
+    };
+
+    /// <summary>Fills the rows of these actors (after their lookup), or of every known actor when null.</summary>
+    /// <returns>How many rows changed.</returns>
+    public Task<long> FillAsync(long[]? actorIds, StoragePath path, CancellationToken cancellationToken) =>
+        FillAsync(actorIds, null, path, cancellationToken);
+
+    /// <summary>Fills the rows of the actors with these locations, once they are geocoded.</summary>
+    public Task<long> FillLocationsAsync(string[] locationKeys, StoragePath path, CancellationToken cancellationToken) =>
+        FillAsync(null, locationKeys, path, cancellationToken);
+
+    private async Task<long> FillAsync(long[]? actorIds, string[]? locationKeys, StoragePath path, CancellationToken cancellationToken)
+    {
+        await using var connection = await writer.DataSource.OpenConnectionAsync(cancellationToken);
+        var from = time.GetUtcNow() - options.Value.FillWindow;
+        if (path == StoragePath.TimescaleDb)
+        {
+            from = Max(from, await CompressedUntilAsync(connection, cancellationToken));
+        }
+
+        await using var command = new NpgsqlCommand(FillSql[path], connection);
+        command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)actorIds ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("keys", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)locationKeys ?? DBNull.Value });
+        command.Parameters.AddWithValue("from", from);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>The end of the newest compressed chunk of events: rows before it are not updated.</summary>
+    private static async Task<DateTimeOffset> CompressedUntilAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT max(range_end) FROM timescaledb_information.chunks
+            WHERE hypertable_schema = 'public' AND hypertable_name = 'events' AND is_compressed
+            """, connection);
+        return await command.ExecuteScalarAsync(cancellationToken) is DateTime end ? new DateTimeOffset(end, TimeSpan.Zero) : DateTimeOffset.MinValue;
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+}

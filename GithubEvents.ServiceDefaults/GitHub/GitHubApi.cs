@@ -1,0 +1,68 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+
+namespace GithubEvents.ServiceDefaults.GitHub;
+
+/// <summary>The rate-limit headers of one answer; <see cref="Resource"/> names the budget (<c>core</c>, <c>graphql</c>).</summary>
+public readonly record struct RateLimitStatus(int Limit, int Remaining, DateTimeOffset Reset, string? Resource = null);
+
+/// <summary>How a service reaches the GitHub API, bound from <c>GitHub</c>; both services read the same settings.</summary>
+public class GitHubApiOptions
+{
+    public const string SectionName = "GitHub";
+
+    /// <summary>The REST API root; GitHub Enterprise Server's is <c>https://HOST/api/v3</c>.</summary>
+    [Required(ErrorMessage = "GitHub:ApiUrl must be the API's absolute URL, e.g. https://api.github.com.")]
+    public Uri ApiUrl { get; set; } = new("https://api.github.com");
+
+    /// <summary>Optional: 5,000 requests an hour instead of 60, and the GraphQL API. Never logged.</summary>
+    public string? Token { get; set; }
+
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00", ErrorMessage = "GitHub:RequestTimeout must be between 0.1 s and 10 min.")]
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    [Required(ErrorMessage = "GitHub:UserAgent must identify this client, as GitHub requires.")]
+    public string UserAgent { get; set; } = "GithubEvents";
+
+    public bool HasToken => !string.IsNullOrWhiteSpace(Token);
+}
+
+/// <summary>What every request to the GitHub API carries, and what every answer says about the budget.</summary>
+public static class GitHubApi
+{
+    /// <summary>Base address, timeout, media type, API version, User-Agent and, when there is one, the token.</summary>
+    public static void Configure(HttpClient http, GitHubApiOptions options)
+    {
+        http.BaseAddress = new Uri(options.ApiUrl.AbsoluteUri.TrimEnd('/') + "/");
+        http.Timeout = options.RequestTimeout;
+        http.DefaultRequestHeaders.Accept.ParseAdd("application/vnd.github+json");
+        http.DefaultRequestHeaders.Add("X-GitHub-Api-Version", "2022-11-28");
+        http.DefaultRequestHeaders.UserAgent.ParseAdd(options.UserAgent);
+        if (options.HasToken)
+        {
+            http.DefaultRequestHeaders.Authorization = new("Bearer", options.Token);
+        }
+    }
+
+    public static RateLimitStatus? ReadRateLimit(HttpResponseMessage response) =>
+        Header(response, "X-RateLimit-Limit") is { } limit
+        && Header(response, "X-RateLimit-Remaining") is { } remaining
+        && Header(response, "X-RateLimit-Reset") is { } reset
+            ? new RateLimitStatus((int)limit, (int)remaining, DateTimeOffset.FromUnixTimeSeconds(reset),
+                response.Headers.NonValidated.TryGetValues("X-RateLimit-Resource", out var resource) ? resource.FirstOrDefault() : null)
+            : null;
+
+    /// <summary>Retry-After as a wait from now, whether GitHub sent seconds or a date.</summary>
+    public static TimeSpan? ReadRetryAfter(HttpResponseMessage response, TimeProvider time) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
+
+    private static long? Header(HttpResponseMessage response, string name) =>
+        response.Headers.NonValidated.TryGetValues(name, out var values)
+        && long.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : null;
+}

@@ -1,0 +1,110 @@
+using GithubEvents.Enrich.Profiles;
+using GithubEvents.Enrich.Storage;
+using GithubEvents.Tests.Enrich;
+using GithubEvents.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace GithubEvents.Tests.Profiles;
+
+/// <summary>Rows written before their actor was known get the profile later, the aggregates follow, and the coverage says so.</summary>
+public sealed class LateFillingTests(PostgresServer postgres)
+{
+    public static TheoryData<StoragePath> Paths => [StoragePath.Postgres, StoragePath.TimescaleDb];
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public async Task Known_profiles_fill_the_rows_of_the_window_and_the_materialised_aggregates_follow(StoragePath path)
+    {
+        await using var database = await EventDatabase.CreateAsync(postgres, path);
+        // Minutes ago: the last one is outside the 24-hour window.
+        await ProfileRun.WriteEventsAsync(database, [(1, "alice", 10), (1, "alice", 90), (1, "alice", 23 * 60), (1, "alice", 30 * 60), (2, "bob", 20), (3, "carol", 30), (4, "renovate[bot]", 40)]);
+        await database.RefreshAggregatesAsync();
+        var store = new ActorStore(database.WriterDataSource);
+        await store.SaveAsync(
+        [
+            new ActorLookup(1, "alice", new GitHubProfile(1, "alice", ActorType.User, "Alice", "ACME", "Berlin", 5, 10, null)),
+            new ActorLookup(3, "carol", null),
+            new ActorLookup(4, "renovate[bot]", GitHubProfile.Bot(4, "renovate[bot]")),
+        ], DateTimeOffset.UtcNow, TestContext.Current.CancellationToken);
+        // Berlin as the geocoder stores it.
+        await Sql.ExecuteAsync(database.ConnectionString,
+            "INSERT INTO locations (key, country, country_code, lat, lng, provider, resolved_at) VALUES ('berlin', 'Germany', 'DE', 52.52, 13.405, 'gazetteer', now())");
+        var filler = new RowFiller(database.WriterDataSource, Options.Create(new ProfileOptions()), TimeProvider.System);
+
+        Assert.Equal(3, await filler.FillAsync(null, path, TestContext.Current.CancellationToken));
+
+        Assert.Equal(
+            [["alice", 10.0, "Berlin", "ACME", 5, false, "DE", 52.52], ["alice", 90.0, "Berlin", "ACME", 5, false, "DE", 52.52], ["alice", 1380.0, "Berlin", "ACME", 5, false, "DE", 52.52],
+             ["alice", 1800.0, null, null, null, false, null, null], ["bob", 20.0, null, null, null, false, null, null], ["carol", 30.0, null, null, null, false, null, null],
+             ["renovate[bot]", 40.0, null, null, null, true, null, null]],
+            await Sql.RowsAsync(database.ConnectionString,
+                """
+                SELECT actor, round(extract(epoch FROM now() - time) / 60)::float8, location, company, public_repos, is_bot, country_code, lat
+                FROM events ORDER BY actor, time DESC
+                """));
+        // Nothing differs any more: a second pass writes nothing.
+        Assert.Equal(0, await filler.FillAsync(null, path, TestContext.Current.CancellationToken));
+
+        await database.RefreshAggregatesAsync();
+        Assert.Equal([["ACME", 1L]], await Sql.RowsAsync(database.ConnectionString,
+            "SELECT company, event_count FROM actor_stats_1h WHERE actor = 'alice' AND bucket = date_bin(INTERVAL '1 hour', now() - INTERVAL '23 hours', TIMESTAMPTZ '2000-01-01')"));
+        Assert.Equal([[null, 1L]], await Sql.RowsAsync(database.ConnectionString,
+            "SELECT company, event_count FROM actor_stats_1h WHERE actor = 'alice' AND bucket = date_bin(INTERVAL '1 hour', now() - INTERVAL '30 hours', TIMESTAMPTZ '2000-01-01')"));
+        Assert.Equal([["Germany", 1m]], await Sql.RowsAsync(database.ConnectionString,
+            "SELECT country, sum(event_count) FROM country_stats_5m WHERE bucket = date_bin(INTERVAL '5 minutes', now() - INTERVAL '23 hours', TIMESTAMPTZ '2000-01-01') GROUP BY country"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public async Task The_writer_role_may_store_profiles_and_fill_rows(StoragePath path)
+    {
+        var roles = new DatabaseOptions { WriterRole = $"fill_writer_{Guid.NewGuid():N}"[..24], WriterPassword = "writer secret" };
+        await using var database = await EventDatabase.CreateAsync(postgres, path, roles);
+        await ProfileRun.WriteEventsAsync(database, [(1, "alice", 10), (1, "alice", 5 * 60)]);
+        await database.RefreshAggregatesAsync();
+        var store = new ActorStore(database.WriterDataSource);
+        var filler = new RowFiller(database.WriterDataSource, Options.Create(new ProfileOptions()), TimeProvider.System);
+
+        await store.SaveAsync([new ActorLookup(1, "alice", null)], DateTimeOffset.UtcNow, TestContext.Current.CancellationToken);
+        await store.SaveAsync([new ActorLookup(1, "alice", new GitHubProfile(1, "alice", ActorType.User, Location: "Atlantis"))], DateTimeOffset.UtcNow, TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, await filler.FillAsync([1], path, TestContext.Current.CancellationToken));
+        Assert.Equal([("Atlantis", "atlantis")], await store.UnplacedLocationsAsync(retryUnresolved: true, 10, TestContext.Current.CancellationToken));
+        Assert.Equal(roles.WriterRole, await Sql.ScalarAsync(
+            new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = roles.WriterRole, Password = roles.WriterPassword }.ConnectionString,
+            "SELECT current_user FROM v_enrichment_coverage LIMIT 1"));
+    }
+
+    [Fact]
+    public async Task Rows_in_compressed_chunks_are_left_alone()
+    {
+        await using var database = await EventDatabase.CreateAsync(postgres, StoragePath.TimescaleDb);
+        await ProfileRun.WriteEventsAsync(database, [(1, "alice", 10), (1, "alice", 3 * 24 * 60)]);
+        await Sql.ExecuteAsync(database.ConnectionString, "SELECT compress_chunk(c) FROM show_chunks('events', older_than => now() - INTERVAL '2 days') AS c");
+        await new ActorStore(database.WriterDataSource).SaveAsync(
+            [new ActorLookup(1, "alice", new GitHubProfile(1, "alice", ActorType.User, Company: "ACME"))], DateTimeOffset.UtcNow, TestContext.Current.CancellationToken);
+        var filler = new RowFiller(database.WriterDataSource, Options.Create(new ProfileOptions { FillWindow = TimeSpan.FromDays(7) }), TimeProvider.System);
+
+        Assert.Equal(1, await filler.FillAsync(null, StoragePath.TimescaleDb, TestContext.Current.CancellationToken));
+        Assert.Equal([["ACME"], [null]], await Sql.RowsAsync(database.ConnectionString, "SELECT company FROM events ORDER BY time DESC"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public async Task The_coverage_view_gives_the_shares_of_the_last_hour_and_day(StoragePath path)
+    {
+        await using var database = await EventDatabase.CreateAsync(postgres, path);
+        var empty = await Sql.RowsAsync(database.ConnectionString, "SELECT * FROM v_enrichment_coverage");
+        Assert.Equal([["1h", 0L, 0.0, 0.0], ["24h", 0L, 0.0, 0.0]], empty);
+
+        await ProfileRun.WriteEventsAsync(database, [(1, "alice", 10), (1, "alice", 90), (2, "bob", 20), (3, "carol", 30), (1, "alice", 23 * 60), (2, "bob", 25 * 60)]);
+        await new ActorStore(database.WriterDataSource).SaveAsync(
+            [new ActorLookup(1, "alice", new GitHubProfile(1, "alice", ActorType.User, Location: "Berlin")), new ActorLookup(3, "carol", null)],
+            DateTimeOffset.UtcNow, TestContext.Current.CancellationToken);
+        // As the geocoding fills it in.
+        await Sql.ExecuteAsync(database.ConnectionString, "UPDATE events SET country = 'Germany', country_code = 'DE' WHERE actor = 'alice'");
+
+        // The last hour: alice, bob and carol (gone); the last day adds two older events of alice's, not bob's of 25 hours ago.
+        Assert.Equal([["1h", 3L, 1 / 3.0, 1 / 3.0], ["24h", 5L, 3 / 5.0, 3 / 5.0]], await Sql.RowsAsync(database.ConnectionString, "SELECT * FROM v_enrichment_coverage"));
+    }
+}

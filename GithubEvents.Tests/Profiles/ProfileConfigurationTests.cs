@@ -1,0 +1,51 @@
+using GithubEvents.Enrich.Profiles;
+using GithubEvents.Enrich.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace GithubEvents.Tests.Profiles;
+
+public sealed class ProfileConfigurationTests
+{
+    [Theory]
+    [InlineData("Profiles:BatchSize", "101")]
+    [InlineData("Profiles:GraphQLBudgetShare", "1.5")]
+    [InlineData("Profiles:TimeToLive", "00:00:10")]
+    [InlineData("Profiles:FillWindow", "30.00:00:00")]
+    [InlineData("Profiles:GraphQLUrl", "/graphql")]
+    [InlineData("GitHub:RequestTimeout", "01:00:00")]
+    public async Task A_setting_out_of_range_stops_start_up_with_its_name(string setting, string value)
+    {
+        using var host = Build(new Dictionary<string, string?> { [setting] = value });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+        Assert.Contains(setting, error.Message);
+    }
+
+    [Fact]
+    public void Switched_off_there_are_no_lookups_and_no_late_filling()
+    {
+        using var on = Build([]);
+        using var off = Build(new Dictionary<string, string?> { ["Profiles:Enabled"] = "false" });
+
+        Assert.Contains(on.Services.GetServices<IHostedService>(), service => service is ProfileResolver);
+        Assert.Contains(on.Services.GetServices<IHostedService>(), service => service is LateFilling);
+        Assert.DoesNotContain(off.Services.GetServices<IHostedService>(), service => service is ProfileResolver or LateFilling);
+        Assert.Null(off.Services.GetService<GitHubProfileClient>());
+    }
+
+    private static IHost Build(Dictionary<string, string?> settings)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:kafka"] = "127.0.0.1:9",
+            [$"ConnectionStrings:{WriterDataSource.ConnectionName}"] = "Host=127.0.0.1;Port=9;Database=none;Username=none",
+        });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddApplicationServices();
+        return builder.Build();
+    }
+}
