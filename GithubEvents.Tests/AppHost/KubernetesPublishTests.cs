@@ -14,6 +14,7 @@ public sealed partial class KubernetesPublishTests(KubernetesPublishTests.Publis
     private static readonly Dictionary<string, string> SecretValues = new()
     {
         ["github-token"] = "test-github-token-never-written-0123",
+        ["geocoding-user-agent"] = "GithubEvents/1.0 (agent-never-written@example.org)",
         ["timescaledb-password"] = "DbPasswordNeverWritten4567",
         ["timescaledb-reader-password"] = "ReaderPasswordNeverWritten89",
         ["timescaledb-writer-password"] = "WriterPasswordNeverWritten10",
