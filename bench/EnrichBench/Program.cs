@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Confluent.Kafka;
 using GithubEvents.Enrich.Events;
 using GithubEvents.Enrich.Storage;
+using GithubEvents.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -11,7 +12,13 @@ using NpgsqlTypes;
 
 // The helpers of bench/enrich/run.sh:
 //   generate full|trimmed COUNT SAMPLE OUTDIR   events.ndjson (actor id, a tab, the event; fresh ids, times over the
-//                                               last two hours) and rows.csv (the same rows for psql \copy)
+//                                               last two hours, each copy of the sample with its own actors, as the
+//                                               live feed has tens of thousands an hour), rows.csv (the same rows for
+//                                               psql \copy) and actors.tsv (id, login)
+//   fakes ACTORS LOCATIONS                      the fake GitHub (every actor an account, its location taken from the
+//                                               LOCATIONS table) and the fake Nominatim; prints their addresses, runs
+//                                               until standard input closes, then prints GraphQL requests, logins
+//                                               asked, REST requests and Nominatim requests
 //   feed BOOTSTRAP TOPIC GROUP FILE MAXLAG        every line to the topic, keyed by actor id, never more than MAXLAG
 //                                               ahead of GROUP's committed offsets (the mock cluster keeps only a
 //                                               few thousand messages a partition); prints the group's events/s
@@ -24,12 +31,13 @@ return args switch
     ["feed", var bootstrap, var topic, var group, var file, var maxLag] => Feed(bootstrap, topic, group, file, int.Parse(maxLag)),
     ["setup", var connection] => await SetupAsync(connection),
     ["naive", var connection, var file] => await NaiveAsync(connection, file),
+    ["fakes", var actors, var locations] => await FakesAsync(actors, locations),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: generate full|trimmed COUNT SAMPLE OUTDIR | feed BOOTSTRAP TOPIC GROUP FILE MAXLAG | setup CONNECTION | naive CONNECTION FILE");
+    Console.Error.WriteLine("usage: generate full|trimmed COUNT SAMPLE OUTDIR | feed BOOTSTRAP TOPIC GROUP FILE MAXLAG | setup CONNECTION | naive CONNECTION FILE | fakes ACTORS LOCATIONS");
     return 2;
 }
 
@@ -39,9 +47,12 @@ static int Generate(bool trimmed, int count, string samplePath, string output)
     var newest = DateTime.UtcNow;
     using var events = new StreamWriter(Path.Combine(output, "events.ndjson"), false, new UTF8Encoding(false));
     using var rows = new StreamWriter(Path.Combine(output, "rows.csv"), false, new UTF8Encoding(false));
+    var actors = new Dictionary<long, string>();
     for (var i = 0; i < count; i++)
     {
         var json = sample[i % sample.Count].DeepClone().AsObject();
+        var (actorId, login) = CopyOfActor(json["actor"]!.AsObject(), i / sample.Count);
+        actors.TryAdd(actorId, login);
         json["id"] = (90_000_000_000L + i).ToString(System.Globalization.CultureInfo.InvariantCulture);
         json["created_at"] = (newest - TimeSpan.FromHours(2) * (count - i) / count).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
         if (trimmed)
@@ -62,7 +73,20 @@ static int Generate(bool trimmed, int count, string samplePath, string output)
             Csv(row.Detail), row.IsBot ? "t" : "f", Csv(Encoding.UTF8.GetString(row.Payload)), Csv(Encoding.UTF8.GetString(row.Envelope))));
     }
 
+    File.WriteAllLines(Path.Combine(output, "actors.tsv"), actors.Select(actor => $"{actor.Key}\t{actor.Value}"));
     return 0;
+}
+
+// Copy k of the sample gets its own actors: ids shifted by k billion, logins suffixed with k (a bot stays a bot).
+static (long Id, string Login) CopyOfActor(JsonObject actor, int copy)
+{
+    var id = (long)actor["id"]! + copy * 1_000_000_000L;
+    var login = (string)actor["login"]!;
+    login = login.EndsWith("[bot]", StringComparison.Ordinal) ? $"{login[..^5]}-{copy}[bot]" : $"{login}-{copy}";
+    actor["id"] = id;
+    actor["login"] = login;
+    actor["display_login"] = login;
+    return (id, login);
 }
 
 // GitHub's payloads since October 2025: a push keeps its ref and heads, a pull request little beyond its number and branches.
@@ -95,6 +119,28 @@ static void Trim(JsonObject json)
             };
             break;
     }
+}
+
+static async Task<int> FakesAsync(string actorsFile, string locationsFile)
+{
+    var locations = File.ReadLines(locationsFile).Where(line => line.Length > 0 && !line.StartsWith('#')).Select(line => line.Split('\t')[0]).ToArray();
+    await using var github = new FakeGitHub();
+    await using var nominatim = new FakeNominatim();
+    foreach (var line in File.ReadLines(actorsFile))
+    {
+        var (id, login) = (long.Parse(line[..line.IndexOf('\t')]), line[(line.IndexOf('\t') + 1)..]);
+        github.AddGeneratedUser(id, login, login.EndsWith("[bot]", StringComparison.Ordinal) ? "Bot" : "User", locations[id % locations.Length]);
+    }
+
+    await github.InitializeAsync();
+    await nominatim.InitializeAsync();
+    Console.WriteLine(github.BaseAddress);
+    Console.WriteLine(nominatim.BaseAddress);
+    await Console.In.ReadToEndAsync();
+
+    var graphQL = github.Requests.Where(request => request.Path.EndsWith("/graphql", StringComparison.Ordinal)).ToList();
+    Console.WriteLine(string.Join('\t', graphQL.Count, graphQL.Sum(request => FakeGitHub.GraphQLLogins(request).Count), github.Requests.Count - graphQL.Count, nominatim.Requests.Count));
+    return 0;
 }
 
 static string Csv(string? value) => value is null ? "" : $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
