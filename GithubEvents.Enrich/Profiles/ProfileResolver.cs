@@ -28,8 +28,14 @@ public sealed partial class ProfileResolver(
 {
     private const string LeaderLock = "SELECT pg_try_advisory_lock(hashtext('github-events:profiles'))";
 
+    // Rows are filled for this many looked-up actors at once: each fill is one pass over the window's rows, and a pass
+    // per GraphQL batch would cost the write path more than the lookups themselves.
+    private const int FillBatch = 1_000;
+
     // Without a token GitHub refuses GraphQL (401): REST only, from the start.
     private bool _graphQL = github.Value.HasToken;
+
+    private readonly List<long> _unfilled = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -65,7 +71,13 @@ public sealed partial class ProfileResolver(
                     foreach (var batch in pending.Where(actor => !GitHubProfile.IsBotLogin(actor.Login)).Chunk(options.Value.BatchSize))
                     {
                         await ResolveAsync(batch, path, stoppingToken);
+                        if (_unfilled.Count >= FillBatch)
+                        {
+                            await FillAsync(path, stoppingToken);
+                        }
                     }
+
+                    await FillAsync(path, stoppingToken);
                 }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -218,9 +230,21 @@ public sealed partial class ProfileResolver(
 
         var missing = lookups.Count(lookup => lookup.Profile is null);
         metrics.Resolved(source, lookups.Count, missing);
-        var filled = await filler.FillAsync(lookups.Where(lookup => lookup.Profile is not null).Select(lookup => lookup.Id).ToArray(), path, cancellationToken);
+        LogResolved(lookups.Count, source, missing);
+        _unfilled.AddRange(lookups.Where(lookup => lookup.Profile is not null).Select(lookup => lookup.Id));
+    }
+
+    private async Task FillAsync(StoragePath path, CancellationToken cancellationToken)
+    {
+        if (_unfilled.Count == 0)
+        {
+            return;
+        }
+
+        var filled = await filler.FillAsync([.. _unfilled], path, cancellationToken);
         metrics.Filled(filled);
-        LogResolved(lookups.Count, source, missing, filled);
+        LogFilled(_unfilled.Count, filled);
+        _unfilled.Clear();
     }
 
     private async Task WaitForBudgetAsync(string resource, CancellationToken cancellationToken)
@@ -250,8 +274,11 @@ public sealed partial class ProfileResolver(
     [LoggerMessage(LogLevel.Information, "Looking up actors' profiles through {Api}")]
     private partial void LogStarting(string api);
 
-    [LoggerMessage(LogLevel.Debug, "Stored {Count} profiles from {Source} ({Missing} unknown to GitHub); {Rows} rows filled")]
-    private partial void LogResolved(int count, string source, int missing, long rows);
+    [LoggerMessage(LogLevel.Debug, "Stored {Count} profiles from {Source} ({Missing} unknown to GitHub)")]
+    private partial void LogResolved(int count, string source, int missing);
+
+    [LoggerMessage(LogLevel.Debug, "Filled {Rows} rows of {Actors} looked-up actors")]
+    private partial void LogFilled(int actors, long rows);
 
     [LoggerMessage(LogLevel.Information, "The share of GitHub's {Resource} budget for profiles is spent; waiting {Wait} until it resets")]
     private partial void LogBudgetSpent(string resource, TimeSpan wait);
