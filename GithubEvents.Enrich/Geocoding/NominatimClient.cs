@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using GithubEvents.ServiceDefaults;
 using Microsoft.Extensions.Options;
 
 namespace GithubEvents.Enrich.Geocoding;
@@ -18,7 +19,7 @@ public sealed record NominatimReply(string Outcome, Place? Place, bool Refused =
 /// (<c>Geocoding:MinImportance</c>), so that "Southern University of Science and Technology" does not become a
 /// village in Kenya.
 /// </summary>
-public sealed class NominatimClient(IHttpClientFactory httpClients, Gazetteer gazetteer, IOptions<GeocodingOptions> options)
+public sealed class NominatimClient(IHttpClientFactory httpClients, Gazetteer gazetteer, IOptions<GeocodingOptions> options, TimeProvider time)
 {
     public const string HttpClientName = "nominatim";
 
@@ -48,8 +49,7 @@ public sealed class NominatimClient(IHttpClientFactory httpClients, Gazetteer ga
 
         using (response)
         {
-            var retryAfter = response.Headers.RetryAfter?.Delta
-                ?? (response.Headers.RetryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
+            var retryAfter = Retries.RetryAfter(response, time);
             if (response.Content.Headers.ContentType?.MediaType is not "application/json")
             {
                 return new NominatimReply("blocked", null, Refused: true, retryAfter);

@@ -1,4 +1,5 @@
 using GithubEvents.Enrich.Storage;
+using GithubEvents.ServiceDefaults;
 using Microsoft.Extensions.Options;
 
 namespace GithubEvents.Enrich.Geocoding;
@@ -57,8 +58,7 @@ public sealed class NominatimPacing(WriterDataSource writer, IOptions<GeocodingO
     private TimeSpan Backoff(int failures, TimeSpan? retryAfter)
     {
         var settings = options.Value;
-        var doubled = settings.BackoffDelay * Math.Pow(2, Math.Min(failures - 1, 20));
-        var backoff = doubled > settings.MaxBackoffDelay ? settings.MaxBackoffDelay : doubled;
+        var backoff = Retries.Exponential(settings.BackoffDelay, settings.MaxBackoffDelay, failures);
         return retryAfter > backoff ? retryAfter.Value : backoff;
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using GithubEvents.Enrich.Events;
 using GithubEvents.Enrich.Storage;
+using GithubEvents.ServiceDefaults;
 using GithubEvents.ServiceDefaults.Kafka;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -196,7 +197,7 @@ public sealed partial class EventConsumer(
 
                 LogRetrying(ex, messages.Count, delay);
                 WaitPaused(delay, stoppingToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, settings.MaxRetryDelay.Ticks));
+                delay = Retries.Doubled(delay, settings.MaxRetryDelay);
 
                 // Partitions lost meanwhile belong to another consumer now, which starts from the committed offset.
                 messages.RemoveAll(message => !partitions.Owns(message.TopicPartition));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using GithubEvents.ServiceDefaults;
 using GithubEvents.ServiceDefaults.GitHub;
 using Microsoft.Extensions.Options;
 
@@ -126,7 +127,7 @@ public sealed class GitHubProfileClient(IHttpClientFactory httpClientFactory, IO
 
     private GitHubAnswer Limited(HttpResponseMessage response, RateLimitStatus? rateLimit)
     {
-        var retryAfter = GitHubApi.ReadRetryAfter(response, time);
+        var retryAfter = Retries.RetryAfter(response, time);
         return new GitHubAnswer(retryAfter is null && rateLimit is { Remaining: 0 } ? AnswerKind.RateLimited : AnswerKind.SecondaryRateLimited)
         {
             RateLimit = rateLimit,

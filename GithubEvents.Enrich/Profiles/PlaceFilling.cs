@@ -1,5 +1,6 @@
 using GithubEvents.Enrich.Geocoding;
 using GithubEvents.Enrich.Storage;
+using GithubEvents.ServiceDefaults;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -61,7 +62,7 @@ public sealed partial class PlaceFilling(
             {
                 LogFailed(ex, delay);
                 await Task.Delay(delay, time, stoppingToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMinutes(5).Ticks));
+                delay = Retries.Doubled(delay, TimeSpan.FromMinutes(5));
             }
         }
     }

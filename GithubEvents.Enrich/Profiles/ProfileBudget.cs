@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using GithubEvents.ServiceDefaults;
 using GithubEvents.ServiceDefaults.GitHub;
 
 namespace GithubEvents.Enrich.Profiles;
@@ -58,11 +59,8 @@ public sealed class ProfileBudget(ProfileOptions options, TimeProvider time)
 
     /// <summary>After a secondary rate limit: Retry-After when given, else a minute, doubling each time in a row.</summary>
     public TimeSpan AfterSecondaryLimit(TimeSpan? retryAfter) =>
-        retryAfter ?? Exponential(SecondaryLimitMinimum, SecondaryLimitMaximum, ++_secondaryLimits);
+        retryAfter ?? Retries.Exponential(SecondaryLimitMinimum, SecondaryLimitMaximum, ++_secondaryLimits);
 
     /// <summary>After a failure worth retrying: from a second, doubling to five minutes.</summary>
-    public TimeSpan AfterFailure() => Exponential(FailureMinimum, FailureMaximum, ++_failures);
-
-    private static TimeSpan Exponential(TimeSpan minimum, TimeSpan maximum, int attempt) =>
-        TimeSpan.FromTicks((long)Math.Min(maximum.Ticks, minimum.Ticks * Math.Pow(2, Math.Min(attempt - 1, 30))));
+    public TimeSpan AfterFailure() => Retries.Exponential(FailureMinimum, FailureMaximum, ++_failures);
 }

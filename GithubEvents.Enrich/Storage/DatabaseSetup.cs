@@ -1,3 +1,4 @@
+using GithubEvents.ServiceDefaults;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -34,7 +35,7 @@ public sealed partial class DatabaseSetup(
             {
                 LogRetrying(ex, delay);
                 await Task.Delay(delay, time, stoppingToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxDelay.Ticks));
+                delay = Retries.Doubled(delay, MaxDelay);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using GithubEvents.Ingest.Publishing;
+using GithubEvents.ServiceDefaults;
 using GithubEvents.ServiceDefaults.GitHub;
 
 namespace GithubEvents.Ingest.GitHub;
@@ -94,7 +95,7 @@ public sealed class EventsFeedClient(IHttpClientFactory httpClientFactory, TimeP
 
         if (status is HttpStatusCode.Forbidden or HttpStatusCode.TooManyRequests)
         {
-            var retryAfter = GitHubApi.ReadRetryAfter(response, time);
+            var retryAfter = Retries.RetryAfter(response, time);
             return new FeedPage(retryAfter is null && rateLimit is { Remaining: 0 } ? FeedOutcome.RateLimited : FeedOutcome.SecondaryRateLimited)
             {
                 RateLimit = rateLimit,

@@ -1,3 +1,4 @@
+using GithubEvents.ServiceDefaults;
 using GithubEvents.ServiceDefaults.GitHub;
 
 namespace GithubEvents.Ingest.GitHub;
@@ -38,14 +39,14 @@ public sealed class FeedPacing(GitHubOptions options, TimeProvider time, Random 
     public TimeSpan AfterSecondaryLimit(TimeSpan? retryAfter)
     {
         _secondaryLimits++;
-        return retryAfter ?? Exponential(SecondaryLimitMinimum, SecondaryLimitMaximum, _secondaryLimits);
+        return retryAfter ?? Retries.Exponential(SecondaryLimitMinimum, SecondaryLimitMaximum, _secondaryLimits);
     }
 
     /// <summary>After a failure worth retrying: exponential from a second to five minutes, with jitter.</summary>
     public TimeSpan AfterFailure()
     {
         _failures++;
-        var ceiling = Exponential(FailureMinimum, FailureMaximum, _failures);
+        var ceiling = Retries.Exponential(FailureMinimum, FailureMaximum, _failures);
         // Between half and all of the ceiling, so that many pollers do not retry in step.
         return Max(FailureMinimum, ceiling * (0.5 + (jitter.NextDouble() * 0.5)));
     }
@@ -66,9 +67,6 @@ public sealed class FeedPacing(GitHubOptions options, TimeProvider time, Random 
     }
 
     private TimeSpan UntilReset(RateLimitStatus status) => Max(TimeSpan.Zero, status.Reset - time.GetUtcNow());
-
-    private static TimeSpan Exponential(TimeSpan minimum, TimeSpan maximum, int attempt) =>
-        TimeSpan.FromTicks((long)Math.Min(maximum.Ticks, minimum.Ticks * Math.Pow(2, Math.Min(attempt - 1, 30))));
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

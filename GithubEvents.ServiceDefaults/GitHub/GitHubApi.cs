@@ -52,14 +52,6 @@ public static class GitHubApi
                 response.Headers.NonValidated.TryGetValues("X-RateLimit-Resource", out var resource) ? resource.FirstOrDefault() : null)
             : null;
 
-    /// <summary>Retry-After as a wait from now, whether GitHub sent seconds or a date.</summary>
-    public static TimeSpan? ReadRetryAfter(HttpResponseMessage response, TimeProvider time) => response.Headers.RetryAfter switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } => date - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
-        _ => null,
-    };
-
     private static long? Header(HttpResponseMessage response, string name) =>
         response.Headers.NonValidated.TryGetValues(name, out var values)
         && long.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
