@@ -8,8 +8,8 @@ namespace GithubEvents.Enrich.Profiles;
 public sealed record Coverage(string Period, long Events, double ProfileShare, double CountryShare);
 
 /// <summary>
-/// Every <c>Profiles:FillInterval</c>, fills the rows written since the last pass whose actor is already known (the
-/// resolver fills an actor's rows itself as soon as it looks the actor up), and reads the coverage for the metrics.
+/// Every <c>Profiles:FillInterval</c>, fills the rows of the whole fill window whose actor is already known (rows
+/// written after the resolver filled that actor's), and reads the coverage for the metrics.
 /// </summary>
 public sealed partial class LateFilling(
     RowFiller filler,
