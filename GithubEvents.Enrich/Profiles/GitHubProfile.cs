@@ -22,6 +22,9 @@ public sealed record GitHubProfile(
     /// <summary>GitHub Apps act as <c>name[bot]</c>; such logins are bots whatever else is known.</summary>
     public static bool IsBotLogin(string login) => login.EndsWith("[bot]", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The type GitHub reported, unless the login says bot.</summary>
+    public static ActorType TypeOf(string login, ActorType reported) => IsBotLogin(login) ? ActorType.Bot : reported;
+
     public static GitHubProfile Bot(long id, string login) => new(id, login, ActorType.Bot);
 }
 

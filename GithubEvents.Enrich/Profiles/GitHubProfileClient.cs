@@ -144,13 +144,12 @@ public sealed class GitHubProfileClient(IHttpClientFactory httpClientFactory, IO
         return new GitHubProfile(
             user.GetProperty("id").GetInt64(),
             login,
-            type switch
+            GitHubProfile.TypeOf(login, type switch
             {
-                _ when GitHubProfile.IsBotLogin(login) => ActorType.Bot,
                 "Bot" => ActorType.Bot,
                 "Organization" => ActorType.Organization,
                 _ => ActorType.User,
-            },
+            }),
             Text(user, "name"),
             Text(user, "company"),
             Text(user, "location"),

@@ -90,7 +90,7 @@ public static class ProfileQuery
         return new GitHubProfile(
             id,
             login,
-            GitHubProfile.IsBotLogin(login) ? ActorType.Bot : type,
+            GitHubProfile.TypeOf(login, type),
             String(owner, "name"),
             String(owner, "company"),
             String(owner, "location"),
