@@ -19,13 +19,11 @@ internal static class TopicContents
         };
         using var consumer = new ConsumerBuilder<string, byte[]>(config).SetLogHandler((_, _) => { }).Build();
         using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
-        var partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions
-            .Select(p => new TopicPartition(topic, p.PartitionId))
-            .ToList();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var partitions = Partitions(admin, topic, deadline);
         consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
 
         var messages = new List<ConsumeResult<string, byte[]>>();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
         long held = -1;
         while (DateTime.UtcNow < deadline && (messages.Count < expected || messages.Count < held))
         {
@@ -41,5 +39,21 @@ internal static class TopicContents
         }
 
         return messages;
+    }
+
+    // The mock cluster creates a topic on its first write, which may come after the code under test handed the
+    // message to its producer: until then the topic has no partitions to read.
+    private static List<TopicPartition> Partitions(IAdminClient admin, string topic, DateTime deadline)
+    {
+        while (true)
+        {
+            var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single();
+            if ((!metadata.Error.IsError && metadata.Partitions.Count > 0) || DateTime.UtcNow >= deadline)
+            {
+                return metadata.Partitions.Select(p => new TopicPartition(topic, p.PartitionId)).ToList();
+            }
+
+            Thread.Sleep(100);
+        }
     }
 }

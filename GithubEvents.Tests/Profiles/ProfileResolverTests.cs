@@ -44,13 +44,13 @@ public sealed class ProfileResolverTests(PostgresServer postgres, ITestOutputHel
 
         Assert.Equal(gone.Count, await run.CountAsync("SELECT count(*) FROM actors WHERE not_found"));
         Assert.Equal(actors.Count - users.Count, await run.CountAsync("SELECT count(*) FROM actors WHERE is_bot AND type = 'Bot'"));
-        // Every event of a known user now carries its profile; a bot's row says it is one.
-        Assert.Equal(0, await run.CountAsync(
+        // Rows are filled after the profiles are stored: every event of a known user then carries its profile, and a bot's row says it is one.
+        await EnrichPipeline.EventuallyAsync(async () => await run.CountAsync(
             """
             SELECT count(*) FROM events e JOIN actors a ON a.id = e.actor_id
             WHERE NOT a.not_found AND NOT a.is_bot AND (e.public_repos IS DISTINCT FROM a.public_repos OR e.location IS DISTINCT FROM a.location OR e.company IS DISTINCT FROM a.company)
-            """));
-        Assert.Equal(0, await run.CountAsync("SELECT count(*) FROM events WHERE actor LIKE '%[bot]' AND NOT is_bot"));
+            """) == 0, "every known user's rows filled");
+        await EnrichPipeline.EventuallyAsync(async () => await run.CountAsync("SELECT count(*) FROM events WHERE actor LIKE '%[bot]' AND NOT is_bot") == 0, "every bot's rows flagged");
         Assert.True(await run.CountAsync("SELECT count(*) FROM events WHERE company = '@acme'") > 0);
 
         // Their places too, from the gazetteer: every place but "Remote" is one, and no bot has any.
