@@ -6,8 +6,10 @@ namespace GithubEvents.Enrich.Profiles;
 
 /// <summary>
 /// The rate-limit arithmetic of the lookups, with no I/O: what each budget (GraphQL points, REST core requests) has left
-/// as GitHub last said, how long to wait before spending more of it (nothing within the share, until the reset once it is
-/// spent), and the back-off after secondary limits and failures.
+/// as GitHub last said, how long to wait before spending more of it, and the back-off after secondary limits and
+/// failures. The share left is spread evenly over the time to the reset, after a first burst of <see cref="Burst"/>
+/// requests, so that a backlog neither spends the hour's budget in its first minutes nor sends GitHub a flood; once the
+/// share is spent, nothing until the reset.
 /// </summary>
 public sealed class ProfileBudget(ProfileOptions options, TimeProvider time)
 {
@@ -19,10 +21,16 @@ public sealed class ProfileBudget(ProfileOptions options, TimeProvider time)
     public static readonly TimeSpan FailureMinimum = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan FailureMaximum = TimeSpan.FromMinutes(5);
 
+    /// <summary>How many requests may go at once before the even pace applies.</summary>
+    public const int Burst = 10;
+
     // A reset given in whole seconds by a clock that is not ours: wait a little past it.
     private static readonly TimeSpan ResetMargin = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<string, RateLimitStatus> _budgets = new();
+
+    // By resource, when the next request is due at the even pace; Burst requests may go ahead of it.
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _due = new();
     private int _secondaryLimits;
     private int _failures;
 
@@ -37,17 +45,31 @@ public sealed class ProfileBudget(ProfileOptions options, TimeProvider time)
         }
     }
 
-    /// <summary>Zero while spending <paramref name="cost"/> more stays within the share; else until the budget resets.</summary>
+    /// <summary>
+    /// How long to wait before spending <paramref name="cost"/> more: until the reset once the share is spent, else until
+    /// the request's turn at the even pace, which this call takes. Zero while the budget is unknown.
+    /// </summary>
     public TimeSpan WaitBefore(string resource, int cost = 1)
     {
-        if (!_budgets.TryGetValue(resource, out var status) || status.Limit <= 0 || time.GetUtcNow() >= status.Reset)
+        var now = time.GetUtcNow();
+        if (!_budgets.TryGetValue(resource, out var status) || status.Limit <= 0 || now >= status.Reset)
         {
             return TimeSpan.Zero;
         }
 
         var share = resource == GraphQL ? options.GraphQLBudgetShare : options.RestBudgetShare;
         var spendable = status.Remaining - (status.Limit * (1 - share));
-        return spendable >= cost ? TimeSpan.Zero : status.Reset - time.GetUtcNow() + ResetMargin;
+        if (spendable < cost)
+        {
+            return status.Reset - now + ResetMargin;
+        }
+
+        // A request's turn comes one interval after the previous one's; up to Burst turns may be taken early.
+        var interval = (status.Reset - now) * (cost / spendable);
+        var due = _due.TryGetValue(resource, out var previous) && previous > now ? previous : now;
+        _due[resource] = due + interval;
+        var wait = due - now - (interval * (Burst - 1));
+        return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
     }
 
     /// <summary>After an answer: the back-offs start again from their minimum.</summary>

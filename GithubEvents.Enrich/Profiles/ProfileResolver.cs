@@ -32,6 +32,8 @@ public sealed partial class ProfileResolver(
     // per GraphQL batch would cost the write path more than the lookups themselves.
     private const int FillBatch = 1_000;
 
+    private const int MaxRefusals = 3;
+
     // Without a token GitHub refuses GraphQL (401): REST only, from the start.
     private bool _graphQL = github.Value.HasToken;
 
@@ -68,7 +70,8 @@ public sealed partial class ProfileResolver(
                         await CompleteAsync("login", bots.Select(bot => new ActorLookup(bot.Id, bot.Login, GitHubProfile.Bot(bot.Id, bot.Login))).ToList(), path, stoppingToken);
                     }
 
-                    foreach (var batch in pending.Where(actor => !GitHubProfile.IsBotLogin(actor.Login)).Chunk(options.Value.BatchSize))
+                    var users = pending.Where(actor => !GitHubProfile.IsBotLogin(actor.Login)).ToList();
+                    foreach (var batch in users.Chunk(options.Value.BatchSize))
                     {
                         await ResolveAsync(batch, path, stoppingToken);
                         if (_unfilled.Count >= FillBatch)
@@ -78,6 +81,13 @@ public sealed partial class ProfileResolver(
                     }
 
                     await FillAsync(path, stoppingToken);
+
+                    // Without a backlog, the next pass waits for the new actors to make up batches worth a request,
+                    // rather than scanning the window again for the few that came meanwhile.
+                    if (users.Count < options.Value.BatchSize)
+                    {
+                        await Task.Delay(options.Value.IdleInterval, time, stoppingToken);
+                    }
                 }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -173,8 +183,10 @@ public sealed partial class ProfileResolver(
 
     private async Task LookUpOneAsync(PendingActor actor, StoragePath path, CancellationToken cancellationToken)
     {
+        var refusals = 0;
         while (true)
         {
+
             await WaitForBudgetAsync(ProfileBudget.Core, cancellationToken);
             var answer = await client.FetchUserAsync(actor.Login, actor.ETag, cancellationToken);
             metrics.Request("rest", 1);
@@ -197,6 +209,13 @@ public sealed partial class ProfileResolver(
                     return;
                 case AnswerKind.RateLimited or AnswerKind.SecondaryRateLimited:
                     await LimitedAsync(ProfileBudget.Core, answer, cancellationToken);
+                    if (answer.Kind == AnswerKind.SecondaryRateLimited && ++refusals == MaxRefusals)
+                    {
+                        // A login refused again and again (a 403 that is not about the budget) waits for the next pass.
+                        LogLoginRefused(refusals);
+                        return;
+                    }
+
                     break;
                 default:
                     // The actor comes back with the next pass over the recent events.
@@ -291,6 +310,9 @@ public sealed partial class ProfileResolver(
 
     [LoggerMessage(LogLevel.Warning, "A GraphQL lookup failed ({Failure}); this batch goes through REST")]
     private partial void LogGraphQLFailed(string failure);
+
+    [LoggerMessage(LogLevel.Warning, "GitHub refused a REST profile lookup {Count} times in a row; that actor waits for the next pass")]
+    private partial void LogLoginRefused(int count);
 
     [LoggerMessage(LogLevel.Warning, "A REST profile lookup failed ({Failure}); waiting {Wait}")]
     private partial void LogRestFailed(string failure, TimeSpan wait);

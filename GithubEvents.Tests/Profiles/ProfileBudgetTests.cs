@@ -31,6 +31,37 @@ public sealed class ProfileBudgetTests
     }
 
     [Fact]
+    public void The_share_left_is_spread_evenly_over_the_time_to_the_reset_after_a_first_burst()
+    {
+        var budget = new ProfileBudget(new ProfileOptions { GraphQLBudgetShare = 0.9 }, _time);
+        // 4,500 of the 5,000 points may be spent in the hour left: one every 0.8 s.
+        budget.Update(ProfileBudget.GraphQL, new RateLimitStatus(5000, 5000, _time.GetUtcNow().AddHours(1), "graphql"));
+        var interval = TimeSpan.FromSeconds(0.8);
+
+        for (var i = 0; i < ProfileBudget.Burst; i++)
+        {
+            Assert.Equal(TimeSpan.Zero, budget.WaitBefore(ProfileBudget.GraphQL));
+        }
+
+        // Each call takes its turn: asked at once, the next ones are one interval apart.
+        Assert.Equal(interval, budget.WaitBefore(ProfileBudget.GraphQL));
+        Assert.Equal(2 * interval, budget.WaitBefore(ProfileBudget.GraphQL));
+        // Two intervals later, the two reserved turns are taken and the next comes about one interval on (the
+        // interval is worked out again from what is left, over a slightly shorter time to the reset).
+        _time.Advance(2 * interval);
+        Assert.InRange(budget.WaitBefore(ProfileBudget.GraphQL), interval - TimeSpan.FromMilliseconds(10), interval + TimeSpan.FromMilliseconds(10));
+
+        // Idle for long enough, the burst is there again; the other budget was never paced by this one.
+        _time.Advance(TimeSpan.FromMinutes(1));
+        for (var i = 0; i < ProfileBudget.Burst; i++)
+        {
+            Assert.Equal(TimeSpan.Zero, budget.WaitBefore(ProfileBudget.GraphQL));
+        }
+
+        Assert.Equal(TimeSpan.Zero, budget.WaitBefore(ProfileBudget.Core));
+    }
+
+    [Fact]
     public void Secondary_limits_wait_Retry_After_or_double_from_a_minute_until_an_answer()
     {
         var budget = new ProfileBudget(new ProfileOptions(), _time);

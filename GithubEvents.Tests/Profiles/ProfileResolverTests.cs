@@ -238,6 +238,33 @@ public sealed class ProfileResolverTests(PostgresServer postgres, ITestOutputHel
         Assert.Equal(2, run.GraphQLRequests.Count);
     }
 
+    [Fact]
+    public async Task A_login_REST_keeps_refusing_is_left_for_the_next_pass_after_three_tries()
+    {
+        var arranged = await ProfileRun.ArrangeAsync(postgres);
+        await ProfileRun.WriteEventsAsync(arranged.Database, [(81, "quin", 1), (81, "quin", 2), (82, "rey", 3)]);
+        arranged.GitHub.AddGeneratedUser(81, "quin");
+        arranged.GitHub.AddGeneratedUser(82, "rey");
+        for (var i = 0; i < 3; i++)
+        {
+            arranged.GitHub.Fail("/users/quin", FakeGitHub.SecondaryRateLimit(retryAfterSeconds: 5));
+        }
+
+        await using var run = await ProfileRun.StartAsync(arranged, token: false);
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(TimeSpan.FromSeconds(5), await run.Time.CompleteNextWaitAsync());
+        }
+
+        // After the third refusal the next actor's turn comes; quin is asked again in the next pass.
+        await EnrichPipeline.EventuallyAsync(async () => await run.CountAsync("SELECT count(*) FROM actors WHERE login = 'rey'") == 1, "rey looked up");
+        Assert.Equal(["/users/quin", "/users/quin", "/users/quin", "/users/rey"], run.RestRequests.Select(r => r.Path));
+        await run.Time.CompleteNextWaitAsync();
+        await EnrichPipeline.EventuallyAsync(async () => await run.CountAsync("SELECT count(*) FROM actors WHERE login = 'quin' AND NOT not_found") == 1, "quin looked up in the next pass");
+        Assert.Contains(run.Logs.Entries, log => log.Message.Contains("3 times in a row", StringComparison.Ordinal));
+    }
+
     // The anonymous core budget renewed during the two hours; what the resolver spent of it since, without this request.
     private static async Task<int> UsedSinceTheResetAsync(ProfileRun run)
     {
