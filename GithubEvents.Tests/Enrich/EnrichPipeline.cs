@@ -31,6 +31,10 @@ internal sealed class EnrichPipeline(string bootstrapServers, string database, s
             ["ConnectionStrings:kafka"] = bootstrapServers,
             [$"ConnectionStrings:{WriterDataSource.ConnectionName}"] = new NpgsqlConnectionStringBuilder(database) { Pooling = true }.ConnectionString,
             ["Kafka:Consumer:Config:group.id"] = group ?? this.Group,
+            // The mock cluster completes a rebalance only once every member has rejoined or timed out: a short
+            // session keeps a replica joining mid-stream from waiting the default 45 s.
+            ["Kafka:Consumer:Config:session.timeout.ms"] = "6000",
+            ["Kafka:Consumer:Config:heartbeat.interval.ms"] = "500",
             ["Enrich:Topic"] = topic,
             ["Enrich:DeadLetterTopic"] = DeadLetterTopic,
             ["Enrich:BatchSize"] = "200",
