@@ -5,7 +5,8 @@ using Npgsql;
 namespace GithubEvents.Enrich.Profiles;
 
 /// <summary>
-/// Fills the recent rows of actors with a known profile: location, company, public_repos and is_bot from the profile,
+/// Fills the recent rows written before their actor's profile or place was known (the write path fills the later ones
+/// itself, from the same <c>actor_enrichment</c> view): location, company, public_repos and is_bot from the profile,
 /// country, country_code, lat and lng from the place its location was geocoded to. Only rows of the
 /// fill window that differ are written, never in a compressed chunk. The aggregates follow: on TimescaleDB the update
 /// lands in the continuous aggregates' invalidation log; on plain PostgreSQL the touched hours are logged in
@@ -16,11 +17,8 @@ public sealed class RowFiller(WriterDataSource writer, IOptions<ProfileOptions> 
     private const string Fill =
         """
         WITH known AS (
-            SELECT a.id, a.login, a.location, a.company, a.public_repos, a.is_bot, l.country, l.country_code, l.lat, l.lng
-            FROM actors a LEFT JOIN locations l ON l.key = a.location_key
-            WHERE NOT a.not_found
-              AND (@ids::bigint[] IS NULL OR a.id = ANY(@ids))
-              AND (@keys::text[] IS NULL OR a.location_key = ANY(@keys))
+            SELECT * FROM actor_enrichment
+            WHERE (@ids::bigint[] IS NULL OR id = ANY(@ids)) AND (@keys::text[] IS NULL OR location_key = ANY(@keys))
         ),
         filled AS (
             UPDATE events e

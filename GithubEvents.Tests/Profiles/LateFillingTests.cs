@@ -56,6 +56,35 @@ public sealed class LateFillingTests(PostgresServer postgres)
 
     [Theory]
     [MemberData(nameof(Paths))]
+    public async Task Rows_written_once_their_actor_is_known_carry_its_profile_and_place_from_the_start(StoragePath path)
+    {
+        await using var database = await EventDatabase.CreateAsync(postgres, path);
+        await new ActorStore(database.WriterDataSource).SaveAsync(
+        [
+            new ActorLookup(1, "alice", new GitHubProfile(1, "alice", ActorType.User, "Alice", "ACME", "Berlin", 5, 10, null)),
+            new ActorLookup(2, "bob", new GitHubProfile(2, "bob", ActorType.User, "Bob", null, "Atlantis", 7, 1, null)),
+            new ActorLookup(3, "carol", null),
+            new ActorLookup(4, "dependabot", new GitHubProfile(4, "dependabot", ActorType.Bot, null, null, null, 0, 0, null)),
+        ], DateTimeOffset.UtcNow, TestContext.Current.CancellationToken);
+        await Sql.ExecuteAsync(database.ConnectionString,
+            "INSERT INTO locations (key, country, country_code, lat, lng, provider, resolved_at) VALUES ('berlin', 'Germany', 'DE', 52.52, 13.405, 'gazetteer', now())");
+
+        // Bob's place is not known yet; carol is gone; "alicia" is a new login of alice's account, not yet looked up.
+        await ProfileRun.WriteEventsAsync(database, [(1, "alice", 1), (2, "bob", 2), (3, "carol", 3), (4, "dependabot", 4), (5, "erin", 5), (1, "alicia", 6)]);
+
+        Assert.Equal(
+            [["alice", "Berlin", "ACME", 5, false, "Germany", "DE", 52.52, 13.405], ["alicia", null, null, null, false, null, null, null, null],
+             ["bob", "Atlantis", null, 7, false, null, null, null, null], ["carol", null, null, null, false, null, null, null, null],
+             ["dependabot", null, null, 0, true, null, null, null, null], ["erin", null, null, null, false, null, null, null, null]],
+            await Sql.RowsAsync(database.ConnectionString,
+                "SELECT actor, location, company, public_repos, is_bot, country, country_code, lat, lng FROM events ORDER BY actor"));
+        // Nothing is left for the late filling.
+        var filler = new RowFiller(database.WriterDataSource, Options.Create(new ProfileOptions()), TimeProvider.System);
+        Assert.Equal(0, await filler.FillAsync(null, path, TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
     public async Task The_writer_role_may_store_profiles_and_fill_rows(StoragePath path)
     {
         var roles = new DatabaseOptions { WriterRole = $"fill_writer_{Guid.NewGuid():N}"[..24], WriterPassword = "writer secret" };
