@@ -66,7 +66,7 @@ public sealed partial class PlaceFilling(
         var online = new List<(string Location, string Key)>();
         foreach (var (location, key) in unplaced)
         {
-            if (await geocoder.TryResolveOfflineAsync(location, cancellationToken) is { } answer && answer.Provider != Providers.Unresolved)
+            if (await geocoder.TryResolveOfflineAsync(location, key, cancellationToken) is { } answer && answer.Provider != Providers.Unresolved)
             {
                 offline.Add(key);
             }
@@ -83,7 +83,7 @@ public sealed partial class PlaceFilling(
 
         foreach (var (location, key) in online)
         {
-            await geocoder.ResolveAsync(location, cancellationToken);
+            await geocoder.ResolveAsync(location, key, cancellationToken);
             await FillAsync([key], path, cancellationToken);
         }
     }
