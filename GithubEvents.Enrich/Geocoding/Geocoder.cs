@@ -33,9 +33,17 @@ public sealed partial class Geocoder : IDisposable
     }
 
     /// <summary>Memory, the table, the gazetteer: never a network call. Null: unknown, Nominatim must be asked.</summary>
-    public async ValueTask<GeocodeResult?> TryResolveOfflineAsync(string location, CancellationToken cancellationToken)
+    public ValueTask<GeocodeResult?> TryResolveOfflineAsync(string location, CancellationToken cancellationToken) =>
+        TryResolveOfflineAsync(location, LocationKey.Normalize(location) ?? "", cancellationToken);
+
+    /// <summary>
+    /// As <see cref="TryResolveOfflineAsync(string, CancellationToken)"/>, with the answer remembered and stored under
+    /// <paramref name="key"/>: the key an actor's row already holds, which an older <see cref="LocationKey"/> may have
+    /// made, so that the row finds its answer. "" for none: the answer is then not stored.
+    /// </summary>
+    public async ValueTask<GeocodeResult?> TryResolveOfflineAsync(string location, string key, CancellationToken cancellationToken)
     {
-        if (LocationKey.Normalize(location) is not { } key)
+        if (key.Length == 0)
         {
             return new GeocodeResult("", null, Providers.Gazetteer);
         }
@@ -55,31 +63,36 @@ public sealed partial class Geocoder : IDisposable
         }
 
         metrics.Cache("database", hit: false);
-        var answer = gazetteer.Resolve(key);
+        var answer = LocationKey.Normalize(location) is { } normalized ? gazetteer.Resolve(normalized) : GazetteerAnswer.NoLocation;
         return answer.Known ? await SaveAsync(new GeocodeResult(key, answer.Place, Providers.Gazetteer), cancellationToken) : null;
     }
 
     /// <summary>
-    /// As <see cref="TryResolveOfflineAsync"/>, then Nominatim: waits for this replica's turn (one request a second
-    /// across all replicas) and through Nominatim's back-offs. With Nominatim switched off, an unknown string is
-    /// answered with provider <see cref="Providers.Unresolved"/>.
+    /// As <see cref="TryResolveOfflineAsync(string, CancellationToken)"/>, then Nominatim: waits for this replica's turn
+    /// (one request a second across all replicas) and through Nominatim's back-offs. With Nominatim switched off, an
+    /// unknown string is answered with provider <see cref="Providers.Unresolved"/>.
     /// </summary>
-    public async Task<GeocodeResult> ResolveAsync(string location, CancellationToken cancellationToken)
+    public Task<GeocodeResult> ResolveAsync(string location, CancellationToken cancellationToken) =>
+        ResolveAsync(location, LocationKey.Normalize(location) ?? "", cancellationToken);
+
+    /// <summary>As <see cref="ResolveAsync(string, CancellationToken)"/>, stored under <paramref name="key"/> (see <see cref="TryResolveOfflineAsync(string, string, CancellationToken)"/>).</summary>
+    public async Task<GeocodeResult> ResolveAsync(string location, string key, CancellationToken cancellationToken)
     {
-        if (await TryResolveOfflineAsync(location, cancellationToken) is { } known)
+        if (await TryResolveOfflineAsync(location, key, cancellationToken) is { } known)
         {
             return known;
         }
 
-        var key = LocationKey.Normalize(location)!;
         if (!usesNominatim)
         {
             return await SaveAsync(new GeocodeResult(key, null, Providers.Unresolved), cancellationToken);
         }
 
+        // Unknown offline: the gazetteer had a normalised location to look up.
+        var normalized = LocationKey.Normalize(location)!;
         while (true)
         {
-            var reply = await pacing.SendAsync(token => nominatim.SearchAsync(location, key, token), cancellationToken);
+            var reply = await pacing.SendAsync(token => nominatim.SearchAsync(location, normalized, token), cancellationToken);
             metrics.NominatimRequest(reply.Outcome);
             if (!reply.Refused)
             {

@@ -5,14 +5,32 @@ using Microsoft.Extensions.Options;
 namespace GithubEvents.Enrich.Geocoding;
 
 /// <summary>
-/// Takes turns at Nominatim with every other replica through the one row of <c>nominatim_pacing</c>: a request is
-/// sent while holding that row's lock, and the next one may follow <c>Geocoding:RequestInterval</c> after its reply
-/// (measured on the database's clock), or after the back-off when Nominatim refused it. Waits use the
-/// <see cref="TimeProvider"/>; after waiting for a turn, the turn is taken if no other replica took it meanwhile.
+/// Takes turns at Nominatim with every other replica through the one row of <c>nominatim_pacing</c>. A turn is claimed
+/// in a short transaction, committed before the request is sent: it moves <c>next_request_at</c> past the longest the
+/// request may take (<c>Geocoding:RequestTimeout</c>) and one interval, so no row lock or transaction stays open while
+/// Nominatim answers and no other replica sends meanwhile. Once the reply is in, the next request may follow
+/// <c>Geocoding:RequestInterval</c> after it (measured on the database's clock), or the back-off when Nominatim refused
+/// it. Waits use the <see cref="TimeProvider"/>; after waiting for a turn, the turn is taken if no other replica took
+/// it meanwhile.
 /// </summary>
 public sealed class NominatimPacing(WriterDataSource writer, IOptions<GeocodingOptions> options, TimeProvider time)
 {
     public async Task<NominatimReply> SendAsync(Func<CancellationToken, Task<NominatimReply>> send, CancellationToken cancellationToken)
+    {
+        var failures = await ClaimTurnAsync(cancellationToken);
+        var reply = await send(cancellationToken);
+        failures = reply.Refused ? failures + 1 : 0;
+        await using var update = writer.DataSource.CreateCommand(
+            "UPDATE nominatim_pacing SET next_request_at = clock_timestamp() + @pause, failures = @failures WHERE id = 1");
+        update.Parameters.AddWithValue("pause", reply.Refused ? Backoff(failures, reply.RetryAfter) : options.Value.RequestInterval);
+        update.Parameters.AddWithValue("failures", failures);
+        await update.ExecuteNonQueryAsync(cancellationToken);
+        return reply;
+    }
+
+    /// <summary>Waits for a free turn and claims it.</summary>
+    /// <returns>How many requests in a row Nominatim refused before this one.</returns>
+    private async Task<int> ClaimTurnAsync(CancellationToken cancellationToken)
     {
         double? awaited = null;
         while (true)
@@ -40,18 +58,15 @@ public sealed class NominatimPacing(WriterDataSource writer, IOptions<GeocodingO
                 continue;
             }
 
-            var reply = await send(cancellationToken);
-            failures = reply.Refused ? failures + 1 : 0;
-            await using (var update = connection.CreateCommand())
+            await using (var claim = connection.CreateCommand())
             {
-                update.CommandText = "UPDATE nominatim_pacing SET next_request_at = clock_timestamp() + @pause, failures = @failures WHERE id = 1";
-                update.Parameters.AddWithValue("pause", reply.Refused ? Backoff(failures, reply.RetryAfter) : options.Value.RequestInterval);
-                update.Parameters.AddWithValue("failures", failures);
-                await update.ExecuteNonQueryAsync(cancellationToken);
+                claim.CommandText = "UPDATE nominatim_pacing SET next_request_at = clock_timestamp() + @lease WHERE id = 1";
+                claim.Parameters.AddWithValue("lease", options.Value.RequestTimeout + options.Value.RequestInterval);
+                await claim.ExecuteNonQueryAsync(cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);
-            return reply;
+            return failures;
         }
     }
 

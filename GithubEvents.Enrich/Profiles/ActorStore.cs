@@ -11,17 +11,17 @@ public sealed record ActorLookup(long Id, string Login, GitHubProfile? Profile, 
 /// <summary>The actors table (see <c>0005_profiles.sql</c>) and the recent events' actors.</summary>
 public sealed class ActorStore(WriterDataSource writer)
 {
-    /// <summary>Every actor of the events since <paramref name="since"/>, with its number of events, most active first.</summary>
+    /// <summary>Every actor of the events since <paramref name="since"/>, the most active (most events) first.</summary>
     public async Task<List<PendingActor>> RecentActorsAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var command = writer.DataSource.CreateCommand(
-            "SELECT actor_id, actor, count(*) FROM events WHERE time >= @since GROUP BY actor_id, actor ORDER BY count(*) DESC, actor_id");
+            "SELECT actor_id, actor FROM events WHERE time >= @since GROUP BY actor_id, actor ORDER BY count(*) DESC, actor_id");
         command.Parameters.AddWithValue("since", since);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var actors = new List<PendingActor>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            actors.Add(new PendingActor(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), ETag: null));
+            actors.Add(new PendingActor(reader.GetInt64(0), reader.GetString(1), ETag: null));
         }
 
         return actors;

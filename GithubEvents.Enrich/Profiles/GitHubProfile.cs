@@ -19,8 +19,12 @@ public sealed record GitHubProfile(
     int? Followers = null,
     DateTimeOffset? CreatedAt = null)
 {
-    /// <summary>GitHub Apps act as <c>name[bot]</c>; such logins are bots whatever else is known.</summary>
-    public static bool IsBotLogin(string login) => login.EndsWith("[bot]", StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// GitHub Apps act as <c>name[bot]</c>, always in lower case; such logins are bots whatever else is known. The one
+    /// rule for the events' <c>is_bot</c> and for the profiles, and the same as the actors table's
+    /// (<c>right(login, 5) = '[bot]'</c> in <c>0005_profiles.sql</c>): case-sensitive.
+    /// </summary>
+    public static bool IsBotLogin(string login) => login.EndsWith("[bot]", StringComparison.Ordinal);
 
     /// <summary>The type GitHub reported, unless the login says bot.</summary>
     public static ActorType TypeOf(string login, ActorType reported) => IsBotLogin(login) ? ActorType.Bot : reported;
@@ -29,4 +33,4 @@ public sealed record GitHubProfile(
 }
 
 /// <summary>An actor seen in recent events that has no fresh profile; <see cref="ETag"/> from its last REST lookup.</summary>
-public sealed record PendingActor(long Id, string Login, long Events, string? ETag);
+public sealed record PendingActor(long Id, string Login, string? ETag);

@@ -119,7 +119,9 @@ public sealed class GitHubProfileClient(IHttpClientFactory httpClientFactory, IO
         {
             return new GitHubAnswer(AnswerKind.Failed) { Failure = "The request timed out" };
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or JsonException or InvalidOperationException or FormatException)
+        // A body in another shape than asked for: a missing member (KeyNotFoundException), a value of another kind
+        // (InvalidOperationException) or format (FormatException).
+        catch (Exception ex) when (ex is HttpRequestException or IOException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
             return new GitHubAnswer(AnswerKind.Failed) { Failure = ex.Message };
         }
@@ -139,7 +141,7 @@ public sealed class GitHubProfileClient(IHttpClientFactory httpClientFactory, IO
     {
         using var document = JsonDocument.Parse(body);
         var user = document.RootElement;
-        var login = user.GetProperty("login").GetString()!;
+        var login = Text(user, "login") ?? throw new JsonException("A user without login.");
         var type = user.TryGetProperty("type", out var kind) ? kind.GetString() : null;
         return new GitHubProfile(
             user.GetProperty("id").GetInt64(),

@@ -9,7 +9,8 @@ public sealed record Coverage(string Period, long Events, double ProfileShare, d
 
 /// <summary>
 /// Every <c>Profiles:FillInterval</c>, fills the rows of the whole fill window whose actor is already known (rows
-/// written after the resolver filled that actor's), and reads the coverage for the metrics.
+/// written after the resolver filled that actor's), and reads the coverage for the metrics. One replica at a time (a
+/// database lock): each pass goes over the whole window, and two at once would only contend for the same rows.
 /// </summary>
 public sealed partial class LateFilling(
     RowFiller filler,
@@ -20,26 +21,40 @@ public sealed partial class LateFilling(
     TimeProvider time,
     ILogger<LateFilling> logger) : BackgroundService
 {
+    private const string LeaderLockName = "github-events:late-filling";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var path = await readiness.WaitAsync(stoppingToken);
-        using var timer = new PeriodicTimer(options.Value.FillInterval, time);
-        do
+        var interval = options.Value.FillInterval;
+        while (true)
         {
             try
             {
-                var filled = await filler.FillAsync(null, path, stoppingToken);
-                metrics.Filled(filled);
-                var coverage = await ReadCoverageAsync(stoppingToken);
-                metrics.Covered(coverage);
-                LogPass(filled, coverage.FirstOrDefault()?.ProfileShare ?? 0, coverage.FirstOrDefault()?.CountryShare ?? 0);
+                await using var leader = await LeaderLock.AcquireAsync(writer, LeaderLockName, interval, time, stoppingToken);
+                using var timer = new PeriodicTimer(interval, time);
+                do
+                {
+                    if (!await leader.IsHeldAsync(stoppingToken))
+                    {
+                        LogLeadLost();
+                        break;
+                    }
+
+                    var filled = await filler.FillAsync(null, path, stoppingToken);
+                    metrics.Filled(filled);
+                    var coverage = await ReadCoverageAsync(stoppingToken);
+                    metrics.Covered(coverage);
+                    LogPass(filled, coverage.FirstOrDefault()?.ProfileShare ?? 0, coverage.FirstOrDefault()?.CountryShare ?? 0);
+                }
+                while (await timer.WaitForNextTickAsync(stoppingToken));
             }
             catch (NpgsqlException ex)
             {
                 LogFailed(ex);
+                await Task.Delay(interval, time, stoppingToken);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     public async Task<IReadOnlyList<Coverage>> ReadCoverageAsync(CancellationToken cancellationToken)
@@ -60,4 +75,7 @@ public sealed partial class LateFilling(
 
     [LoggerMessage(LogLevel.Warning, "Late filling failed; trying again at the next interval")]
     private partial void LogFailed(Exception exception);
+
+    [LoggerMessage(LogLevel.Warning, "The session holding the late filling's leader lock ended; taking it again")]
+    private partial void LogLeadLost();
 }

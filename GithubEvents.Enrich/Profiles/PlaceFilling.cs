@@ -2,7 +2,6 @@ using GithubEvents.Enrich.Geocoding;
 using GithubEvents.Enrich.Storage;
 using GithubEvents.ServiceDefaults;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace GithubEvents.Enrich.Profiles;
 
@@ -26,7 +25,7 @@ public sealed partial class PlaceFilling(
     ILogger<PlaceFilling> logger) : BackgroundService
 {
     private const int ListSize = 100;
-    private const string LeaderLock = "SELECT pg_try_advisory_lock(hashtext('github-events:places'))";
+    private const string LeaderLockName = "github-events:places";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -36,16 +35,8 @@ public sealed partial class PlaceFilling(
         {
             try
             {
-                await using var leader = await writer.DataSource.OpenConnectionAsync(stoppingToken);
-                await using (var command = new NpgsqlCommand(LeaderLock, leader))
-                {
-                    while (!(bool)(await command.ExecuteScalarAsync(stoppingToken))!)
-                    {
-                        await Task.Delay(options.Value.IdleInterval, time, stoppingToken);
-                    }
-                }
-
-                while (true)
+                await using var leader = await LeaderLock.AcquireAsync(writer, LeaderLockName, options.Value.IdleInterval, time, stoppingToken);
+                while (await leader.IsHeldAsync(stoppingToken))
                 {
                     var unplaced = await store.UnplacedLocationsAsync(geocoding.Value.UsesNominatim, ListSize, stoppingToken);
                     if (unplaced.Count == 0)
@@ -57,6 +48,8 @@ public sealed partial class PlaceFilling(
                     await PlaceAsync(unplaced, path, stoppingToken);
                     delay = TimeSpan.FromSeconds(1);
                 }
+
+                LogLeadLost();
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -73,7 +66,7 @@ public sealed partial class PlaceFilling(
         var online = new List<(string Location, string Key)>();
         foreach (var (location, key) in unplaced)
         {
-            if (await geocoder.TryResolveOfflineAsync(location, cancellationToken) is { } answer && answer.Provider != Providers.Unresolved)
+            if (await geocoder.TryResolveOfflineAsync(location, key, cancellationToken) is { } answer && answer.Provider != Providers.Unresolved)
             {
                 offline.Add(key);
             }
@@ -90,7 +83,7 @@ public sealed partial class PlaceFilling(
 
         foreach (var (location, key) in online)
         {
-            await geocoder.ResolveAsync(location, cancellationToken);
+            await geocoder.ResolveAsync(location, key, cancellationToken);
             await FillAsync([key], path, cancellationToken);
         }
     }
@@ -104,6 +97,9 @@ public sealed partial class PlaceFilling(
 
     [LoggerMessage(LogLevel.Debug, "Placed {Locations} locations; {Rows} rows filled")]
     private partial void LogPlaced(int locations, long rows);
+
+    [LoggerMessage(LogLevel.Warning, "The session holding the places' leader lock ended; taking it again")]
+    private partial void LogLeadLost();
 
     [LoggerMessage(LogLevel.Error, "Placing actors' locations failed; retrying in {Wait}")]
     private partial void LogFailed(Exception exception, TimeSpan wait);

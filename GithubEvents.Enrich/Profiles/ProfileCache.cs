@@ -10,17 +10,6 @@ public sealed class ProfileCache(int capacity)
     private readonly Queue<long> _order = new();
     private readonly Lock _lock = new();
 
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _freshUntil.Count;
-            }
-        }
-    }
-
     public bool IsFresh(long actorId, DateTimeOffset now)
     {
         lock (_lock)

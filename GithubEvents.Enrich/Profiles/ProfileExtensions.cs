@@ -1,4 +1,5 @@
 using GithubEvents.Enrich.Profiles;
+using GithubEvents.Enrich.Storage;
 using GithubEvents.ServiceDefaults.GitHub;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +23,9 @@ public static class ProfileExtensions
             .BindConfiguration(ProfileOptions.SectionName)
             .ValidateDataAnnotations()
             .Validate(profiles => profiles.GraphQLUrl is null || profiles.GraphQLUrl.IsAbsoluteUri, "Profiles:GraphQLUrl must be an absolute URL, e.g. https://api.github.com/graphql.")
+            .Validate<IOptions<StorageOptions>>((profiles, storage) => storage.Value.EffectiveRefreshWindow >= profiles.FillWindow,
+                "Storage:AggregateRefreshWindow (by default Storage:Retention) must not be shorter than Profiles:FillWindow: " +
+                "the aggregates of rows filled in further back would never be refreshed.")
             .ValidateOnStart();
         services.AddOptions<GitHubApiOptions>()
             .Configure(github => github.UserAgent = "GithubEvents-Enrich")

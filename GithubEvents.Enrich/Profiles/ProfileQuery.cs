@@ -45,6 +45,9 @@ public static class ProfileQuery
     }
 
     /// <exception cref="JsonException">The body is not a GraphQL answer to the query.</exception>
+    /// <exception cref="KeyNotFoundException">A member of the answer is missing.</exception>
+    /// <exception cref="InvalidOperationException">A value of the answer is of another kind.</exception>
+    /// <exception cref="FormatException">A value of the answer is out of range or not a date.</exception>
     public static ProfileBatch Parse(ReadOnlySpan<byte> body, IReadOnlyList<string> logins)
     {
         using var document = JsonDocument.Parse(body.ToArray());

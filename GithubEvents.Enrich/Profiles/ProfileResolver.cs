@@ -1,7 +1,6 @@
 using GithubEvents.Enrich.Storage;
 using GithubEvents.ServiceDefaults.GitHub;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace GithubEvents.Enrich.Profiles;
 
@@ -26,7 +25,7 @@ public sealed partial class ProfileResolver(
     TimeProvider time,
     ILogger<ProfileResolver> logger) : BackgroundService
 {
-    private const string LeaderLock = "SELECT pg_try_advisory_lock(hashtext('github-events:profiles'))";
+    private const string LeaderLockName = "github-events:profiles";
 
     // Rows are filled for this many looked-up actors at once: each fill is one pass over the window's rows, and a pass
     // per GraphQL batch would cost the write path more than the lookups themselves.
@@ -47,12 +46,7 @@ public sealed partial class ProfileResolver(
         {
             try
             {
-                // The lock lasts as long as this connection.
-                await using var leader = await writer.DataSource.OpenConnectionAsync(stoppingToken);
-                while (!await TryLeadAsync(leader, stoppingToken))
-                {
-                    await Task.Delay(options.Value.IdleInterval, time, stoppingToken);
-                }
+                await using var leader = await LeaderLock.AcquireAsync(writer, LeaderLockName, options.Value.IdleInterval, time, stoppingToken);
 
                 while (true)
                 {
@@ -97,12 +91,6 @@ public sealed partial class ProfileResolver(
                 await Task.Delay(wait, time, stoppingToken);
             }
         }
-    }
-
-    private static async Task<bool> TryLeadAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(LeaderLock, connection);
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>The recent actors without a fresh profile, most active first, with the ETag of their last REST answer.</summary>

@@ -24,7 +24,10 @@ public sealed class StorageOptions : IValidatableObject
     /// <summary>Buckets newer than this are left to real-time aggregation, so late events still land in them cheaply.</summary>
     public TimeSpan AggregateRefreshLag { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How far back a refresh picks up changed buckets (late events, filled-in rows); defaults to the retention.</summary>
+    /// <summary>
+    /// How far back a refresh picks up changed buckets (late events, filled-in rows); defaults to the retention. At least
+    /// <c>Profiles:FillWindow</c> while profiles are on (checked where they are registered).
+    /// </summary>
     public TimeSpan? AggregateRefreshWindow { get; set; }
 
     /// <summary>How often the retention runs without TimescaleDB.</summary>

@@ -24,11 +24,19 @@ public sealed class WriterDataSource : IAsyncDisposable
         }
 
         DataSource = NpgsqlDataSource.Create(connectionString);
+        Unpooled = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString.ConnectionString) { Pooling = false });
     }
 
     public const string ConnectionName = "github-events";
 
     public NpgsqlDataSource DataSource { get; }
 
-    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+    /// <summary>The same connections outside the pool: closing one ends its session, and the session's locks with it.</summary>
+    public NpgsqlDataSource Unpooled { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Unpooled.DisposeAsync();
+        await DataSource.DisposeAsync();
+    }
 }

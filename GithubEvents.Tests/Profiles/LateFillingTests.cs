@@ -2,6 +2,10 @@ using GithubEvents.Enrich.Profiles;
 using GithubEvents.Enrich.Storage;
 using GithubEvents.Tests.Enrich;
 using GithubEvents.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace GithubEvents.Tests.Profiles;
@@ -118,6 +122,31 @@ public sealed class LateFillingTests(PostgresServer postgres)
         Assert.Equal([["ACME"], [null]], await Sql.RowsAsync(database.ConnectionString, "SELECT company FROM events ORDER BY time DESC"));
     }
 
+    [Fact]
+    public async Task One_replica_fills_late_and_another_takes_over_once_it_stops()
+    {
+        await using var database = await EventDatabase.CreateAsync(postgres, StoragePath.Postgres);
+        var (firstTime, secondTime) = (new StepTimeProvider(DateTimeOffset.UtcNow), new StepTimeProvider(DateTimeOffset.UtcNow));
+        using var first = new LateFillingReplica(database, firstTime);
+        using var second = new LateFillingReplica(database, secondTime);
+
+        await first.Service.StartAsync(TestContext.Current.CancellationToken);
+        await EnrichPipeline.EventuallyAsync(() => Task.FromResult(first.Passes == 1), "the first replica's pass");
+
+        // The second replica waits to lead, and asks again every interval.
+        await second.Service.StartAsync(TestContext.Current.CancellationToken);
+        await secondTime.CompleteNextWaitAsync();
+        var wait = await secondTime.NextWaitAsync();
+        Assert.Equal(0, second.Passes);
+
+        // The first one stops; its host, and the pool of its connections, stay.
+        await first.Service.StopAsync(TestContext.Current.CancellationToken);
+        secondTime.Advance(wait);
+        await EnrichPipeline.EventuallyAsync(() => Task.FromResult(second.Passes == 1), "the second replica's pass");
+        Assert.Equal(1, first.Passes);
+        await second.Service.StopAsync(TestContext.Current.CancellationToken);
+    }
+
     [Theory]
     [MemberData(nameof(Paths))]
     public async Task The_coverage_view_gives_the_shares_of_the_last_hour_and_day(StoragePath path)
@@ -135,5 +164,38 @@ public sealed class LateFillingTests(PostgresServer postgres)
 
         // The last hour: alice, bob and carol (gone); the last day adds two older events of alice's, not bob's of 25 hours ago.
         Assert.Equal([["1h", 3L, 1 / 3.0, 1 / 3.0], ["24h", 5L, 3 / 5.0, 3 / 5.0]], await Sql.RowsAsync(database.ConnectionString, "SELECT * FROM v_enrichment_coverage"));
+    }
+
+    /// <summary>Enrich's late filling as the service registers it, in a host of its own that is not started otherwise.</summary>
+    private sealed class LateFillingReplica : IDisposable
+    {
+        private readonly IHost _host;
+        private readonly LogCapture _logs = new();
+
+        public LateFillingReplica(EventDatabase database, TimeProvider time)
+        {
+            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:kafka"] = "127.0.0.1:9",
+                [$"ConnectionStrings:{WriterDataSource.ConnectionName}"] = database.ConnectionString,
+            });
+            builder.Logging.AddProvider(_logs);
+            builder.AddApplicationServices();
+            builder.Services.AddSingleton(time);
+            _host = builder.Build();
+            _host.Services.GetRequiredService<StorageReadiness>().Ready(database.Path);
+            Service = ActivatorUtilities.CreateInstance<LateFilling>(_host.Services);
+        }
+
+        public LateFilling Service { get; }
+
+        public int Passes => _logs.Entries.Count(log => log.Message.StartsWith("Late filling:", StringComparison.Ordinal));
+
+        public void Dispose()
+        {
+            Service.Dispose();
+            _host.Dispose();
+        }
     }
 }

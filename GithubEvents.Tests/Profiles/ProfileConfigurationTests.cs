@@ -25,6 +25,20 @@ public sealed class ProfileConfigurationTests
     }
 
     [Fact]
+    public async Task An_aggregate_refresh_window_shorter_than_the_fill_window_stops_start_up_naming_both()
+    {
+        using var host = Build(new Dictionary<string, string?> { ["Storage:AggregateRefreshWindow"] = "12:00:00" });
+        using var byRetention = Build(new Dictionary<string, string?> { ["Storage:Retention"] = "12:00:00" });
+        using var fits = Build(new Dictionary<string, string?> { ["Storage:AggregateRefreshWindow"] = "12:00:00", ["Profiles:FillWindow"] = "12:00:00" });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+        Assert.Contains("Storage:AggregateRefreshWindow", error.Message);
+        Assert.Contains("Profiles:FillWindow", error.Message);
+        Assert.Throws<OptionsValidationException>(() => byRetention.Services.GetRequiredService<IOptions<ProfileOptions>>().Value);
+        Assert.Equal(TimeSpan.FromHours(12), fits.Services.GetRequiredService<IOptions<ProfileOptions>>().Value.FillWindow);
+    }
+
+    [Fact]
     public void Switched_off_there_are_no_lookups_and_no_late_filling()
     {
         using var on = Build([]);

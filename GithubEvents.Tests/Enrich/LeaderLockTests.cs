@@ -1,0 +1,70 @@
+using GithubEvents.Enrich.Storage;
+using GithubEvents.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+
+namespace GithubEvents.Tests.Enrich;
+
+/// <summary>Leadership among replicas through a session advisory lock on a connection outside the writer's pool.</summary>
+public sealed class LeaderLockTests(PostgresServer postgres)
+{
+    private const string Name = "github-events:test-leader";
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task One_replica_leads_and_another_leads_as_soon_as_the_leader_lets_go()
+    {
+        var database = new NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync()) { Pooling = true }.ConnectionString;
+        await using var first = Writer(database);
+        await using var second = Writer(database);
+
+        var leader = await LeaderLock.TryAcquireAsync(first, Name, Cancellation);
+        Assert.NotNull(leader);
+        Assert.True(await leader.IsHeldAsync(Cancellation));
+        Assert.Null(await LeaderLock.TryAcquireAsync(second, Name, Cancellation));
+        // Another attempt of the leading replica's is another session too.
+        Assert.Null(await LeaderLock.TryAcquireAsync(first, Name, Cancellation));
+        await using (var pooled = first.DataSource.CreateCommand("SELECT 1"))
+        {
+            await pooled.ExecuteScalarAsync(Cancellation);
+        }
+
+        // The leading replica's pool stays open, with its idle connection: the lock is gone all the same.
+        await leader.DisposeAsync();
+        await using var next = await LeaderLock.TryAcquireAsync(second, Name, Cancellation);
+        Assert.NotNull(next);
+        Assert.Equal(1L, await AdvisoryLocksAsync(database));
+    }
+
+    [Fact]
+    public async Task A_leader_whose_session_ended_no_longer_leads_and_another_takes_over()
+    {
+        var database = new NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync()) { Pooling = true }.ConnectionString;
+        await using var first = Writer(database);
+        await using var second = Writer(database);
+        var leader = await LeaderLock.TryAcquireAsync(first, Name, Cancellation);
+        Assert.NotNull(leader);
+
+        Assert.Equal(true, await Sql.ScalarAsync(database,
+            """
+            SELECT bool_and(pg_terminate_backend(pid, 10000)) FROM pg_locks
+            WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            """));
+
+        Assert.False(await leader.IsHeldAsync(Cancellation));
+        await leader.DisposeAsync();
+        await using var next = await LeaderLock.TryAcquireAsync(second, Name, Cancellation);
+        Assert.NotNull(next);
+    }
+
+    private static WriterDataSource Writer(string connectionString) =>
+        new(new ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?> { [$"ConnectionStrings:{WriterDataSource.ConnectionName}"] = connectionString })
+                .Build(),
+            Microsoft.Extensions.Options.Options.Create(new DatabaseOptions()));
+
+    private static async Task<long> AdvisoryLocksAsync(string database) =>
+        (long)(await Sql.ScalarAsync(database,
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"))!;
+}
