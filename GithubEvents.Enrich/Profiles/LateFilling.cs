@@ -8,9 +8,11 @@ namespace GithubEvents.Enrich.Profiles;
 public sealed record Coverage(string Period, long Events, double ProfileShare, double CountryShare);
 
 /// <summary>
-/// Every <c>Profiles:FillInterval</c>, fills the rows of the whole fill window whose actor is already known (rows
-/// written after the resolver filled that actor's), and reads the coverage for the metrics. One replica at a time (a
-/// database lock): each pass goes over the whole window, and two at once would only contend for the same rows.
+/// The safety net behind the write path and the lookups' own fills, on one replica at a time (a database lock): on
+/// taking the lead, fills the rows of the whole fill window whose actor is known (fills lost to a restart or a failure);
+/// then every <c>Profiles:FillInterval</c> those of the last two intervals (a row whose write raced with its actor's
+/// lookup), and reads the coverage for the metrics. Only recent rows after the first pass: a pass over the whole window
+/// reads a day of events.
 /// </summary>
 public sealed partial class LateFilling(
     RowFiller filler,
@@ -33,6 +35,7 @@ public sealed partial class LateFilling(
             {
                 await using var leader = await LeaderLock.AcquireAsync(writer, LeaderLockName, interval, time, stoppingToken);
                 using var timer = new PeriodicTimer(interval, time);
+                var window = options.Value.FillWindow;
                 do
                 {
                     if (!await leader.IsHeldAsync(stoppingToken))
@@ -41,7 +44,8 @@ public sealed partial class LateFilling(
                         break;
                     }
 
-                    var filled = await filler.FillAsync(null, path, stoppingToken);
+                    var filled = await filler.FillKnownAsync(window, path, stoppingToken);
+                    window = 2 * interval;
                     metrics.Filled(filled);
                     var coverage = await ReadCoverageAsync(stoppingToken);
                     metrics.Covered(coverage);

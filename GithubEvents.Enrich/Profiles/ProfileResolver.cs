@@ -47,8 +47,7 @@ public sealed partial class ProfileResolver(
             try
             {
                 await using var leader = await LeaderLock.AcquireAsync(writer, LeaderLockName, options.Value.IdleInterval, time, stoppingToken);
-
-                while (true)
+                while (await leader.IsHeldAsync(stoppingToken))
                 {
                     var pending = await PendingAsync(stoppingToken);
                     if (pending.Count == 0)
@@ -83,6 +82,8 @@ public sealed partial class ProfileResolver(
                         await Task.Delay(options.Value.IdleInterval, time, stoppingToken);
                     }
                 }
+
+                LogLeadLost();
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -280,6 +281,9 @@ public sealed partial class ProfileResolver(
 
     [LoggerMessage(LogLevel.Information, "Looking up actors' profiles through {Api}")]
     private partial void LogStarting(string api);
+
+    [LoggerMessage(LogLevel.Warning, "The session holding the profile lookups' leader lock ended; taking it again")]
+    private partial void LogLeadLost();
 
     [LoggerMessage(LogLevel.Debug, "Stored {Count} profiles from {Source} ({Missing} unknown to GitHub)")]
     private partial void LogResolved(int count, string source, int missing);

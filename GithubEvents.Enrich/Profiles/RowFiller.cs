@@ -44,19 +44,23 @@ public sealed class RowFiller(WriterDataSource writer, IOptions<ProfileOptions> 
             """,
     };
 
-    /// <summary>Fills the rows of these actors (after their lookup), or of every known actor when null.</summary>
+    /// <summary>Fills the rows of these actors, after their lookup.</summary>
     /// <returns>How many rows changed.</returns>
-    public Task<long> FillAsync(long[]? actorIds, StoragePath path, CancellationToken cancellationToken) =>
-        FillAsync(actorIds, null, path, cancellationToken);
+    public Task<long> FillAsync(long[] actorIds, StoragePath path, CancellationToken cancellationToken) =>
+        FillAsync(actorIds, null, options.Value.FillWindow, path, cancellationToken);
 
     /// <summary>Fills the rows of the actors with these locations, once they are geocoded.</summary>
     public Task<long> FillLocationsAsync(string[] locationKeys, StoragePath path, CancellationToken cancellationToken) =>
-        FillAsync(null, locationKeys, path, cancellationToken);
+        FillAsync(null, locationKeys, options.Value.FillWindow, path, cancellationToken);
 
-    private async Task<long> FillAsync(long[]? actorIds, string[]? locationKeys, StoragePath path, CancellationToken cancellationToken)
+    /// <summary>Fills the rows of every known actor from the last <paramref name="window"/> (at most the fill window).</summary>
+    public Task<long> FillKnownAsync(TimeSpan window, StoragePath path, CancellationToken cancellationToken) =>
+        FillAsync(null, null, window < options.Value.FillWindow ? window : options.Value.FillWindow, path, cancellationToken);
+
+    private async Task<long> FillAsync(long[]? actorIds, string[]? locationKeys, TimeSpan window, StoragePath path, CancellationToken cancellationToken)
     {
         await using var connection = await writer.DataSource.OpenConnectionAsync(cancellationToken);
-        var from = time.GetUtcNow() - options.Value.FillWindow;
+        var from = time.GetUtcNow() - window;
         if (path == StoragePath.TimescaleDb)
         {
             from = Max(from, await CompressedUntilAsync(connection, cancellationToken));

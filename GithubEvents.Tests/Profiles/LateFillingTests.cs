@@ -35,7 +35,7 @@ public sealed class LateFillingTests(PostgresServer postgres)
             "INSERT INTO locations (key, country, country_code, lat, lng, provider, resolved_at) VALUES ('berlin', 'Germany', 'DE', 52.52, 13.405, 'gazetteer', now())");
         var filler = new RowFiller(database.WriterDataSource, Options.Create(new ProfileOptions()), TimeProvider.System);
 
-        Assert.Equal(3, await filler.FillAsync(null, path, TestContext.Current.CancellationToken));
+        Assert.Equal(3, await filler.FillKnownAsync(TimeSpan.FromDays(1), path, TestContext.Current.CancellationToken));
 
         Assert.Equal(
             [["alice", 10.0, "Berlin", "ACME", 5, false, "DE", 52.52], ["alice", 90.0, "Berlin", "ACME", 5, false, "DE", 52.52], ["alice", 1380.0, "Berlin", "ACME", 5, false, "DE", 52.52],
@@ -47,7 +47,7 @@ public sealed class LateFillingTests(PostgresServer postgres)
                 FROM events ORDER BY actor, time DESC
                 """));
         // Nothing differs any more: a second pass writes nothing.
-        Assert.Equal(0, await filler.FillAsync(null, path, TestContext.Current.CancellationToken));
+        Assert.Equal(0, await filler.FillKnownAsync(TimeSpan.FromDays(1), path, TestContext.Current.CancellationToken));
 
         await database.RefreshAggregatesAsync();
         Assert.Equal([["ACME", 1L]], await Sql.RowsAsync(database.ConnectionString,
@@ -84,7 +84,7 @@ public sealed class LateFillingTests(PostgresServer postgres)
                 "SELECT actor, location, company, public_repos, is_bot, country, country_code, lat, lng FROM events ORDER BY actor"));
         // Nothing is left for the late filling.
         var filler = new RowFiller(database.WriterDataSource, Options.Create(new ProfileOptions()), TimeProvider.System);
-        Assert.Equal(0, await filler.FillAsync(null, path, TestContext.Current.CancellationToken));
+        Assert.Equal(0, await filler.FillKnownAsync(TimeSpan.FromDays(1), path, TestContext.Current.CancellationToken));
     }
 
     [Theory]
@@ -118,7 +118,7 @@ public sealed class LateFillingTests(PostgresServer postgres)
             [new ActorLookup(1, "alice", new GitHubProfile(1, "alice", ActorType.User, Company: "ACME"))], DateTimeOffset.UtcNow, TestContext.Current.CancellationToken);
         var filler = new RowFiller(database.WriterDataSource, Options.Create(new ProfileOptions { FillWindow = TimeSpan.FromDays(7) }), TimeProvider.System);
 
-        Assert.Equal(1, await filler.FillAsync(null, StoragePath.TimescaleDb, TestContext.Current.CancellationToken));
+        Assert.Equal(1, await filler.FillKnownAsync(TimeSpan.FromDays(7), StoragePath.TimescaleDb, TestContext.Current.CancellationToken));
         Assert.Equal([["ACME"], [null]], await Sql.RowsAsync(database.ConnectionString, "SELECT company FROM events ORDER BY time DESC"));
     }
 
@@ -145,6 +145,31 @@ public sealed class LateFillingTests(PostgresServer postgres)
         await EnrichPipeline.EventuallyAsync(() => Task.FromResult(second.Passes == 1), "the second replica's pass");
         Assert.Equal(1, first.Passes);
         await second.Service.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Late_filling_goes_over_the_whole_window_when_it_takes_the_lead_and_then_over_the_last_two_intervals()
+    {
+        await using var database = await EventDatabase.CreateAsync(postgres, StoragePath.Postgres);
+        // Written before alice was known: three hours and a minute ago.
+        await ProfileRun.WriteEventsAsync(database, [(1, "alice", 180), (1, "alice", 1)]);
+        await new ActorStore(database.WriterDataSource).SaveAsync(
+            [new ActorLookup(1, "alice", new GitHubProfile(1, "alice", ActorType.User, Company: "ACME"))], DateTimeOffset.UtcNow, TestContext.Current.CancellationToken);
+        var time = new StepTimeProvider(DateTimeOffset.UtcNow);
+        using var replica = new LateFillingReplica(database, time);
+
+        await replica.Service.StartAsync(TestContext.Current.CancellationToken);
+        var interval = await time.NextWaitAsync();
+        await EnrichPipeline.EventuallyAsync(() => Task.FromResult(replica.Passes == 1), "the first pass");
+        Assert.Equal(2, await Sql.ScalarAsync(database.ConnectionString, "SELECT count(*)::int FROM events WHERE company = 'ACME'"));
+
+        // Both rows lose their profile again, as if their writes had raced with the lookup.
+        await Sql.ExecuteAsync(database.ConnectionString, "UPDATE events SET company = NULL");
+        time.Advance(interval);
+        await EnrichPipeline.EventuallyAsync(() => Task.FromResult(replica.Passes == 2), "the second pass");
+        Assert.Equal([[1.0, "ACME"], [180.0, null]], await Sql.RowsAsync(database.ConnectionString,
+            "SELECT round(extract(epoch FROM now() - time) / 60)::float8, company FROM events ORDER BY time DESC"));
+        await replica.Service.StopAsync(TestContext.Current.CancellationToken);
     }
 
     [Theory]
