@@ -26,6 +26,8 @@ public sealed class RowFiller(WriterDataSource writer, IOptions<ProfileOptions> 
                 country = k.country, country_code = k.country_code, lat = k.lat, lng = k.lng
             FROM known k
             WHERE e.actor = k.login AND e.actor_id = k.id AND e.time >= @from
+              -- For some actors, only their rows, through the actor index: the join alone reads every row of the window.
+              AND (@ids::bigint[] IS NULL AND @keys::text[] IS NULL OR e.actor = ANY(ARRAY(SELECT login FROM known)))
               AND (e.location, e.company, e.public_repos, e.is_bot, e.country, e.country_code, e.lat, e.lng)
                   IS DISTINCT FROM (k.location, k.company, k.public_repos, e.is_bot OR k.is_bot, k.country, k.country_code, k.lat, k.lng)
             RETURNING e.time
