@@ -46,7 +46,6 @@ public static class IngestServiceExtensions
         builder.Services.AddOptions<GitHubOptions>()
             .BindConfiguration(GitHubOptions.SectionName)
             .ValidateDataAnnotations()
-            .Validate(github => github.ApiUrl.IsAbsoluteUri, "GitHub:ApiUrl must be an absolute URL, e.g. https://api.github.com.")
             .Validate(github => github.PollInterval is null || github.HasToken,
                 "GitHub:PollInterval polls faster than GitHub's X-Poll-Interval, which needs GitHub:Token; remove it or set a token.")
             .ValidateOnStart();

@@ -31,7 +31,6 @@ public static class ProfileExtensions
             .Configure(github => github.UserAgent = "GithubEvents-Enrich")
             .BindConfiguration(GitHubApiOptions.SectionName)
             .ValidateDataAnnotations()
-            .Validate(github => github.ApiUrl.IsAbsoluteUri, "GitHub:ApiUrl must be an absolute URL, e.g. https://api.github.com.")
             .ValidateOnStart();
 
         // The resolver has its own back-off rules (GitHub's rate limits); a second, hidden layer of retries would break them.

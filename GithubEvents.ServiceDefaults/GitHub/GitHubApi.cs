@@ -7,7 +7,7 @@ namespace GithubEvents.ServiceDefaults.GitHub;
 public readonly record struct RateLimitStatus(int Limit, int Remaining, DateTimeOffset Reset, string? Resource = null);
 
 /// <summary>How a service reaches the GitHub API, bound from <c>GitHub</c>; both services read the same settings.</summary>
-public class GitHubApiOptions
+public class GitHubApiOptions : IValidatableObject
 {
     public const string SectionName = "GitHub";
 
@@ -25,6 +25,14 @@ public class GitHubApiOptions
     public string UserAgent { get; set; } = "GithubEvents";
 
     public bool HasToken => !string.IsNullOrWhiteSpace(Token);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (ApiUrl is { IsAbsoluteUri: false })
+        {
+            yield return new ValidationResult("GitHub:ApiUrl must be an absolute URL, e.g. https://api.github.com.", [nameof(ApiUrl)]);
+        }
+    }
 }
 
 /// <summary>What every request to the GitHub API carries, and what every answer says about the budget.</summary>
