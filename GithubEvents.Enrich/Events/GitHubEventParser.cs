@@ -151,8 +151,8 @@ public static class GitHubEventParser
             if (reader.ValueTextEquals("id"u8)) EventId = reader.NextId();
             else if (reader.ValueTextEquals("type"u8)) Type = reader.NextText();
             else if (reader.ValueTextEquals("created_at"u8)) Time = reader.NextTime();
-            else if (reader.ValueTextEquals("actor"u8)) ReadActor(ref reader);
-            else if (reader.ValueTextEquals("repo"u8)) ReadRepo(ref reader);
+            else if (reader.ValueTextEquals("actor"u8)) (ActorId, Login) = ReadIdAndText(ref reader, "login"u8, (ActorId, Login));
+            else if (reader.ValueTextEquals("repo"u8)) (RepoId, RepoName) = ReadIdAndText(ref reader, "name"u8, (RepoId, RepoName));
             else if (reader.ValueTextEquals("org"u8)) OrgLogin = reader.NextMemberText("login"u8);
             else if (reader.ValueTextEquals("payload"u8)) ReadPayload(ref reader);
             else reader.SkipNext();
@@ -191,34 +191,22 @@ public static class GitHubEventParser
             PayloadMember = (memberStart, (int)reader.BytesConsumed);
         }
 
-        private void ReadActor(ref Utf8JsonReader reader)
+        // The actor's and the repository's objects alike: their id and one text member; anything else is skipped.
+        private static (long? Id, string? Text) ReadIdAndText(ref Utf8JsonReader reader, ReadOnlySpan<byte> textMember, (long? Id, string? Text) read)
         {
             if (!reader.NextIsObject())
             {
-                return;
+                return read;
             }
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("id"u8)) ActorId = reader.NextId();
-                else if (reader.ValueTextEquals("login"u8)) Login = reader.NextText();
+                if (reader.ValueTextEquals("id"u8)) read.Id = reader.NextId();
+                else if (reader.ValueTextEquals(textMember)) read.Text = reader.NextText();
                 else reader.SkipNext();
             }
-        }
 
-        private void ReadRepo(ref Utf8JsonReader reader)
-        {
-            if (!reader.NextIsObject())
-            {
-                return;
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (reader.ValueTextEquals("id"u8)) RepoId = reader.NextId();
-                else if (reader.ValueTextEquals("name"u8)) RepoName = reader.NextText();
-                else reader.SkipNext();
-            }
+            return read;
         }
     }
 }

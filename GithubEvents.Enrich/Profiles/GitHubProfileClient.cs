@@ -64,13 +64,13 @@ public sealed class GitHubProfileClient(IHttpClientFactory httpClientFactory, IO
         {
             Content = new StringContent(ProfileQuery.Build(logins), Encoding.UTF8, "application/json"),
         };
-        return await SendAsync(request, async response =>
+        return await SendAsync(request, async (response, headerRateLimit) =>
         {
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
             var batch = ProfileQuery.Parse(body, logins);
             var rateLimit = batch.RateLimit is { } points
                 ? new RateLimitStatus(points.Limit, points.Remaining, points.ResetAt, ProfileBudget.GraphQL)
-                : GitHubApi.ReadRateLimit(response);
+                : headerRateLimit;
             return batch.RateLimited
                 ? new GitHubAnswer(AnswerKind.RateLimited) { RateLimit = rateLimit is { } spent ? spent with { Remaining = 0 } : null }
                 : new GitHubAnswer(AnswerKind.Profiles) { Profiles = batch.Profiles, RateLimit = rateLimit };
@@ -85,7 +85,7 @@ public sealed class GitHubProfileClient(IHttpClientFactory httpClientFactory, IO
             request.Headers.TryAddWithoutValidation("If-None-Match", etag);
         }
 
-        return await SendAsync(request, async response =>
+        return await SendAsync(request, async (response, rateLimit) =>
         {
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
             var profile = ReadUser(body);
@@ -94,12 +94,12 @@ public sealed class GitHubProfileClient(IHttpClientFactory httpClientFactory, IO
                 Profiles = new Dictionary<string, GitHubProfile?>(StringComparer.OrdinalIgnoreCase) { [login] = profile },
                 // Kept as received: a reformatted weak ETag would not match.
                 ETag = response.Headers.NonValidated.TryGetValues("ETag", out var etags) ? etags.FirstOrDefault() : null,
-                RateLimit = GitHubApi.ReadRateLimit(response),
+                RateLimit = rateLimit,
             };
         }, cancellationToken);
     }
 
-    private async Task<GitHubAnswer> SendAsync(HttpRequestMessage request, Func<HttpResponseMessage, Task<GitHubAnswer>> read, CancellationToken cancellationToken)
+    private async Task<GitHubAnswer> SendAsync(HttpRequestMessage request, Func<HttpResponseMessage, RateLimitStatus?, Task<GitHubAnswer>> read, CancellationToken cancellationToken)
     {
         try
         {
@@ -107,7 +107,7 @@ public sealed class GitHubProfileClient(IHttpClientFactory httpClientFactory, IO
             var rateLimit = GitHubApi.ReadRateLimit(response);
             return response.StatusCode switch
             {
-                HttpStatusCode.OK => await read(response),
+                HttpStatusCode.OK => await read(response, rateLimit),
                 HttpStatusCode.NotModified => new GitHubAnswer(AnswerKind.NotModified) { RateLimit = rateLimit },
                 HttpStatusCode.NotFound or HttpStatusCode.Gone => new GitHubAnswer(AnswerKind.NotFound) { RateLimit = rateLimit },
                 HttpStatusCode.Unauthorized => new GitHubAnswer(AnswerKind.Unauthorized) { RateLimit = rateLimit, Failure = "401 Unauthorized" },
@@ -141,7 +141,7 @@ public sealed class GitHubProfileClient(IHttpClientFactory httpClientFactory, IO
     {
         using var document = JsonDocument.Parse(body);
         var user = document.RootElement;
-        var login = Text(user, "login") ?? throw new JsonException("A user without login.");
+        var login = ProfileQuery.String(user, "login") ?? throw new JsonException("A user without login.");
         var type = user.TryGetProperty("type", out var kind) ? kind.GetString() : null;
         return new GitHubProfile(
             user.GetProperty("id").GetInt64(),
@@ -152,16 +152,13 @@ public sealed class GitHubProfileClient(IHttpClientFactory httpClientFactory, IO
                 "Organization" => ActorType.Organization,
                 _ => ActorType.User,
             }),
-            Text(user, "name"),
-            Text(user, "company"),
-            Text(user, "location"),
+            ProfileQuery.String(user, "name"),
+            ProfileQuery.String(user, "company"),
+            ProfileQuery.String(user, "location"),
             Number(user, "public_repos"),
             Number(user, "followers"),
             user.TryGetProperty("created_at", out var created) && created.ValueKind == JsonValueKind.String ? created.GetDateTimeOffset() : null);
     }
-
-    private static string? Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static int? Number(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt32() : null;

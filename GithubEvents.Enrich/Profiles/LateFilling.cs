@@ -61,7 +61,7 @@ public sealed partial class LateFilling(
         }
     }
 
-    public async Task<IReadOnlyList<Coverage>> ReadCoverageAsync(CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<Coverage>> ReadCoverageAsync(CancellationToken cancellationToken)
     {
         await using var command = writer.DataSource.CreateCommand("SELECT period, events, profile_share, country_share FROM v_enrichment_coverage");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -46,10 +46,10 @@ public sealed class ProfileBudget(ProfileOptions options, TimeProvider time)
     }
 
     /// <summary>
-    /// How long to wait before spending <paramref name="cost"/> more: until the reset once the share is spent, else until
-    /// the request's turn at the even pace, which this call takes. Zero while the budget is unknown.
+    /// How long to wait before the next request (a point, or a request, of the budget): until the reset once the share
+    /// is spent, else until the request's turn at the even pace, which this call takes. Zero while the budget is unknown.
     /// </summary>
-    public TimeSpan WaitBefore(string resource, int cost = 1)
+    public TimeSpan WaitBefore(string resource)
     {
         var now = time.GetUtcNow();
         if (!_budgets.TryGetValue(resource, out var status) || status.Limit <= 0 || now >= status.Reset)
@@ -59,13 +59,13 @@ public sealed class ProfileBudget(ProfileOptions options, TimeProvider time)
 
         var share = resource == GraphQL ? options.GraphQLBudgetShare : options.RestBudgetShare;
         var spendable = status.Remaining - (status.Limit * (1 - share));
-        if (spendable < cost)
+        if (spendable < 1)
         {
             return status.Reset - now + ResetMargin;
         }
 
         // A request's turn comes one interval after the previous one's; up to Burst turns may be taken early.
-        var interval = (status.Reset - now) * (cost / spendable);
+        var interval = (status.Reset - now) / spendable;
         var due = _due.TryGetValue(resource, out var previous) && previous > now ? previous : now;
         _due[resource] = due + interval;
         var wait = due - now - (interval * (Burst - 1));

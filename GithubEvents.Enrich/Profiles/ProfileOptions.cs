@@ -36,7 +36,10 @@ public sealed class ProfileOptions
     /// <summary>The GraphQL endpoint; by default derived from <c>GitHub:ApiUrl</c> (<c>/api/v3</c> becomes <c>/api/graphql</c>).</summary>
     public Uri? GraphQLUrl { get; set; }
 
-    /// <summary>How long the resolver waits when every recent actor has a fresh profile.</summary>
+    /// <summary>
+    /// The resolver's wait after a pass that found less than a full batch, the place filling's longest wait for new
+    /// locations, and how often a replica that does not lead asks for the lead again.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Profiles:IdleInterval must be between 1 second and 1 hour.")]
     public TimeSpan IdleInterval { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -44,7 +47,7 @@ public sealed class ProfileOptions
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00", ErrorMessage = "Profiles:FillWindow must be between 1 minute and 7 days.")]
     public TimeSpan FillWindow { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>How often every row of the fill window is checked against the known profiles (new rows of known actors).</summary>
+    /// <summary>How often the late filling goes over the rows of the last two intervals (the whole fill window when it takes the lead).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Profiles:FillInterval must be between 1 second and 1 day.")]
     public TimeSpan FillInterval { get; set; } = TimeSpan.FromMinutes(5);
 

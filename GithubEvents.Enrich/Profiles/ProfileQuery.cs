@@ -111,7 +111,8 @@ public static class ProfileQuery
                 rateLimit.GetProperty("resetAt").GetDateTimeOffset())
             : null;
 
-    private static string? String(JsonElement element, string name) =>
+    /// <summary>The member's string, or null when it is missing or not a string.</summary>
+    internal static string? String(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static int? TotalCount(JsonElement element, string name) =>

@@ -27,8 +27,8 @@ public sealed partial class ProfileResolver(
 {
     private const string LeaderLockName = "github-events:profiles";
 
-    // Rows are filled for this many looked-up actors at once: each fill is one pass over the window's rows, and a pass
-    // per GraphQL batch would cost the write path more than the lookups themselves.
+    // Rows are filled for this many looked-up actors at once: each fill is one UPDATE with its index reads and its
+    // invalidation of the aggregates, and one per GraphQL batch would cost the write path more than the lookups.
     private const int FillBatch = 1_000;
 
     private const int MaxRefusals = 3;
@@ -60,13 +60,13 @@ public sealed partial class ProfileResolver(
                     var bots = pending.Where(actor => GitHubProfile.IsBotLogin(actor.Login)).ToList();
                     if (bots.Count > 0)
                     {
-                        await CompleteAsync("login", bots.Select(bot => new ActorLookup(bot.Id, bot.Login, GitHubProfile.Bot(bot.Id, bot.Login))).ToList(), path, stoppingToken);
+                        await CompleteAsync("login", bots.Select(bot => new ActorLookup(bot.Id, bot.Login, GitHubProfile.Bot(bot.Id, bot.Login))).ToList(), stoppingToken);
                     }
 
                     var users = pending.Where(actor => !GitHubProfile.IsBotLogin(actor.Login)).ToList();
                     foreach (var batch in users.Chunk(options.Value.BatchSize))
                     {
-                        await ResolveAsync(batch, path, stoppingToken);
+                        await ResolveAsync(batch, stoppingToken);
                         if (_unfilled.Count >= FillBatch)
                         {
                             await FillAsync(path, stoppingToken);
@@ -127,21 +127,21 @@ public sealed partial class ProfileResolver(
         return pending;
     }
 
-    private async Task ResolveAsync(PendingActor[] users, StoragePath path, CancellationToken cancellationToken)
+    private async Task ResolveAsync(PendingActor[] users, CancellationToken cancellationToken)
     {
-        if (_graphQL && await LookUpBatchAsync(users, path, cancellationToken))
+        if (_graphQL && await LookUpBatchAsync(users, cancellationToken))
         {
             return;
         }
 
         foreach (var user in users)
         {
-            await LookUpOneAsync(user, path, cancellationToken);
+            await LookUpOneAsync(user, cancellationToken);
         }
     }
 
     /// <returns>False when GraphQL could not answer, so that REST takes the batch.</returns>
-    private async Task<bool> LookUpBatchAsync(PendingActor[] actors, StoragePath path, CancellationToken cancellationToken)
+    private async Task<bool> LookUpBatchAsync(PendingActor[] actors, CancellationToken cancellationToken)
     {
         var logins = actors.Select(actor => actor.Login).ToList();
         while (true)
@@ -154,7 +154,7 @@ public sealed partial class ProfileResolver(
             {
                 case AnswerKind.Profiles:
                     budget.Answered();
-                    await CompleteAsync(ProfileBudget.GraphQL, actors.Select(actor => Found(actor, answer.Profiles.GetValueOrDefault(actor.Login), etag: null)).ToList(), path, cancellationToken);
+                    await CompleteAsync(ProfileBudget.GraphQL, actors.Select(actor => Found(actor, answer.Profiles.GetValueOrDefault(actor.Login), etag: null)).ToList(), cancellationToken);
                     return true;
                 case AnswerKind.RateLimited or AnswerKind.SecondaryRateLimited:
                     await LimitedAsync(ProfileBudget.GraphQL, answer, cancellationToken);
@@ -170,7 +170,7 @@ public sealed partial class ProfileResolver(
         }
     }
 
-    private async Task LookUpOneAsync(PendingActor actor, StoragePath path, CancellationToken cancellationToken)
+    private async Task LookUpOneAsync(PendingActor actor, CancellationToken cancellationToken)
     {
         var refusals = 0;
         while (true)
@@ -184,11 +184,11 @@ public sealed partial class ProfileResolver(
             {
                 case AnswerKind.Profiles:
                     budget.Answered();
-                    await CompleteAsync("rest", [Found(actor, answer.Profiles.GetValueOrDefault(actor.Login), answer.ETag)], path, cancellationToken);
+                    await CompleteAsync("rest", [Found(actor, answer.Profiles.GetValueOrDefault(actor.Login), answer.ETag)], cancellationToken);
                     return;
                 case AnswerKind.NotFound:
                     budget.Answered();
-                    await CompleteAsync("rest", [new ActorLookup(actor.Id, actor.Login, null)], path, cancellationToken);
+                    await CompleteAsync("rest", [new ActorLookup(actor.Id, actor.Login, null)], cancellationToken);
                     return;
                 case AnswerKind.NotModified:
                     budget.Answered();
@@ -222,7 +222,7 @@ public sealed partial class ProfileResolver(
             ? new ActorLookup(actor.Id, actor.Login, profile, etag)
             : new ActorLookup(actor.Id, actor.Login, null);
 
-    private async Task CompleteAsync(string source, IReadOnlyList<ActorLookup> lookups, StoragePath path, CancellationToken cancellationToken)
+    private async Task CompleteAsync(string source, IReadOnlyList<ActorLookup> lookups, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await store.SaveAsync(lookups, now, cancellationToken);
@@ -269,8 +269,7 @@ public sealed partial class ProfileResolver(
     {
         if (answer.Kind == AnswerKind.RateLimited && answer.RateLimit is { } spent && spent.Reset > time.GetUtcNow())
         {
-            // The budget now says nothing is left: the next WaitForBudgetAsync sleeps until the reset.
-            budget.Update(resource, spent with { Remaining = 0 });
+            // The budget already says nothing is left: the next WaitForBudgetAsync sleeps until the reset.
             return;
         }
 

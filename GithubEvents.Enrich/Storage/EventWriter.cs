@@ -13,6 +13,9 @@ namespace GithubEvents.Enrich.Storage;
 /// </summary>
 public sealed class EventWriter(WriterDataSource writer)
 {
+    private const string Columns =
+        "time, event_id, event_type, actor, actor_id, repo, repo_id, org, detail, location, country, country_code, lat, lng, company, public_repos, is_bot, payload, envelope";
+
     private const string StagedColumns =
         "time, event_id, event_type, actor, actor_id, repo, repo_id, org, detail, is_bot, payload, envelope";
 
@@ -21,8 +24,7 @@ public sealed class EventWriter(WriterDataSource writer)
 
     private const string Insert =
         $"""
-         INSERT INTO events (time, event_id, event_type, actor, actor_id, repo, repo_id, org, detail,
-                             location, country, country_code, lat, lng, company, public_repos, is_bot, payload, envelope)
+         INSERT INTO events ({Columns})
          SELECT s.time, s.event_id, s.event_type, s.actor, s.actor_id, s.repo, s.repo_id, s.org, s.detail,
                 k.location, k.country, k.country_code, k.lat, k.lng, k.company, k.public_repos, s.is_bot OR coalesce(k.is_bot, false),
                 s.payload, s.envelope

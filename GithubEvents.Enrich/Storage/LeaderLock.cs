@@ -33,21 +33,19 @@ public sealed class LeaderLock : IAsyncDisposable
     public static async Task<LeaderLock?> TryAcquireAsync(WriterDataSource writer, string name, CancellationToken cancellationToken)
     {
         var connection = await writer.Unpooled.OpenConnectionAsync(cancellationToken);
+        var locked = false;
         try
         {
-            if (await QueryAsync(connection, Lock, name, cancellationToken))
+            locked = await QueryAsync(connection, Lock, name, cancellationToken);
+            return locked ? new LeaderLock(connection, name) : null;
+        }
+        finally
+        {
+            if (!locked)
             {
-                return new LeaderLock(connection, name);
+                await connection.DisposeAsync();
             }
         }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-
-        await connection.DisposeAsync();
-        return null;
     }
 
     /// <summary>Tries every <paramref name="retryInterval"/> until this replica leads.</summary>
