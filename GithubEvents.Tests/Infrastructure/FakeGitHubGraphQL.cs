@@ -37,15 +37,6 @@ public sealed partial class FakeGitHub
         AddUser(user.ToJsonString());
     }
 
-    /// <summary>The account is deleted: REST answers 404, GraphQL null.</summary>
-    public void RemoveUser(string login)
-    {
-        lock (_lock)
-        {
-            _users.Remove(login);
-        }
-    }
-
     /// <summary>The logins asked for in one GraphQL request the fake received.</summary>
     public static IReadOnlyList<string> GraphQLLogins(RecordedRequest request)
     {
