@@ -130,7 +130,7 @@ public sealed class GitHubProfileClient(IHttpClientFactory httpClientFactory, IO
     private GitHubAnswer Limited(HttpResponseMessage response, RateLimitStatus? rateLimit)
     {
         var retryAfter = Retries.RetryAfter(response, time);
-        return new GitHubAnswer(retryAfter is null && rateLimit is { Remaining: 0 } ? AnswerKind.RateLimited : AnswerKind.SecondaryRateLimited)
+        return new GitHubAnswer(GitHubApi.IsBudgetSpent(rateLimit, retryAfter) ? AnswerKind.RateLimited : AnswerKind.SecondaryRateLimited)
         {
             RateLimit = rateLimit,
             RetryAfter = retryAfter,

@@ -16,16 +16,8 @@ public sealed class ProfileBudget(ProfileOptions options, TimeProvider time)
     public const string GraphQL = "graphql";
     public const string Core = "core";
 
-    public static readonly TimeSpan SecondaryLimitMinimum = TimeSpan.FromMinutes(1);
-    public static readonly TimeSpan SecondaryLimitMaximum = TimeSpan.FromMinutes(30);
-    public static readonly TimeSpan FailureMinimum = TimeSpan.FromSeconds(1);
-    public static readonly TimeSpan FailureMaximum = TimeSpan.FromMinutes(5);
-
     /// <summary>How many requests may go at once before the even pace applies.</summary>
     public const int Burst = 10;
-
-    // A reset given in whole seconds by a clock that is not ours: wait a little past it.
-    private static readonly TimeSpan ResetMargin = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<string, RateLimitStatus> _budgets = new();
 
@@ -61,7 +53,7 @@ public sealed class ProfileBudget(ProfileOptions options, TimeProvider time)
         var spendable = status.Remaining - (status.Limit * (1 - share));
         if (spendable < 1)
         {
-            return status.Reset - now + ResetMargin;
+            return status.Reset - now + GitHubApi.ResetMargin;
         }
 
         // A request's turn comes one interval after the previous one's; up to Burst turns may be taken early.
@@ -81,8 +73,8 @@ public sealed class ProfileBudget(ProfileOptions options, TimeProvider time)
 
     /// <summary>After a secondary rate limit: Retry-After when given, else a minute, doubling each time in a row.</summary>
     public TimeSpan AfterSecondaryLimit(TimeSpan? retryAfter) =>
-        retryAfter ?? Retries.Exponential(SecondaryLimitMinimum, SecondaryLimitMaximum, ++_secondaryLimits);
+        retryAfter ?? Retries.Exponential(GitHubApi.SecondaryLimitMinimum, GitHubApi.SecondaryLimitMaximum, ++_secondaryLimits);
 
     /// <summary>After a failure worth retrying: from a second, doubling to five minutes.</summary>
-    public TimeSpan AfterFailure() => Retries.Exponential(FailureMinimum, FailureMaximum, ++_failures);
+    public TimeSpan AfterFailure() => Retries.Exponential(GitHubApi.FailureMinimum, GitHubApi.FailureMaximum, ++_failures);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using GithubEvents.Ingest.Publishing;
@@ -96,7 +95,7 @@ public sealed class EventsFeedClient(IHttpClientFactory httpClientFactory, TimeP
         if (status is HttpStatusCode.Forbidden or HttpStatusCode.TooManyRequests)
         {
             var retryAfter = Retries.RetryAfter(response, time);
-            return new FeedPage(retryAfter is null && rateLimit is { Remaining: 0 } ? FeedOutcome.RateLimited : FeedOutcome.SecondaryRateLimited)
+            return new FeedPage(GitHubApi.IsBudgetSpent(rateLimit, retryAfter) ? FeedOutcome.RateLimited : FeedOutcome.SecondaryRateLimited)
             {
                 RateLimit = rateLimit,
                 RetryAfter = retryAfter,
@@ -154,8 +153,5 @@ public sealed class EventsFeedClient(IHttpClientFactory httpClientFactory, TimeP
         new(FeedOutcome.Failed) { FailureType = type, FailureMessage = message };
 
     private static TimeSpan? ReadPollInterval(HttpResponseMessage response) =>
-        response.Headers.NonValidated.TryGetValues("X-Poll-Interval", out var values)
-        && int.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds)
-            ? TimeSpan.FromSeconds(seconds)
-            : null;
+        GitHubApi.NumberHeader(response, "X-Poll-Interval") is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
 }

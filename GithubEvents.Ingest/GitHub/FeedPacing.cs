@@ -12,13 +12,6 @@ namespace GithubEvents.Ingest.GitHub;
 public sealed class FeedPacing(GitHubOptions options, TimeProvider time, Random jitter)
 {
     public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(60);
-    public static readonly TimeSpan SecondaryLimitMinimum = TimeSpan.FromMinutes(1);
-    public static readonly TimeSpan SecondaryLimitMaximum = TimeSpan.FromMinutes(30);
-    public static readonly TimeSpan FailureMinimum = TimeSpan.FromSeconds(1);
-    public static readonly TimeSpan FailureMaximum = TimeSpan.FromMinutes(5);
-
-    // A reset given in whole seconds by a clock that is not ours: wait a little past it.
-    private static readonly TimeSpan ResetMargin = TimeSpan.FromSeconds(1);
 
     private int _secondaryLimits;
     private int _failures;
@@ -33,22 +26,22 @@ public sealed class FeedPacing(GitHubOptions options, TimeProvider time, Random 
     }
 
     /// <summary>After 403/429 with no requests left: until the budget resets.</summary>
-    public TimeSpan AfterRateLimit(RateLimitStatus rateLimit) => UntilReset(rateLimit) + ResetMargin;
+    public TimeSpan AfterRateLimit(RateLimitStatus rateLimit) => UntilReset(rateLimit) + GitHubApi.ResetMargin;
 
     /// <summary>After a secondary rate limit: Retry-After when given, else a minute, doubling each time in a row.</summary>
     public TimeSpan AfterSecondaryLimit(TimeSpan? retryAfter)
     {
         _secondaryLimits++;
-        return retryAfter ?? Retries.Exponential(SecondaryLimitMinimum, SecondaryLimitMaximum, _secondaryLimits);
+        return retryAfter ?? Retries.Exponential(GitHubApi.SecondaryLimitMinimum, GitHubApi.SecondaryLimitMaximum, _secondaryLimits);
     }
 
     /// <summary>After a failure worth retrying: exponential from a second to five minutes, with jitter.</summary>
     public TimeSpan AfterFailure()
     {
         _failures++;
-        var ceiling = Retries.Exponential(FailureMinimum, FailureMaximum, _failures);
+        var ceiling = Retries.Exponential(GitHubApi.FailureMinimum, GitHubApi.FailureMaximum, _failures);
         // Between half and all of the ceiling, so that many pollers do not retry in step.
-        return Max(FailureMinimum, ceiling * (0.5 + (jitter.NextDouble() * 0.5)));
+        return Max(GitHubApi.FailureMinimum, ceiling * (0.5 + (jitter.NextDouble() * 0.5)));
     }
 
     private TimeSpan BudgetWait(RateLimitStatus? rateLimit, int requests)
@@ -62,7 +55,7 @@ public sealed class FeedPacing(GitHubOptions options, TimeProvider time, Random 
         var spendable = status.Remaining - reserved;
         var untilReset = UntilReset(status);
         return spendable < 1
-            ? untilReset + ResetMargin
+            ? untilReset + GitHubApi.ResetMargin
             : untilReset / spendable * Math.Max(1, requests);
     }
 

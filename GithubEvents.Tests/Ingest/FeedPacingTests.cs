@@ -51,7 +51,7 @@ public sealed class FeedPacingTests
             pacing.AfterSecondaryLimit(null);
         }
 
-        Assert.Equal(FeedPacing.SecondaryLimitMaximum, pacing.AfterSecondaryLimit(null));
+        Assert.Equal(GitHubApi.SecondaryLimitMaximum, pacing.AfterSecondaryLimit(null));
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class FeedPacingTests
 
         for (var i = 0; i < waits.Count; i++)
         {
-            var ceiling = TimeSpan.FromTicks(Math.Min(FeedPacing.FailureMaximum.Ticks, TimeSpan.FromSeconds(1).Ticks << i));
+            var ceiling = TimeSpan.FromTicks(Math.Min(GitHubApi.FailureMaximum.Ticks, TimeSpan.FromSeconds(1).Ticks << i));
             Assert.InRange(waits[i], TimeSpan.FromTicks(Math.Max(ceiling.Ticks / 2, TimeSpan.TicksPerSecond)), ceiling);
         }
 
