@@ -68,11 +68,21 @@ public sealed class RowFiller(WriterDataSource writer, IOptions<ProfileOptions> 
             from = Max(from, await CompressedUntilAsync(connection, cancellationToken));
         }
 
-        await using var command = new NpgsqlCommand(FillSql[path], connection);
+        // Fills of the resolver, the place filling and the late filling, on any replica, update the same rows in
+        // different orders: one at a time, so that they queue rather than deadlock.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var turn = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('github-events:row-filling'))", connection, transaction))
+        {
+            await turn.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var command = new NpgsqlCommand(FillSql[path], connection, transaction);
         command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)actorIds ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("keys", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)locationKeys ?? DBNull.Value });
         command.Parameters.AddWithValue("from", from);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        var filled = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        await transaction.CommitAsync(cancellationToken);
+        return filled;
     }
 
     /// <summary>The end of the newest compressed chunk of events: rows before it are not updated.</summary>
