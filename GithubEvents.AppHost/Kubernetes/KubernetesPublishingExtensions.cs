@@ -20,6 +20,12 @@ public static class KubernetesPublishingExtensions
     /// </summary>
     public static IDistributedApplicationBuilder AddKubernetesPublishing(this IDistributedApplicationBuilder builder)
     {
+        // A run reads none of it: a Kubernetes setting must not stop one.
+        if (builder.ExecutionContext.IsRunMode)
+        {
+            return builder;
+        }
+
         builder.Services.AddOptions<KubernetesPublishingOptions>()
             .BindConfiguration(KubernetesPublishingOptions.SectionName)
             .ValidateDataAnnotations()
