@@ -94,14 +94,7 @@ internal sealed class DashboardDatabase : IAsyncDisposable
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
-        var rows = new List<object?[]>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var row = new object?[reader.FieldCount];
-            reader.GetValues(row!);
-            rows.Add(row.Select(value => value is DBNull ? null : value).ToArray());
-        }
-
+        var rows = await Sql.ReadRowsAsync(reader, cancellationToken);
         return new PanelResult(columns, rows, databaseNow);
     }
 

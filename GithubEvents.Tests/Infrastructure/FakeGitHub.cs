@@ -96,6 +96,15 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
         Headers = new Dictionary<string, string> { ["Retry-After"] = retryAfterSeconds.ToString(CultureInfo.InvariantCulture) },
     };
 
+    private static void WriteRateLimit(HttpContext context, int limit, int remaining, DateTimeOffset reset, string resource)
+    {
+        context.Response.Headers["X-RateLimit-Limit"] = limit.ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers["X-RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers["X-RateLimit-Reset"] = reset.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers["X-RateLimit-Used"] = (limit - remaining).ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers["X-RateLimit-Resource"] = resource;
+    }
+
     public static Fault ServerError(int status = 502) => new(status, """{"message":"Server Error"}""");
 
     protected override void MapEndpoints(WebApplication app)
@@ -174,11 +183,7 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
             (limit, remaining, reset) = (window.Limit, window.Remaining, window.Reset);
         }
 
-        context.Response.Headers["X-RateLimit-Limit"] = limit.ToString(CultureInfo.InvariantCulture);
-        context.Response.Headers["X-RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
-        context.Response.Headers["X-RateLimit-Reset"] = reset.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        context.Response.Headers["X-RateLimit-Used"] = (limit - remaining).ToString(CultureInfo.InvariantCulture);
-        context.Response.Headers["X-RateLimit-Resource"] = "core";
+        WriteRateLimit(context, limit, remaining, reset, Core);
 
         if (!allowed)
         {

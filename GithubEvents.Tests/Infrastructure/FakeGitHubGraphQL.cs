@@ -117,11 +117,7 @@ public sealed partial class FakeGitHub
             }
         }
 
-        context.Response.Headers["X-RateLimit-Limit"] = window.Limit.ToString(CultureInfo.InvariantCulture);
-        context.Response.Headers["X-RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
-        context.Response.Headers["X-RateLimit-Reset"] = window.Reset.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        context.Response.Headers["X-RateLimit-Used"] = (window.Limit - remaining).ToString(CultureInfo.InvariantCulture);
-        context.Response.Headers["X-RateLimit-Resource"] = GraphQL;
+        WriteRateLimit(context, window.Limit, remaining, window.Reset, GraphQL);
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json; charset=utf-8";
         var answer = new JsonObject();

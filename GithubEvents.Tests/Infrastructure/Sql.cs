@@ -28,8 +28,14 @@ public static class Sql
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         await using var command = new NpgsqlCommand(sql, connection);
         await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        return await ReadRowsAsync(reader, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Every row the reader has left, NULL as null.</summary>
+    public static async Task<List<object?[]>> ReadRowsAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
         var rows = new List<object?[]>();
-        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+        while (await reader.ReadAsync(cancellationToken))
         {
             var row = new object?[reader.FieldCount];
             reader.GetValues(row!);

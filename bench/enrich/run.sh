@@ -58,10 +58,12 @@ rate() { echo "$1 / $2" | bc -l; }
 
 # Runs the Enrich service on a fresh database while the bench feeds its topic, at most 12,000 messages ahead of the
 # group's committed offsets (the mock cluster keeps only about 6,000 messages a partition). Sets enrich_rate (from the
-# group's first commit to its last, so start-up is not counted) and peak_kb (Enrich's peak resident memory).
+# group's first commit to its last, so start-up is not counted), peak_kb (Enrich's peak resident memory) and
+# enrich_db (the database it wrote).
 run_enrich() {
   local shape=$1 name=$2 topic="bench-$1-$2-$RANDOM" group="bench-$RANDOM" database="enrich_$1_$2"
   shift 2
+  enrich_db=$database
   fresh_database "$database" >/dev/null
   (cd GithubEvents.Enrich/bin/Release/net10.0 && exec env "ConnectionStrings__kafka=$bootstrap" "ConnectionStrings__github-events=$(connection "$database")" \
     "Enrich__Topic=$topic" "Kafka__Consumer__Config__group.id=$group" ASPNETCORE_URLS=http://127.0.0.1:0 "$@" \
@@ -97,8 +99,7 @@ for shape in ${SHAPES:-full trimmed}; do
   run_enrich "$shape" enriched Profiles__Enabled=true Profiles__IdleInterval=00:00:01 Profiles__FillInterval=00:00:30 \
     "GitHub__ApiUrl=$github_url" GitHub__Token=bench-token \
     "Geocoding__NominatimUrl=$nominatim_url" "Geocoding__UserAgent=GithubEvents-bench/1.0 (bench@example.org)"
-  enriched_rate=$enrich_rate enriched_peak_kb=$peak_kb
-  enriched_db="enrich_${shape}_enriched"
+  enriched_rate=$enrich_rate enriched_peak_kb=$peak_kb enriched_db=$enrich_db
   profiles=$(psql_db "$enriched_db" -At -c "SELECT count(*) FILTER (WHERE fetched_at IS NOT NULL AND NOT not_found) FROM actors")
   filled=$(psql_db "$enriched_db" -At -c "SELECT count(*) FILTER (WHERE public_repos IS NOT NULL), count(*) FILTER (WHERE country_code IS NOT NULL) FROM events")
   fakes_in=${FAKES[1]}; exec {fakes_in}>&-
