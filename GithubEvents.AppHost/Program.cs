@@ -59,7 +59,7 @@ else
     database = githubEventsDb;
 
     var grafanaAdminPassword = builder.AddParameter("grafana-admin-password", Passwords.Generated(), secret: true, persist: true);
-    builder.AddGrafana("grafana", grafanaAdminPassword, Path.Combine(builder.AppHostDirectory, "grafana", "provisioning"))
+    builder.AddGrafana("grafana", grafanaAdminPassword, Path.Combine(builder.AppHostDirectory, "Grafana", "provisioning"))
         .WithDatasource(githubEventsDb, readerPassword);
 }
 

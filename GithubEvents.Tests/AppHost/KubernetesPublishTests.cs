@@ -143,7 +143,7 @@ public sealed partial class KubernetesPublishTests(KubernetesPublishTests.Publis
         Assert.True(mount.ReadOnlyProperty);
         var projection = grafana.Volumes.Single(v => v.Name == mount.Name).Projected;
 
-        var provisioning = Path.Combine(AppHostProcess.RepositoryRoot(), "GithubEvents.AppHost", "grafana", "provisioning");
+        var provisioning = Path.Combine(AppHostProcess.RepositoryRoot(), "GithubEvents.AppHost", "Grafana", "provisioning");
         var files = Directory.EnumerateFiles(provisioning, "*", SearchOption.AllDirectories).Where(f => !Path.GetFileName(f).StartsWith('.')).ToList();
         Assert.Contains(files, f => f.EndsWith(Path.Combine("datasources", "timescaledb.yaml"), StringComparison.Ordinal));
         foreach (var file in files)

@@ -17,7 +17,7 @@ internal sealed record DashboardVariable(string Name, string Type, string Query,
 /// </summary>
 internal sealed class LiveDashboard
 {
-    public static readonly string ProvisioningDirectory = Path.Combine(AppContext.BaseDirectory, "grafana", "provisioning");
+    public static readonly string ProvisioningDirectory = Path.Combine(AppContext.BaseDirectory, "Grafana", "provisioning");
 
     public static readonly string FilePath = Path.Combine(ProvisioningDirectory, "dashboards", "github-events", "github-events-live.json");
 
