@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using Aspire.Hosting.ApplicationModel;
-using Microsoft.Extensions.Configuration;
 
 namespace Aspire.Hosting;
 

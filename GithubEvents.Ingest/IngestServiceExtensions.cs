@@ -5,8 +5,6 @@ using GithubEvents.Ingest.Publishing;
 using GithubEvents.ServiceDefaults.GitHub;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -23,10 +21,7 @@ public static class IngestServiceExtensions
             kafka.Config.TryAdd("compression.type", "snappy");
             kafka.Config.TryAdd("linger.ms", "20");
         });
-        builder.Services.AddOptions<TopicOptions>()
-            .BindConfiguration(TopicOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddEventTopics();
         builder.Services.AddOptions<PublishingOptions>()
             .BindConfiguration(PublishingOptions.SectionName)
             .ValidateDataAnnotations()

@@ -1,7 +1,5 @@
 #pragma warning disable ASPIREPROBES001 // Probes are experimental in Aspire 13.6.
 
-using Aspire.Hosting.ApplicationModel;
-
 namespace Aspire.Hosting;
 
 public static class GrafanaBuilderExtensions

@@ -1,4 +1,3 @@
-using Aspire.Hosting.ApplicationModel;
 using GithubEvents.ServiceDefaults.Kafka;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using Aspire.Hosting.ApplicationModel;
-using GithubEvents.ServiceDefaults.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

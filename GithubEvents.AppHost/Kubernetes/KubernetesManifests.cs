@@ -1,15 +1,10 @@
 #pragma warning disable ASPIREPROBES001 // EndpointProbeAnnotation: the probes the resources declare.
 
 using System.Text.RegularExpressions;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
 using k8s;
 using k8s.Models;
 
 namespace GithubEvents.AppHost.Kubernetes;
-
-/// <summary>One file of the output: its path under the output folder and its documents.</summary>
-internal sealed record ManifestFile(string Path, IReadOnlyList<IKubernetesObject> Documents, string? Header = null);
 
 /// <summary>
 /// Builds the Kubernetes objects of every container and project of the Aspire model: a Deployment, or a

@@ -1,6 +1,3 @@
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-
 namespace GithubEvents.AppHost.Kubernetes;
 
 /// <summary>

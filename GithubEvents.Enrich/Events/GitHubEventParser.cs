@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
-using GithubEvents.Enrich.Profiles;
 
 namespace GithubEvents.Enrich.Events;
 
@@ -64,7 +63,7 @@ public static class GitHubEventParser
             RepoId = fields.RepoId,
             Org = fields.OrgLogin,
             Detail = EventDetail.Describe(fields.Type!, fields.Payload ?? new PayloadFacts()),
-            IsBot = GitHubProfile.IsBotLogin(fields.Login!),
+            IsBot = BotLogin.Is(fields.Login!),
             Payload = JsonbText.Storable(fields.PayloadObject is var (start, end) ? json[start..end] : "{}"u8.ToArray()),
             Envelope = JsonbText.Storable(fields.PayloadMember is var (from, to) ? WithoutMember(json, from, to) : json),
         };

@@ -1,4 +1,4 @@
-using GithubEvents.Enrich.Pipeline;
+using GithubEvents.Enrich.Consuming;
 using GithubEvents.Enrich.Storage;
 
 namespace Microsoft.Extensions.Hosting;
@@ -9,6 +9,7 @@ public static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDataSource(WriterDataSource.ConnectionName);
+        builder.AddEventTopics();
         builder.AddKafkaConsumer<string, byte[]>("kafka",
             kafka =>
             {
@@ -37,13 +38,17 @@ public static class Extensions
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<WriterDataSource>();
         services.AddSingleton<EventWriter>();
-        services.AddSingleton<PartitionTracker>();
-        services.AddSingleton<DeadLetterPublisher>();
-        services.AddSingleton<EnrichMetrics>();
         services.AddHostedService<DatabaseSetup>();
         services.AddHostedService<PostgresMaintenance>();
-        services.AddHostedService<EventConsumer>();
         services.AddHealthChecks().AddCheck<StorageReadiness>("database-schema", tags: ["ready"]);
+
+        services.AddSingleton<PartitionTracker>();
+        services.AddSingleton<EnrichMetrics>();
+        services.AddSingleton<BatchCollector>();
+        services.AddSingleton<BatchWriter>();
+        services.AddSingleton<OffsetCommitter>();
+        services.AddSingleton<DeadLetterPublisher>();
+        services.AddHostedService<EventConsumer>();
 
         builder.AddGeocoding();
         builder.AddProfiles();

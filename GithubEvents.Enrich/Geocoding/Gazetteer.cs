@@ -2,16 +2,6 @@ using System.Globalization;
 
 namespace GithubEvents.Enrich.Geocoding;
 
-/// <summary>What the gazetteer makes of a key: a place, no location at all, or unknown (Nominatim may know).</summary>
-public readonly record struct GazetteerAnswer(bool Known, Place? Place)
-{
-    public static GazetteerAnswer Unknown => default;
-
-    public static GazetteerAnswer NoLocation => new(true, null);
-
-    public static GazetteerAnswer Found(Place place) => new(true, place);
-}
-
 /// <summary>
 /// The offline gazetteer (<c>Data/gazetteer.tsv</c>, see its README): countries by their names in many languages and
 /// their ISO codes, US states, Canadian provinces and the UK's nations, the larger cities, and strings that are no
@@ -30,11 +20,11 @@ public sealed class Gazetteer
 {
     private const string ResourceName = "Geocoding/gazetteer.tsv";
 
-    private readonly Dictionary<string, List<Entry>> names = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<Entry>> codes = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Entry> countries = new(StringComparer.Ordinal);
-    private readonly HashSet<string> ambiguousAlone = new(StringComparer.Ordinal);
-    private readonly HashSet<string> noLocation = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Entry>> _names = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Entry>> _codes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Entry> _countries = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _ambiguousAlone = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _noLocation = new(StringComparer.Ordinal);
 
     private Gazetteer(TextReader reader)
     {
@@ -51,14 +41,14 @@ public sealed class Gazetteer
             {
                 case "C":
                     var country = new Entry(EntryKind.Country, fields[1], fields[2], null, Coordinate(fields[3]), Coordinate(fields[4]), 0);
-                    countries.Add(country.CountryCode, country);
+                    _countries.Add(country.CountryCode, country);
                     AddNames(country, fields[5]);
-                    Add(codes, fields[1], country);
+                    Add(_codes, fields[1], country);
                     break;
                 case "R":
                     var region = new Entry(EntryKind.Region, fields[1], fields[3], fields[2], Coordinate(fields[4]), Coordinate(fields[5]), 0);
                     AddNames(region, fields[6]);
-                    Add(codes, fields[2], region);
+                    Add(_codes, fields[2], region);
                     break;
                 case "P":
                     // Cities come most populous first: the rank picks the largest namesake.
@@ -66,10 +56,10 @@ public sealed class Gazetteer
                         Coordinate(fields[3]), Coordinate(fields[4]), ++rank), fields[5]);
                     break;
                 case "A":
-                    ambiguousAlone.Add(Key(fields[1]) ?? "");
+                    _ambiguousAlone.Add(Key(fields[1]) ?? "");
                     break;
                 case "-":
-                    noLocation.Add(Key(fields[1]) ?? "");
+                    _noLocation.Add(Key(fields[1]) ?? "");
                     break;
                 default:
                     throw new InvalidDataException($"{ResourceName}: unknown record type '{fields[0]}'.");
@@ -88,20 +78,20 @@ public sealed class Gazetteer
 
     /// <summary>The English name of a country by its ISO 3166-1 alpha-2 code (any case), or null.</summary>
     public string? CountryName(string code) =>
-        countries.TryGetValue(code.ToUpperInvariant(), out var country) ? country.Name : null;
+        _countries.TryGetValue(code.ToUpperInvariant(), out var country) ? country.Name : null;
 
     /// <summary>Resolves a key made by <see cref="LocationKey.Normalize"/>.</summary>
     public GazetteerAnswer Resolve(string key)
     {
         var folded = LocationKey.Fold(key);
-        if (noLocation.Contains(folded) || LocationKey.Parts(folded).Any(IsWebAddress))
+        if (_noLocation.Contains(folded) || LocationKey.Parts(folded).Any(IsWebAddress))
         {
             return GazetteerAnswer.NoLocation;
         }
 
         var parts = LocationKey.Parts(folded)
             .Select(WithoutNumbers)
-            .Where(part => part.Length > 0 && !noLocation.Contains(part))
+            .Where(part => part.Length > 0 && !_noLocation.Contains(part))
             .ToList();
         if (parts.Count == 0)
         {
@@ -161,7 +151,7 @@ public sealed class Gazetteer
             }
         }
 
-        return Found(region ?? countries[country]);
+        return Found(region ?? _countries[country]);
     }
 
     private GazetteerAnswer ResolveCity(List<string> parts, List<List<Entry>> meanings)
@@ -174,25 +164,25 @@ public sealed class Gazetteer
                 continue; // "Tsinghua University, Beijing": the part the gazetteer knows decides
             }
 
-            return ambiguousAlone.Contains(parts[index]) ? GazetteerAnswer.Unknown : Found(city);
+            return _ambiguousAlone.Contains(parts[index]) ? GazetteerAnswer.Unknown : Found(city);
         }
 
         return GazetteerAnswer.Unknown;
     }
 
     private GazetteerAnswer Found(Entry entry) =>
-        GazetteerAnswer.Found(new Place(countries[entry.CountryCode].Name!, entry.CountryCode, entry.Latitude, entry.Longitude));
+        GazetteerAnswer.Found(new Place(_countries[entry.CountryCode].Name!, entry.CountryCode, entry.Latitude, entry.Longitude));
 
     private List<Entry> Meanings(string part, bool qualified)
     {
-        var entries = names.TryGetValue(part, out var named) ? named : [];
-        return qualified && codes.TryGetValue(part, out var coded) ? [.. entries, .. coded] : entries;
+        var entries = _names.TryGetValue(part, out var named) ? named : [];
+        return qualified && _codes.TryGetValue(part, out var coded) ? [.. entries, .. coded] : entries;
     }
 
     // "Berlin Germany", "San Francisco CA": a part without commas that ends in a country or region.
     private IEnumerable<string> SplitTrailingArea(string part)
     {
-        if (names.ContainsKey(part))
+        if (_names.ContainsKey(part))
         {
             return [part];
         }
@@ -202,7 +192,7 @@ public sealed class Gazetteer
         {
             var prefix = string.Join(' ', words[..^count]);
             var suffix = string.Join(' ', words[^count..]);
-            if (Meanings(suffix, qualified: true).Any(entry => entry.Kind != EntryKind.City) && names.ContainsKey(prefix))
+            if (Meanings(suffix, qualified: true).Any(entry => entry.Kind != EntryKind.City) && _names.ContainsKey(prefix))
             {
                 return [prefix, suffix];
             }
@@ -226,7 +216,7 @@ public sealed class Gazetteer
             // A name that Normalize would split into parts ("Washington, D.C.") could never match one part.
             if (Key(name) is { } key && !key.Contains(", ", StringComparison.Ordinal))
             {
-                Add(names, key, entry);
+                Add(_names, key, entry);
             }
         }
     }

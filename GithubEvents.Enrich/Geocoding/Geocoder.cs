@@ -11,22 +11,22 @@ namespace GithubEvents.Enrich.Geocoding;
 /// </summary>
 public sealed partial class Geocoder : IDisposable
 {
-    private readonly Gazetteer gazetteer;
-    private readonly LocationStore store;
-    private readonly NominatimClient nominatim;
-    private readonly NominatimPacing pacing;
-    private readonly GeocodingMetrics metrics;
-    private readonly ILogger<Geocoder> logger;
-    private readonly bool usesNominatim;
-    private readonly MemoryCache cache;
+    private readonly Gazetteer _gazetteer;
+    private readonly LocationStore _store;
+    private readonly NominatimClient _nominatim;
+    private readonly NominatimPacing _pacing;
+    private readonly GeocodingMetrics _metrics;
+    private readonly ILogger<Geocoder> _logger;
+    private readonly bool _usesNominatim;
+    private readonly MemoryCache _cache;
 
     public Geocoder(Gazetteer gazetteer, LocationStore store, NominatimClient nominatim, NominatimPacing pacing,
         IOptions<GeocodingOptions> options, GeocodingMetrics metrics, ILogger<Geocoder> logger)
     {
-        (this.gazetteer, this.store, this.nominatim, this.pacing, this.metrics, this.logger) = (gazetteer, store, nominatim, pacing, metrics, logger);
-        usesNominatim = options.Value.UsesNominatim;
-        cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.CacheSize });
-        if (!usesNominatim)
+        (_gazetteer, _store, _nominatim, _pacing, _metrics, _logger) = (gazetteer, store, nominatim, pacing, metrics, logger);
+        _usesNominatim = options.Value.UsesNominatim;
+        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.CacheSize });
+        if (!_usesNominatim)
         {
             LogOffline();
         }
@@ -48,22 +48,22 @@ public sealed partial class Geocoder : IDisposable
             return new GeocodeResult("", null, Providers.Gazetteer);
         }
 
-        if (cache.TryGetValue(key, out GeocodeResult? remembered))
+        if (_cache.TryGetValue(key, out GeocodeResult? remembered))
         {
-            metrics.Cache("memory", hit: true);
+            _metrics.Cache("memory", hit: true);
             return remembered;
         }
 
-        metrics.Cache("memory", hit: false);
-        var stored = await store.FindAsync(key, cancellationToken);
-        if (stored is not null && !(stored.Provider == Providers.Unresolved && usesNominatim))
+        _metrics.Cache("memory", hit: false);
+        var stored = await _store.FindAsync(key, cancellationToken);
+        if (stored is not null && !(stored.Provider == Providers.Unresolved && _usesNominatim))
         {
-            metrics.Cache("database", hit: true);
+            _metrics.Cache("database", hit: true);
             return Remember(stored);
         }
 
-        metrics.Cache("database", hit: false);
-        var answer = LocationKey.Normalize(location) is { } normalized ? gazetteer.Resolve(normalized) : GazetteerAnswer.NoLocation;
+        _metrics.Cache("database", hit: false);
+        var answer = LocationKey.Normalize(location) is { } normalized ? _gazetteer.Resolve(normalized) : GazetteerAnswer.NoLocation;
         return answer.Known ? await SaveAsync(new GeocodeResult(key, answer.Place, Providers.Gazetteer), cancellationToken) : null;
     }
 
@@ -83,7 +83,7 @@ public sealed partial class Geocoder : IDisposable
             return known;
         }
 
-        if (!usesNominatim)
+        if (!_usesNominatim)
         {
             return await SaveAsync(new GeocodeResult(key, null, Providers.Unresolved), cancellationToken);
         }
@@ -92,30 +92,30 @@ public sealed partial class Geocoder : IDisposable
         var normalized = LocationKey.Normalize(location)!;
         while (true)
         {
-            var reply = await pacing.SendAsync(token => nominatim.SearchAsync(location, normalized, token), cancellationToken);
-            metrics.NominatimRequest(reply.Outcome);
+            var reply = await _pacing.SendAsync(token => _nominatim.SearchAsync(location, normalized, token), cancellationToken);
+            _metrics.NominatimRequest(reply.Outcome);
             if (!reply.Refused)
             {
                 return await SaveAsync(new GeocodeResult(key, reply.Place, Providers.Nominatim), cancellationToken);
             }
 
-            metrics.NominatimBackoff();
+            _metrics.NominatimBackoff();
             LogRefused(reply.Outcome);
         }
     }
 
-    public void Dispose() => cache.Dispose();
+    public void Dispose() => _cache.Dispose();
 
     private async Task<GeocodeResult> SaveAsync(GeocodeResult result, CancellationToken cancellationToken)
     {
-        await store.SaveAsync(result, cancellationToken);
-        metrics.Answered(result);
+        await _store.SaveAsync(result, cancellationToken);
+        _metrics.Answered(result);
         return Remember(result);
     }
 
     private GeocodeResult Remember(GeocodeResult result)
     {
-        cache.Set(result.Key, result, new MemoryCacheEntryOptions { Size = 1 });
+        _cache.Set(result.Key, result, new MemoryCacheEntryOptions { Size = 1 });
         return result;
     }
 

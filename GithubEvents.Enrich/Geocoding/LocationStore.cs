@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace GithubEvents.Enrich.Geocoding;
 
-/// <summary>The <c>locations</c> table: every answer by key, negative ones too.</summary>
+/// <summary>The <c>locations</c> table: every answer by key, negative ones too; and the actors' locations it lacks.</summary>
 public sealed class LocationStore(WriterDataSource writer)
 {
     public async Task<GeocodeResult?> FindAsync(string key, CancellationToken cancellationToken)
@@ -36,5 +36,34 @@ public sealed class LocationStore(WriterDataSource writer)
         command.Parameters.Add(new NpgsqlParameter<double?>("lng", result.Place?.Longitude));
         command.Parameters.AddWithValue("provider", result.Provider);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Locations of actors (bots excepted) that the locations table has no answer for, the most common first, each with
+    /// one of its spellings; with <paramref name="retryUnresolved"/>, also those the gazetteer alone could not place.
+    /// </summary>
+    public async Task<List<(string Location, string Key)>> UnplacedLocationsAsync(bool retryUnresolved, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = writer.DataSource.CreateCommand(
+            """
+            SELECT min(a.location), a.location_key
+            FROM actors a LEFT JOIN locations l ON l.key = a.location_key
+            WHERE a.location_key IS NOT NULL AND NOT a.is_bot AND NOT a.not_found
+              AND (l.key IS NULL OR (@retry_unresolved AND l.provider = @unresolved))
+            GROUP BY a.location_key
+            ORDER BY count(*) DESC, a.location_key
+            LIMIT @limit
+            """);
+        command.Parameters.AddWithValue("retry_unresolved", retryUnresolved);
+        command.Parameters.AddWithValue("unresolved", Providers.Unresolved);
+        command.Parameters.AddWithValue("limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var locations = new List<(string, string)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            locations.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return locations;
     }
 }

@@ -7,13 +7,6 @@ using Microsoft.Extensions.Options;
 namespace GithubEvents.Enrich.Geocoding;
 
 /// <summary>
-/// Nominatim's reply to one search. <see cref="Refused"/>: rate-limited (429), failed (5xx, timeout, network) or
-/// blocked (the HTML page); ask again after a back-off. Otherwise <see cref="Place"/> is the answer, null when
-/// nothing was found or the match was implausible.
-/// </summary>
-public sealed record NominatimReply(string Outcome, Place? Place, bool Refused = false, TimeSpan? RetryAfter = null);
-
-/// <summary>
 /// One <c>/search?q=...&amp;format=jsonv2&amp;addressdetails=1&amp;limit=1</c> request to Nominatim, and the judgement
 /// of its match: a match must cover at least half of the query's words with its name and address, or be important
 /// (<c>Geocoding:MinImportance</c>), so that "Southern University of Science and Technology" does not become a

@@ -5,9 +5,6 @@ using NpgsqlTypes;
 
 namespace GithubEvents.Enrich.Profiles;
 
-/// <summary>What a lookup found about one actor: a profile, or (null) that GitHub knows no such account.</summary>
-public sealed record ActorLookup(long Id, string Login, GitHubProfile? Profile, string? ETag = null);
-
 /// <summary>The actors table (see <c>0005_profiles.sql</c>) and the recent events' actors.</summary>
 public sealed class ActorStore(WriterDataSource writer)
 {
@@ -75,35 +72,6 @@ public sealed class ActorStore(WriterDataSource writer)
         Add(parameters, "etag", NpgsqlDbType.Text, lookups.Select(l => l.ETag));
         Add(parameters, "not_found", NpgsqlDbType.Boolean, lookups.Select(l => l.Profile is null));
         await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <summary>
-    /// Locations of actors (bots excepted) that the locations table has no answer for, the most common first, each with
-    /// one of its spellings; with <paramref name="retryUnresolved"/>, also those the gazetteer alone could not place.
-    /// </summary>
-    public async Task<List<(string Location, string Key)>> UnplacedLocationsAsync(bool retryUnresolved, int limit, CancellationToken cancellationToken)
-    {
-        await using var command = writer.DataSource.CreateCommand(
-            """
-            SELECT min(a.location), a.location_key
-            FROM actors a LEFT JOIN locations l ON l.key = a.location_key
-            WHERE a.location_key IS NOT NULL AND NOT a.is_bot AND NOT a.not_found
-              AND (l.key IS NULL OR (@retry_unresolved AND l.provider = @unresolved))
-            GROUP BY a.location_key
-            ORDER BY count(*) DESC, a.location_key
-            LIMIT @limit
-            """);
-        command.Parameters.AddWithValue("retry_unresolved", retryUnresolved);
-        command.Parameters.AddWithValue("unresolved", Providers.Unresolved);
-        command.Parameters.AddWithValue("limit", limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var locations = new List<(string, string)>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            locations.Add((reader.GetString(0), reader.GetString(1)));
-        }
-
-        return locations;
     }
 
     /// <summary>A 304: the stored profile is still GitHub's, as of now.</summary>

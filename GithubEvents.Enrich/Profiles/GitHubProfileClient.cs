@@ -7,40 +7,6 @@ using Microsoft.Extensions.Options;
 
 namespace GithubEvents.Enrich.Profiles;
 
-public enum AnswerKind
-{
-    Profiles,
-    NotModified,
-    NotFound,
-
-    /// <summary>The budget is spent until its reset (403/429 with nothing remaining, or GraphQL's RATE_LIMITED).</summary>
-    RateLimited,
-
-    /// <summary>Any other 403 or 429: GitHub's secondary rate limit.</summary>
-    SecondaryRateLimited,
-
-    /// <summary>401: no token, or a token GitHub refuses; GraphQL cannot be used.</summary>
-    Unauthorized,
-
-    /// <summary>5xx, timeouts, refused connections, malformed bodies.</summary>
-    Failed,
-}
-
-/// <summary>One answer of GitHub to a profile lookup, or why there is none.</summary>
-public sealed record GitHubAnswer(AnswerKind Kind)
-{
-    /// <summary>Per login asked: the profile, or null when GitHub knows no such account.</summary>
-    public IReadOnlyDictionary<string, GitHubProfile?> Profiles { get; init; } = new Dictionary<string, GitHubProfile?>();
-
-    public string? ETag { get; init; }
-
-    public RateLimitStatus? RateLimit { get; init; }
-
-    public TimeSpan? RetryAfter { get; init; }
-
-    public string? Failure { get; init; }
-}
-
 /// <summary>
 /// Looks profiles up: many at once through GraphQL, or one at a time through <c>GET /users/{login}</c> with the ETag of
 /// the last answer, so that an unchanged profile costs a 304 and no quota.

@@ -1,3 +1,5 @@
+using GithubEvents.Enrich.Filling;
+using GithubEvents.Enrich.Geocoding;
 using GithubEvents.Enrich.Profiles;
 using GithubEvents.Enrich.Storage;
 using GithubEvents.ServiceDefaults.GitHub;
@@ -8,7 +10,7 @@ namespace Microsoft.Extensions.Hosting;
 public static class ProfileExtensions
 {
     /// <summary>
-    /// Profile lookups, geocoding of their locations (with <c>AddGeocoding</c>'s <c>Geocoder</c>) and late filling, in
+    /// Profile lookups, geocoding of their locations (with <c>AddGeocoding</c>'s <c>Geocoder</c>) and the row fills, in
     /// background services beside the write path; nothing at all with <c>Profiles:Enabled=false</c>.
     /// </summary>
     public static IHostApplicationBuilder AddProfiles(this IHostApplicationBuilder builder)
@@ -23,17 +25,22 @@ public static class ProfileExtensions
             .BindConfiguration(ProfileOptions.SectionName)
             .ValidateDataAnnotations()
             .Validate(profiles => profiles.GraphQLUrl is null || profiles.GraphQLUrl.IsAbsoluteUri, "Profiles:GraphQLUrl must be an absolute URL, e.g. https://api.github.com/graphql.")
-            .Validate<IOptions<StorageOptions>>((profiles, storage) => storage.Value.EffectiveRefreshWindow >= profiles.FillWindow,
+            .ValidateOnStart();
+        services.AddOptions<FillOptions>()
+            .BindConfiguration(FillOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate<IOptions<StorageOptions>>((fills, storage) => storage.Value.EffectiveRefreshWindow >= fills.FillWindow,
                 "Storage:AggregateRefreshWindow (by default Storage:Retention) must not be shorter than Profiles:FillWindow: " +
                 "the aggregates of rows filled in further back would never be refreshed.")
             .ValidateOnStart();
+        services.AddOptions<PlaceFillingOptions>().BindConfiguration(PlaceFillingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<GitHubApiOptions>()
             .Configure(github => github.UserAgent = "GithubEvents-Enrich")
             .BindConfiguration(GitHubApiOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        // The resolver has its own back-off rules (GitHub's rate limits); a second, hidden layer of retries would break them.
+        // The lookups have their own back-off rules (GitHub's rate limits); a second, hidden layer of retries would break them.
 #pragma warning disable EXTEXP0001
         services.AddHttpClient(GitHubProfileClient.HttpClientName, (provider, http) =>
                 GitHubApi.Configure(http, provider.GetRequiredService<IOptions<GitHubApiOptions>>().Value))
@@ -43,9 +50,12 @@ public static class ProfileExtensions
         services.AddSingleton(provider => new ProfileBudget(provider.GetRequiredService<IOptions<ProfileOptions>>().Value, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton(provider => new ProfileCache(provider.GetRequiredService<IOptions<ProfileOptions>>().Value.CacheSize));
         services.AddSingleton<GitHubProfileClient>();
+        services.AddSingleton<ProfileLookups>();
         services.AddSingleton<ActorStore>();
-        services.AddSingleton<RowFiller>();
         services.AddSingleton<ProfileMetrics>();
+        services.AddSingleton<RowFiller>();
+        services.AddSingleton<FillMetrics>();
+        services.AddSingleton<CoverageReader>();
         services.AddSingleton<NewLocations>();
         services.AddHostedService<ProfileResolver>();
         services.AddHostedService<LateFilling>();

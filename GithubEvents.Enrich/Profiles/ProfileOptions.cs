@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace GithubEvents.Enrich.Profiles;
 
-/// <summary>How actors' GitHub profiles are looked up and filled into their events, bound from <c>Profiles</c>.</summary>
+/// <summary>How actors' GitHub profiles are looked up, bound from <c>Profiles</c> (the row fills' settings: <c>FillOptions</c>).</summary>
 public sealed class ProfileOptions
 {
     public const string SectionName = "Profiles";
@@ -37,19 +37,11 @@ public sealed class ProfileOptions
     public Uri? GraphQLUrl { get; set; }
 
     /// <summary>
-    /// The resolver's wait after a pass that found less than a full batch, the place filling's longest wait for new
-    /// locations, and how often a replica that does not lead asks for the lead again.
+    /// The resolver's wait after a pass that found less than a full batch, and how often a replica that does not lead
+    /// asks for the lead again; the place filling reads it too (<c>PlaceFillingOptions</c>).
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Profiles:IdleInterval must be between 1 second and 1 hour.")]
     public TimeSpan IdleInterval { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>Rows this recent are filled in when their actor's profile or place becomes known.</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00", ErrorMessage = "Profiles:FillWindow must be between 1 minute and 7 days.")]
-    public TimeSpan FillWindow { get; set; } = TimeSpan.FromHours(24);
-
-    /// <summary>How often the late filling goes over the rows of the last two intervals (the whole fill window when it takes the lead).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Profiles:FillInterval must be between 1 second and 1 day.")]
-    public TimeSpan FillInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Actors whose fresh profile is remembered in memory, so that they cost no database lookup.</summary>
     [Range(100, 10_000_000, ErrorMessage = "Profiles:CacheSize must be between 100 and 10000000.")]

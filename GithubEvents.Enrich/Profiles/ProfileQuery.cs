@@ -5,12 +5,6 @@ using System.Text.Json.Nodes;
 
 namespace GithubEvents.Enrich.Profiles;
 
-/// <summary>The GraphQL points budget as the answer's <c>rateLimit</c> field gives it.</summary>
-public sealed record GraphQLRateLimit(int Limit, int Cost, int Remaining, DateTimeOffset ResetAt);
-
-/// <summary>One parsed answer: a profile, or null for a login GitHub does not know, per login asked.</summary>
-public sealed record ProfileBatch(IReadOnlyDictionary<string, GitHubProfile?> Profiles, GraphQLRateLimit? RateLimit, bool RateLimited);
-
 /// <summary>
 /// The GraphQL query that looks up many accounts at once, one aliased <c>repositoryOwner(login:)</c> each (users and
 /// organisations alike), with the budget it cost; and the parsing of its answer. No I/O.

@@ -18,14 +18,14 @@ public static class DatabaseRoles
         ], cancellationToken);
 
     /// <summary>Enrich's role: reads, inserts and updates rows, and runs the rollup jobs; no DDL and no DELETE.</summary>
-    public static Task EnsureWriterAsync(NpgsqlConnection connection, string role, string password, StoragePath path, CancellationToken cancellationToken)
+    public static Task EnsureWriterAsync(NpgsqlConnection connection, string role, string password, SchemaFlavor flavor, CancellationToken cancellationToken)
     {
         List<string> grants =
         [
             "GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO %I",
             "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE ON TABLES TO %I",
         ];
-        if (path == StoragePath.Postgres)
+        if (flavor == SchemaFlavor.Postgres)
         {
             grants.Add("GRANT USAGE ON SCHEMA rollup TO %I");
             grants.Add("GRANT INSERT ON rollup.invalidations TO %I");
@@ -40,9 +40,9 @@ public static class DatabaseRoles
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         // Roles belong to the whole cluster, which other databases' replicas share: serialise on the role itself.
-        await using (var lockRole = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('github-events:role:' || @role))", connection))
+        await using (var lockRole = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext(@name))", connection))
         {
-            lockRole.Parameters.AddWithValue("role", role);
+            lockRole.Parameters.AddWithValue("name", AdvisoryLocks.RolePrefix + role);
             await lockRole.ExecuteNonQueryAsync(cancellationToken);
         }
 

@@ -27,8 +27,8 @@ public sealed partial class DatabaseSetup(
         {
             try
             {
-                var path = await RunAsync(stoppingToken);
-                readiness.Ready(path);
+                var flavor = await RunAsync(stoppingToken);
+                readiness.Ready(flavor);
                 return;
             }
             catch (NpgsqlException ex) when (ex is not PostgresException { SqlState: not null } postgres || IsTransient(postgres))
@@ -46,19 +46,20 @@ public sealed partial class DatabaseSetup(
     }
 
     /// <summary>Runs the whole setup once.</summary>
-    public async Task<StoragePath> RunAsync(CancellationToken cancellationToken)
+    public async Task<SchemaFlavor> RunAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var lockSetup = new NpgsqlCommand("SELECT pg_advisory_lock(hashtext('github-events:setup'))", connection))
+        await using (var lockSetup = new NpgsqlCommand("SELECT pg_advisory_lock(hashtext(@name))", connection))
         {
+            lockSetup.Parameters.AddWithValue("name", AdvisoryLocks.Setup);
             await lockSetup.ExecuteNonQueryAsync(cancellationToken);
         }
 
         // Closing the connection would release the lock too; unlocking returns it to the pool clean.
         try
         {
-            var path = await migrator.MigrateAsync(connection, cancellationToken);
-            if (path == StoragePath.TimescaleDb)
+            var flavor = await migrator.MigrateAsync(connection, cancellationToken);
+            if (flavor == SchemaFlavor.TimescaleDb)
             {
                 await TimescalePolicies.ApplyAsync(connection, storageOptions.Value, cancellationToken);
             }
@@ -71,18 +72,19 @@ public sealed partial class DatabaseSetup(
 
             if (!string.IsNullOrEmpty(roles.WriterPassword))
             {
-                await DatabaseRoles.EnsureWriterAsync(connection, roles.WriterRole, roles.WriterPassword, path, cancellationToken);
+                await DatabaseRoles.EnsureWriterAsync(connection, roles.WriterRole, roles.WriterPassword, flavor, cancellationToken);
             }
 
-            LogReady(path, roles.ReaderPassword is { Length: > 0 } ? roles.ReaderRole : "(not managed)",
+            LogReady(flavor, roles.ReaderPassword is { Length: > 0 } ? roles.ReaderRole : "(not managed)",
                 roles.WriterPassword is { Length: > 0 } ? roles.WriterRole : "(not managed)");
-            return path;
+            return flavor;
         }
         finally
         {
             if (connection.State == System.Data.ConnectionState.Open)
             {
-                await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtext('github-events:setup'))", connection);
+                await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtext(@name))", connection);
+                unlock.Parameters.AddWithValue("name", AdvisoryLocks.Setup);
                 await unlock.ExecuteNonQueryAsync(CancellationToken.None);
             }
         }
@@ -92,8 +94,8 @@ public sealed partial class DatabaseSetup(
     private static bool IsTransient(PostgresException exception) =>
         exception.IsTransient || exception.SqlState.StartsWith("08", StringComparison.Ordinal) || exception.SqlState.StartsWith("57P", StringComparison.Ordinal);
 
-    [LoggerMessage(LogLevel.Information, "Database ready on the {Path} path; reader role {ReaderRole}, writer role {WriterRole}")]
-    private partial void LogReady(StoragePath path, string readerRole, string writerRole);
+    [LoggerMessage(LogLevel.Information, "Database ready with the {Flavor} schema; reader role {ReaderRole}, writer role {WriterRole}")]
+    private partial void LogReady(SchemaFlavor flavor, string readerRole, string writerRole);
 
     [LoggerMessage(LogLevel.Warning, "Could not set up the database; retrying in {Delay}")]
     private partial void LogRetrying(Exception exception, TimeSpan delay);

@@ -11,7 +11,7 @@ namespace GithubEvents.Enrich.Storage;
 /// in the same statement from what the enrichment already knows of each actor (<c>actor_enrichment</c>): the write
 /// path never waits for a lookup, and the rows of actors not known yet are filled in later.
 /// </summary>
-public sealed class EventWriter(WriterDataSource writer)
+public sealed class EventWriter(WriterDataSource writer, StorageReadiness storage)
 {
     private const string Columns =
         "time, event_id, event_type, actor, actor_id, repo, repo_id, org, detail, location, country, country_code, lat, lng, company, public_repos, is_bot, payload, envelope";
@@ -33,10 +33,10 @@ public sealed class EventWriter(WriterDataSource writer)
          """;
 
     // Without TimescaleDB the writer logs the time range it touched, for rollup.refresh() (see 0002_aggregates.postgres.sql).
-    private static readonly Dictionary<StoragePath, string> InsertSql = new()
+    private static readonly Dictionary<SchemaFlavor, string> InsertSql = new()
     {
-        [StoragePath.TimescaleDb] = $"WITH inserted AS ({Insert}) SELECT count(*) FROM inserted",
-        [StoragePath.Postgres] =
+        [SchemaFlavor.TimescaleDb] = $"WITH inserted AS ({Insert}) SELECT count(*) FROM inserted",
+        [SchemaFlavor.Postgres] =
             $"""
              WITH inserted AS ({Insert}),
              logged AS (
@@ -47,7 +47,7 @@ public sealed class EventWriter(WriterDataSource writer)
     };
 
     /// <returns>How many of the rows were new.</returns>
-    public async Task<int> WriteAsync(IReadOnlyCollection<EventRow> rows, StoragePath path, CancellationToken cancellationToken)
+    public async Task<int> WriteAsync(IReadOnlyCollection<EventRow> rows, CancellationToken cancellationToken)
     {
         await using var connection = await writer.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -79,7 +79,7 @@ public sealed class EventWriter(WriterDataSource writer)
             await copy.CompleteAsync(cancellationToken);
         }
 
-        await using var insert = new NpgsqlCommand(InsertSql[path], connection, transaction);
+        await using var insert = new NpgsqlCommand(InsertSql[storage.Flavor], connection, transaction);
         var inserted = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
         await transaction.CommitAsync(cancellationToken);
         return (int)inserted;

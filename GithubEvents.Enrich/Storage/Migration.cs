@@ -4,15 +4,15 @@ using System.Text.RegularExpressions;
 namespace GithubEvents.Enrich.Storage;
 
 /// <summary>
-/// One schema version, from the embedded files <c>Migrations/NNNN_name.sql</c> (both storage paths),
-/// <c>NNNN_name.timescaledb.sql</c> and <c>NNNN_name.postgres.sql</c> (one path each), run in that order.
+/// One schema version, from the embedded files <c>Migrations/NNNN_name.sql</c> (both flavours),
+/// <c>NNNN_name.timescaledb.sql</c> and <c>NNNN_name.postgres.sql</c> (one flavour each), run in that order.
 /// </summary>
 public sealed partial record Migration(int Version, string Name, string? Common, string? TimescaleDb, string? Postgres)
 {
     public static IReadOnlyList<Migration> All { get; } = Load();
 
-    public string Sql(StoragePath path) =>
-        string.Join("\n", new[] { Common, path == StoragePath.TimescaleDb ? TimescaleDb : Postgres }.Where(part => part is not null));
+    public string Sql(SchemaFlavor flavor) =>
+        string.Join("\n", new[] { Common, flavor == SchemaFlavor.TimescaleDb ? TimescaleDb : Postgres }.Where(part => part is not null));
 
     private static List<Migration> Load()
     {

@@ -17,7 +17,7 @@ public sealed partial class PostgresMaintenance(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (await readiness.WaitAsync(stoppingToken) != StoragePath.Postgres)
+        if (await readiness.WaitAsync(stoppingToken) != SchemaFlavor.Postgres)
         {
             return;
         }

@@ -9,7 +9,7 @@ namespace GithubEvents.Enrich.Storage;
 /// </summary>
 public sealed partial class SchemaMigrator(IOptions<StorageOptions> options, ILogger<SchemaMigrator> logger)
 {
-    public async Task<StoragePath> MigrateAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    public async Task<SchemaFlavor> MigrateAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         await using (var create = new NpgsqlCommand(
             """
@@ -25,53 +25,53 @@ public sealed partial class SchemaMigrator(IOptions<StorageOptions> options, ILo
         }
 
         var applied = await AppliedAsync(connection, cancellationToken);
-        // A schema keeps the path it was created on: the data would have to move to change it.
-        var path = applied.Count > 0 ? applied.Values.First() : await ChoosePathAsync(connection, cancellationToken);
+        // A schema keeps the flavour it was created with: the data would have to move to change it.
+        var flavor = applied.Count > 0 ? applied.Values.First() : await ChooseFlavorAsync(connection, cancellationToken);
 
         foreach (var migration in Migration.All.Where(migration => !applied.ContainsKey(migration.Version)))
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await using (var apply = new NpgsqlCommand(migration.Sql(path), connection))
+            await using (var apply = new NpgsqlCommand(migration.Sql(flavor), connection))
             {
                 await apply.ExecuteNonQueryAsync(cancellationToken);
             }
 
             await using (var record = new NpgsqlCommand(
-                "INSERT INTO schema_migrations (version, name, storage_path) VALUES (@version, @name, @path)", connection))
+                "INSERT INTO schema_migrations (version, name, storage_path) VALUES (@version, @name, @flavor)", connection))
             {
                 record.Parameters.AddWithValue("version", migration.Version);
                 record.Parameters.AddWithValue("name", migration.Name);
-                record.Parameters.AddWithValue("path", path.ToString());
+                record.Parameters.AddWithValue("flavor", flavor.ToString());
                 await record.ExecuteNonQueryAsync(cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);
-            LogApplied(migration.Version, migration.Name, path);
+            LogApplied(migration.Version, migration.Name, flavor);
         }
 
-        return path;
+        return flavor;
     }
 
-    private static async Task<Dictionary<int, StoragePath>> AppliedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    private static async Task<Dictionary<int, SchemaFlavor>> AppliedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("SELECT version, storage_path FROM schema_migrations ORDER BY version", connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var applied = new Dictionary<int, StoragePath>();
+        var applied = new Dictionary<int, SchemaFlavor>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            applied.Add(reader.GetInt32(0), Enum.Parse<StoragePath>(reader.GetString(1)));
+            applied.Add(reader.GetInt32(0), Enum.Parse<SchemaFlavor>(reader.GetString(1)));
         }
 
         return applied;
     }
 
-    private async Task<StoragePath> ChoosePathAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    private async Task<SchemaFlavor> ChooseFlavorAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var use = options.Value.TimescaleDb;
         if (use == TimescaleDbUse.Never)
         {
-            LogChosen(StoragePath.Postgres, "Storage:TimescaleDb is Never");
-            return StoragePath.Postgres;
+            LogChosen(SchemaFlavor.Postgres, "Storage:TimescaleDb is Never");
+            return SchemaFlavor.Postgres;
         }
 
         await using var command = new NpgsqlCommand(
@@ -86,8 +86,8 @@ public sealed partial class SchemaMigrator(IOptions<StorageOptions> options, ILo
 
         if (installed || (available && preloaded))
         {
-            LogChosen(StoragePath.TimescaleDb, "the server has the timescaledb extension");
-            return StoragePath.TimescaleDb;
+            LogChosen(SchemaFlavor.TimescaleDb, "the server has the timescaledb extension");
+            return SchemaFlavor.TimescaleDb;
         }
 
         var why = available ? "the extension is installed but not in shared_preload_libraries" : "the server has no timescaledb extension";
@@ -96,13 +96,13 @@ public sealed partial class SchemaMigrator(IOptions<StorageOptions> options, ILo
             throw new InvalidOperationException($"Storage:TimescaleDb is Required, but {why}. Load it or set Storage:TimescaleDb to Auto.");
         }
 
-        LogChosen(StoragePath.Postgres, why);
-        return StoragePath.Postgres;
+        LogChosen(SchemaFlavor.Postgres, why);
+        return SchemaFlavor.Postgres;
     }
 
-    [LoggerMessage(LogLevel.Information, "Applied schema migration {Version} {Name} ({Path})")]
-    private partial void LogApplied(int version, string name, StoragePath path);
+    [LoggerMessage(LogLevel.Information, "Applied schema migration {Version} {Name} ({Flavor})")]
+    private partial void LogApplied(int version, string name, SchemaFlavor flavor);
 
-    [LoggerMessage(LogLevel.Information, "New schema on the {Path} path: {Reason}")]
-    private partial void LogChosen(StoragePath path, string reason);
+    [LoggerMessage(LogLevel.Information, "New {Flavor} schema: {Reason}")]
+    private partial void LogChosen(SchemaFlavor flavor, string reason);
 }

@@ -1,15 +1,12 @@
 using System.Buffers;
 using System.IO.Compression;
 using System.IO.Pipelines;
+using GithubEvents.Ingest.Events;
 using GithubEvents.Ingest.Publishing;
+using GithubEvents.ServiceDefaults.Kafka;
 using Microsoft.Extensions.Options;
 
 namespace GithubEvents.Ingest.Archive;
-
-/// <summary>One hourly file to replay: from GH Archive (<see cref="Url"/>) or from disk (<see cref="LocalPath"/>).</summary>
-public sealed record ArchiveFile(string Label, DateTime? Hour, Uri? Url, string? LocalPath);
-
-public sealed record BackfillReport(int Hours, int Replayed, int Skipped, IReadOnlyList<string> Failures, long Events, long DeadLetters);
 
 /// <summary>
 /// Replays GH Archive hours into Kafka: streams each file through gunzip and splits it into lines without
@@ -145,7 +142,7 @@ public sealed partial class ArchiveBackfill(
     {
         if (EventJson.TryRead(bytes, out var fields, out var reason))
         {
-            await publisher.PublishAsync(new RawEvent(bytes, fields), EventPublisher.ArchiveSource, cancellationToken);
+            await publisher.PublishAsync(new RawEvent(bytes, fields), EventSources.Archive, cancellationToken);
             run.Published();
         }
         else

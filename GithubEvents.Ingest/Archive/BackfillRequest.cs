@@ -2,9 +2,6 @@ using System.Globalization;
 
 namespace GithubEvents.Ingest.Archive;
 
-/// <summary>The command line was wrong; the message says how.</summary>
-public sealed class BackfillUsageException(string message) : Exception(message);
-
 /// <summary>What <c>backfill</c> was asked to replay: a range of hours from GH Archive, or local files.</summary>
 public sealed record BackfillRequest(DateTime? From, DateTime? To, IReadOnlyList<string> Paths, double? Rate)
 {

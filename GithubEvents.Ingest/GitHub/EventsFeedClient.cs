@@ -1,47 +1,10 @@
 using System.Net;
 using System.Text.Json;
-using GithubEvents.Ingest.Publishing;
+using GithubEvents.Ingest.Events;
 using GithubEvents.ServiceDefaults;
 using GithubEvents.ServiceDefaults.GitHub;
 
 namespace GithubEvents.Ingest.GitHub;
-
-public enum FeedOutcome
-{
-    Events,
-    NotModified,
-
-    /// <summary>403 or 429 with <c>x-ratelimit-remaining: 0</c>: the hourly budget is spent until its reset.</summary>
-    RateLimited,
-
-    /// <summary>Any other 403 or 429: GitHub's secondary rate limit.</summary>
-    SecondaryRateLimited,
-
-    /// <summary>5xx, timeouts, refused connections, malformed bodies and other errors worth retrying.</summary>
-    Failed,
-}
-
-/// <summary>One page of the public events feed, or why there is none.</summary>
-public sealed record FeedPage(FeedOutcome Outcome)
-{
-    public IReadOnlyList<RawEvent> Events { get; init; } = [];
-
-    /// <summary>Elements of a well-formed page that are not events Ingest can key (no id or actor id).</summary>
-    public IReadOnlyList<(ReadOnlyMemory<byte> Json, string Reason)> Rejected { get; init; } = [];
-
-    public bool HasNextPage { get; init; }
-
-    public TimeSpan? PollInterval { get; init; }
-
-    public RateLimitStatus? RateLimit { get; init; }
-
-    public TimeSpan? RetryAfter { get; init; }
-
-    /// <summary>A short reason for <see cref="FeedOutcome.Failed"/>, fit for a metric tag.</summary>
-    public string? FailureType { get; init; }
-
-    public string? FailureMessage { get; init; }
-}
 
 /// <summary>
 /// GETs <c>/events?per_page=100</c> pages, sending each page's ETag back exactly as it was received so that an

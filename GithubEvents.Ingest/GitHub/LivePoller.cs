@@ -1,5 +1,7 @@
+using GithubEvents.Ingest.Events;
 using GithubEvents.Ingest.Publishing;
 using GithubEvents.ServiceDefaults.GitHub;
+using GithubEvents.ServiceDefaults.Kafka;
 using Microsoft.Extensions.Options;
 
 namespace GithubEvents.Ingest.GitHub;
@@ -122,7 +124,7 @@ public sealed partial class LivePoller(
         // Oldest first, so that the topic holds each actor's events in the order they happened.
         for (var i = fresh.Count - 1; i >= 0; i--)
         {
-            await publisher.PublishAsync(fresh[i], EventPublisher.LiveSource, cancellationToken);
+            await publisher.PublishAsync(fresh[i], EventSources.Live, cancellationToken);
         }
 
         if (duplicates > 0)

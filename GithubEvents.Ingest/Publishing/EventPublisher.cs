@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Confluent.Kafka;
+using GithubEvents.Ingest.Events;
 using GithubEvents.ServiceDefaults.Kafka;
 using Microsoft.Extensions.Options;
 
@@ -21,9 +21,6 @@ public sealed partial class EventPublisher(
     TimeProvider time,
     ILogger<EventPublisher> logger)
 {
-    public const string LiveSource = "live";
-    public const string ArchiveSource = "archive";
-
     private readonly SemaphoreSlim _buffer = new(options.Value.BufferSize, options.Value.BufferSize);
 
     public async ValueTask PublishAsync(RawEvent rawEvent, string source, CancellationToken cancellationToken)
@@ -47,16 +44,7 @@ public sealed partial class EventPublisher(
     /// <summary>Sends bytes nothing can use to the dead-letter topic with the reason and where they came from.</summary>
     public async ValueTask DeadLetterAsync(ReadOnlyMemory<byte> value, string reason, string sourceFile, long sourceLine, CancellationToken cancellationToken)
     {
-        var message = new Message<string, byte[]>
-        {
-            Value = value.ToArray(),
-            Headers = new Headers
-            {
-                { DeadLetterHeaders.Reason, Encoding.UTF8.GetBytes(reason) },
-                { DeadLetterHeaders.SourceFile, Encoding.UTF8.GetBytes(sourceFile) },
-                { DeadLetterHeaders.SourceLine, Encoding.UTF8.GetBytes(sourceLine.ToString(CultureInfo.InvariantCulture)) },
-            },
-        };
+        var message = DeadLetterMessage.FromFileLine(value, reason, sourceFile, sourceLine);
         await SendAsync(topics.Value.DeadLetters, message, cancellationToken);
         telemetry.DeadLettered();
     }
@@ -135,11 +123,8 @@ public sealed partial class EventPublisher(
         if (IsPermanent(error))
         {
             LogDeadLettered(topic, error.Code, error.Reason);
-            message.Headers ??= [];
-            message.Headers.Add(DeadLetterHeaders.Reason, Encoding.UTF8.GetBytes($"Kafka refused the message: {error.Code}: {error.Reason}"));
-            message.Headers.Add(DeadLetterHeaders.SourceTopic, Encoding.UTF8.GetBytes(topic));
             telemetry.DeadLettered();
-            Produce(topics.Value.DeadLetters, message);
+            Produce(topics.Value.DeadLetters, DeadLetterMessage.FromRefused(message, topic, $"Kafka refused the message: {error.Code}: {error.Reason}"));
             return;
         }
 

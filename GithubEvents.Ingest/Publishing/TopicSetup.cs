@@ -1,6 +1,7 @@
 using System.Globalization;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using GithubEvents.ServiceDefaults.Kafka;
 using Microsoft.Extensions.Options;
 
 namespace GithubEvents.Ingest.Publishing;

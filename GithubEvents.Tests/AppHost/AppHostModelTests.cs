@@ -62,15 +62,30 @@ public sealed class AppHostModelTests
     }
 
     [Fact]
-    public async Task Kafka_retention_is_settable_from_configuration()
+    public async Task The_topic_settings_reach_the_broker_and_both_services_from_one_section()
     {
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GithubEvents_AppHost>(
-            ["--Kafka:Retention=06:00:00", "--Kafka:RetentionBytes=1073741824"], TestContext.Current.CancellationToken);
+            ["--Kafka:Topics:Raw=custom.raw", "--Kafka:Topics:Retention=06:00:00", "--Kafka:Topics:RetentionBytes=1073741824"], TestContext.Current.CancellationToken);
 
-        var env = await PublishedEnvironment(Resource(builder, "kafka"));
+        var kafka = await PublishedEnvironment(Resource(builder, "kafka"));
+        var ingest = await PublishedEnvironment(Resource(builder, "ingest"));
+        var enrich = await PublishedEnvironment(Resource(builder, "enrich"));
 
-        Assert.Equal("21600000", env["KAFKA_LOG_RETENTION_MS"]);
-        Assert.Equal("1073741824", env["KAFKA_LOG_RETENTION_BYTES"]);
+        Assert.Equal("21600000", kafka["KAFKA_LOG_RETENTION_MS"]);
+        Assert.Equal("1073741824", kafka["KAFKA_LOG_RETENTION_BYTES"]);
+        Assert.Equal(("custom.raw", "06:00:00"), (ingest["Kafka__Topics__Raw"], ingest["Kafka__Topics__Retention"]));
+        Assert.Equal(("custom.raw", "06:00:00"), (enrich["Kafka__Topics__Raw"], enrich["Kafka__Topics__Retention"]));
+    }
+
+    [Theory]
+    [InlineData("--Kafka:Retention=06:00:00", "Kafka:Topics:Retention")]
+    [InlineData("--Kafka:RetentionBytes=1073741824", "Kafka:Topics:RetentionBytes")]
+    public async Task A_setting_under_its_old_key_stops_start_up_naming_the_new_one(string setting, string newKey)
+    {
+        var error = await Assert.ThrowsAsync<DistributedApplicationException>(async () =>
+            await DistributedApplicationTestingBuilder.CreateAsync<Projects.GithubEvents_AppHost>([setting], TestContext.Current.CancellationToken));
+
+        Assert.Contains($"set {newKey} instead", error.Message);
     }
 
     [Fact]

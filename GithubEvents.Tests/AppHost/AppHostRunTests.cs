@@ -1,5 +1,3 @@
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using GithubEvents.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

@@ -6,11 +6,11 @@ namespace GithubEvents.Tests.Enrich;
 
 public sealed class DatabaseSetupTests(PostgresServer postgres)
 {
-    public static TheoryData<StoragePath> Paths => [StoragePath.Postgres, StoragePath.TimescaleDb];
+    public static TheoryData<SchemaFlavor> Paths => [SchemaFlavor.Postgres, SchemaFlavor.TimescaleDb];
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public async Task Every_migration_is_recorded_once_and_running_the_setup_again_changes_nothing(StoragePath path)
+    public async Task Every_migration_is_recorded_once_and_running_the_setup_again_changes_nothing(SchemaFlavor path)
     {
         await using var database = await EventDatabase.CreateAsync(postgres, path);
         var before = await MigrationsAsync(database.ConnectionString);
@@ -23,9 +23,9 @@ public sealed class DatabaseSetupTests(PostgresServer postgres)
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public async Task Replicas_starting_at_once_apply_each_migration_once(StoragePath path)
+    public async Task Replicas_starting_at_once_apply_each_migration_once(SchemaFlavor path)
     {
-        if (path == StoragePath.TimescaleDb && !postgres.HasTimescaleDb)
+        if (path == SchemaFlavor.TimescaleDb && !postgres.HasTimescaleDb)
         {
             Assert.Skip("The test server has no TimescaleDB extension.");
         }
@@ -54,7 +54,7 @@ public sealed class DatabaseSetupTests(PostgresServer postgres)
     {
         var connectionString = await postgres.CreateDatabaseAsync();
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        var expected = postgres.HasTimescaleDb ? StoragePath.TimescaleDb : StoragePath.Postgres;
+        var expected = postgres.HasTimescaleDb ? SchemaFlavor.TimescaleDb : SchemaFlavor.Postgres;
 
         if (!postgres.HasTimescaleDb)
         {
@@ -70,7 +70,7 @@ public sealed class DatabaseSetupTests(PostgresServer postgres)
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public async Task The_reader_only_reads_and_the_writer_writes_rows_but_neither_deletes_nor_changes_the_schema(StoragePath path)
+    public async Task The_reader_only_reads_and_the_writer_writes_rows_but_neither_deletes_nor_changes_the_schema(SchemaFlavor path)
     {
         var roles = new DatabaseOptions
         {
@@ -86,10 +86,10 @@ public sealed class DatabaseSetupTests(PostgresServer postgres)
         // The write path itself runs as the writer: WriterDataSource logs in with its password.
         var json = TestEvents.Event(42, "WatchEvent", DateTime.UtcNow, "octocat", 583231, "octo/repo");
         Assert.True(GithubEvents.Enrich.Events.GitHubEventParser.TryParse(json, out var row, out _));
-        Assert.Equal(1, await database.Writer.WriteAsync([row], path, TestContext.Current.CancellationToken));
+        Assert.Equal(1, await database.Writer.WriteAsync([row], TestContext.Current.CancellationToken));
         Assert.Equal(roles.WriterRole, await Sql.ScalarAsync(writer, "SELECT current_user"));
         await Sql.ExecuteAsync(writer, "UPDATE events SET country = 'Japan' WHERE event_id = 42");
-        if (path == StoragePath.Postgres)
+        if (path == SchemaFlavor.Postgres)
         {
             await Sql.ExecuteAsync(writer, "SELECT rollup.refresh(INTERVAL '0')");
         }

@@ -35,8 +35,8 @@ internal sealed class EnrichPipeline(string bootstrapServers, string database, s
             // session keeps a replica joining mid-stream from waiting the default 45 s.
             ["Kafka:Consumer:Config:session.timeout.ms"] = "6000",
             ["Kafka:Consumer:Config:heartbeat.interval.ms"] = "500",
-            ["Enrich:Topic"] = topic,
-            ["Enrich:DeadLetterTopic"] = DeadLetterTopic,
+            ["Kafka:Topics:Raw"] = topic,
+            ["Kafka:Topics:DeadLetters"] = DeadLetterTopic,
             ["Enrich:BatchSize"] = "200",
             ["Enrich:BatchWindow"] = "00:00:00.200",
             ["Enrich:RetryDelay"] = "00:00:00.200",

@@ -1,7 +1,6 @@
 using System.Text;
 using Confluent.Kafka;
 using GithubEvents.Enrich.Events;
-using GithubEvents.Enrich.Storage;
 using GithubEvents.ServiceDefaults.Kafka;
 using GithubEvents.Tests.Infrastructure;
 
@@ -98,7 +97,7 @@ public sealed class EventConsumerTests(PostgresServer postgres, KafkaMockCluster
                 rows.Add(row);
             }
 
-            Assert.Equal(rows.Count, await eventDatabase.Writer.WriteAsync(rows, eventDatabase.Path, TestContext.Current.CancellationToken));
+            Assert.Equal(rows.Count, await eventDatabase.Writer.WriteAsync(rows, TestContext.Current.CancellationToken));
         }
 
         Assert.Equal(0, pipeline.CommittedTotal());

@@ -1,8 +1,10 @@
+using System.Diagnostics.Metrics;
+using GithubEvents.Enrich.Filling;
 using GithubEvents.Enrich.Storage;
 using GithubEvents.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace GithubEvents.Tests.Enrich;
@@ -10,7 +12,7 @@ namespace GithubEvents.Tests.Enrich;
 /// <summary>A test database with the schema set up by Enrich's own <see cref="DatabaseSetup"/>, on a chosen path.</summary>
 internal sealed class EventDatabase : IAsyncDisposable
 {
-    private EventDatabase(string connectionString, StoragePath path, StorageOptions storage, DatabaseOptions roles)
+    private EventDatabase(string connectionString, SchemaFlavor path, StorageOptions storage, DatabaseOptions roles)
     {
         ConnectionString = connectionString;
         Path = path;
@@ -21,12 +23,14 @@ internal sealed class EventDatabase : IAsyncDisposable
             .AddInMemoryCollection(new Dictionary<string, string?> { [$"ConnectionStrings:{WriterDataSource.ConnectionName}"] = connectionString })
             .Build();
         WriterDataSource = new WriterDataSource(configuration, Microsoft.Extensions.Options.Options.Create(roles));
-        Writer = new EventWriter(WriterDataSource);
+        Readiness = new StorageReadiness();
+        Readiness.Ready(path);
+        Writer = new EventWriter(WriterDataSource, Readiness);
     }
 
     public string ConnectionString { get; }
 
-    public StoragePath Path { get; }
+    public SchemaFlavor Path { get; }
 
     public StorageOptions Storage { get; }
 
@@ -36,12 +40,15 @@ internal sealed class EventDatabase : IAsyncDisposable
 
     public WriterDataSource WriterDataSource { get; }
 
+    /// <summary>Ready on the database's schema flavour, as Enrich's is once its setup has run.</summary>
+    public StorageReadiness Readiness { get; }
+
     public EventWriter Writer { get; }
 
     /// <summary>Skips the test when the path is TimescaleDB and the server lacks it.</summary>
-    public static async Task<EventDatabase> CreateAsync(PostgresServer server, StoragePath path, DatabaseOptions? roles = null)
+    public static async Task<EventDatabase> CreateAsync(PostgresServer server, SchemaFlavor path, DatabaseOptions? roles = null)
     {
-        if (path == StoragePath.TimescaleDb && !server.HasTimescaleDb)
+        if (path == SchemaFlavor.TimescaleDb && !server.HasTimescaleDb)
         {
             Assert.Skip("The test server has no TimescaleDB extension (see the README to run these tests on it).");
         }
@@ -62,11 +69,11 @@ internal sealed class EventDatabase : IAsyncDisposable
         return new EventDatabase(connectionString, path, storage, roles);
     }
 
-    public static StorageOptions Options(StoragePath path) =>
-        new() { TimescaleDb = path == StoragePath.TimescaleDb ? TimescaleDbUse.Required : TimescaleDbUse.Never };
+    public static StorageOptions Options(SchemaFlavor path) =>
+        new() { TimescaleDb = path == SchemaFlavor.TimescaleDb ? TimescaleDbUse.Required : TimescaleDbUse.Never };
 
     /// <summary>Runs Enrich's start-up setup once more, as another replica would.</summary>
-    public Task<StoragePath> SetupAsync() => Setup(DataSource, Storage, Roles).RunAsync(TestContext.Current.CancellationToken);
+    public Task<SchemaFlavor> SetupAsync() => Setup(DataSource, Storage, Roles).RunAsync(TestContext.Current.CancellationToken);
 
     public static DatabaseSetup Setup(NpgsqlDataSource dataSource, StorageOptions storage, DatabaseOptions roles) =>
         new(dataSource,
@@ -80,9 +87,9 @@ internal sealed class EventDatabase : IAsyncDisposable
     /// <summary>Materialises the aggregates up to the last whole hour, as the background refresh does.</summary>
     public async Task RefreshAggregatesAsync()
     {
-        if (Path == StoragePath.Postgres)
+        if (Path == SchemaFlavor.Postgres)
         {
-            var maintenance = new PostgresMaintenance(WriterDataSource, new StorageReadiness(), Microsoft.Extensions.Options.Options.Create(Storage),
+            var maintenance = new PostgresMaintenance(WriterDataSource, Readiness, Microsoft.Extensions.Options.Options.Create(Storage),
                 TimeProvider.System, NullLogger<PostgresMaintenance>.Instance);
             await maintenance.RefreshAggregatesAsync(TimeSpan.Zero, TestContext.Current.CancellationToken);
             return;
@@ -94,6 +101,11 @@ internal sealed class EventDatabase : IAsyncDisposable
                 $"CALL refresh_continuous_aggregate('{view}', NULL, date_trunc('hour', now()))");
         }
     }
+
+    /// <summary>A row filler on this database, as Enrich's services use it.</summary>
+    public RowFiller Filler(FillOptions? options = null) =>
+        new(WriterDataSource, Readiness, new FillMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()),
+            Microsoft.Extensions.Options.Options.Create(options ?? new FillOptions()), TimeProvider.System);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,3 +1,4 @@
+using GithubEvents.Enrich.Leadership;
 using GithubEvents.Enrich.Storage;
 using GithubEvents.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;

@@ -1,7 +1,7 @@
+using System.Text.Json.Nodes;
 using GithubEvents.Enrich.Events;
 using GithubEvents.Enrich.Storage;
 using GithubEvents.Tests.Infrastructure;
-using System.Text.Json.Nodes;
 
 namespace GithubEvents.Tests.Enrich;
 
@@ -26,11 +26,11 @@ public sealed class StorageQueryTests(PostgresServer postgres)
         new(9, "PushEvent", TimeSpan.FromHours(26), "alice", 1, "octo/one", "Germany", "DE", "ACME", "Old commit"),
     ];
 
-    public static TheoryData<StoragePath> Paths => [StoragePath.Postgres, StoragePath.TimescaleDb];
+    public static TheoryData<SchemaFlavor> Paths => [SchemaFlavor.Postgres, SchemaFlavor.TimescaleDb];
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public async Task Every_view_aggregate_and_README_query_gives_the_exact_answer(StoragePath path)
+    public async Task Every_view_aggregate_and_README_query_gives_the_exact_answer(SchemaFlavor path)
     {
         await using var database = await EventDatabase.CreateAsync(postgres, path);
         var now = await WriteKnownEventsAsync(database);
@@ -43,7 +43,7 @@ public sealed class StorageQueryTests(PostgresServer postgres)
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public async Task A_late_event_in_a_materialised_hour_reaches_the_aggregates_at_the_next_refresh(StoragePath path)
+    public async Task A_late_event_in_a_materialised_hour_reaches_the_aggregates_at_the_next_refresh(SchemaFlavor path)
     {
         await using var database = await EventDatabase.CreateAsync(postgres, path);
         var now = await WriteKnownEventsAsync(database);
@@ -51,7 +51,7 @@ public sealed class StorageQueryTests(PostgresServer postgres)
         var lateTime = now - TimeSpan.FromHours(23);
 
         await database.Writer.WriteAsync([Row(new Known(10, "ForkEvent", TimeSpan.FromHours(23), "erin", 6, "octo/five", null, null, null), now)],
-            path, TestContext.Current.CancellationToken);
+            TestContext.Current.CancellationToken);
         await database.RefreshAggregatesAsync();
 
         var bucket = Floor(lateTime, TimeSpan.FromMinutes(5));
@@ -66,7 +66,7 @@ public sealed class StorageQueryTests(PostgresServer postgres)
         var now = DateTime.UtcNow;
         // Ages are whole minutes back from a minute boundary, so no event sits on a bucket edge by accident.
         now = new DateTime(now.Year, now.Month, now.Day, now.Hour, now.Minute, 30, DateTimeKind.Utc);
-        var inserted = await database.Writer.WriteAsync(Events.Select(known => Row(known, now)).ToList(), database.Path, TestContext.Current.CancellationToken);
+        var inserted = await database.Writer.WriteAsync(Events.Select(known => Row(known, now)).ToList(), TestContext.Current.CancellationToken);
         Assert.Equal(Events.Length, inserted);
 
         // What the enrichment fills in later, per actor.

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using GithubEvents.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GithubEvents.Tests.Fakes;

@@ -13,11 +13,11 @@ namespace GithubEvents.Tests.Geocoding;
 /// </summary>
 internal sealed class GeocoderHost : IAsyncDisposable
 {
-    private readonly IHost host;
+    private readonly IHost _host;
 
-    private GeocoderHost(IHost host) => this.host = host;
+    private GeocoderHost(IHost host) => _host = host;
 
-    public Geocoder Geocoder => host.Services.GetRequiredService<Geocoder>();
+    public Geocoder Geocoder => _host.Services.GetRequiredService<Geocoder>();
 
     public static async Task<GeocoderHost> StartAsync(string connectionString, Uri? nominatim, TimeProvider? time = null,
         IDictionary<string, string?>? settings = null)
@@ -48,7 +48,7 @@ internal sealed class GeocoderHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await host.StopAsync();
-        host.Dispose();
+        await _host.StopAsync();
+        _host.Dispose();
     }
 }

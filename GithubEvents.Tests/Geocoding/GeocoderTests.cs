@@ -1,6 +1,7 @@
 using GithubEvents.Enrich.Geocoding;
 using GithubEvents.Enrich.Storage;
 using GithubEvents.Tests.Enrich;
+using GithubEvents.Tests.Fakes;
 using GithubEvents.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 
@@ -8,35 +9,35 @@ namespace GithubEvents.Tests.Geocoding;
 
 public sealed class GeocoderTests(PostgresServer server) : IAsyncLifetime
 {
-    private readonly FakeNominatim nominatim = FakeNominatim.WithRecordedFixtures();
-    private EventDatabase database = null!;
+    private readonly FakeNominatim _nominatim = FakeNominatim.WithRecordedFixtures();
+    private EventDatabase _database = null!;
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync()
     {
-        await nominatim.InitializeAsync();
-        database = await EventDatabase.OpenAsync(await server.CreateDatabaseAsync());
+        await _nominatim.InitializeAsync();
+        _database = await EventDatabase.OpenAsync(await server.CreateDatabaseAsync());
     }
 
     [Fact]
     public async Task A_gazetteer_string_is_answered_and_stored_without_a_request()
     {
-        await using var replica = await GeocoderHost.StartAsync(database.ConnectionString, nominatim.BaseAddress);
+        await using var replica = await GeocoderHost.StartAsync(_database.ConnectionString, _nominatim.BaseAddress);
 
         var result = await replica.Geocoder.ResolveAsync("Berlin, Germany", Cancellation);
 
         Assert.Equal(new GeocodeResult("berlin, germany", result.Place, Providers.Gazetteer), result);
         Assert.Equal(("Germany", "DE"), (result.Place!.Country, result.Place.CountryCode));
-        Assert.Equal("DE gazetteer", await Sql.ScalarAsync(database.ConnectionString,
+        Assert.Equal("DE gazetteer", await Sql.ScalarAsync(_database.ConnectionString,
             "SELECT country_code || ' ' || provider FROM locations WHERE key = 'berlin, germany'"));
-        Assert.Empty(nominatim.Requests);
+        Assert.Empty(_nominatim.Requests);
     }
 
     [Fact]
     public async Task No_location_strings_are_negative_answers_without_a_request()
     {
-        await using var replica = await GeocoderHost.StartAsync(database.ConnectionString, nominatim.BaseAddress);
+        await using var replica = await GeocoderHost.StartAsync(_database.ConnectionString, _nominatim.BaseAddress);
 
         foreach (var location in new[] { "Remote", "localhost", "https://example.com", "🌍" })
         {
@@ -45,14 +46,14 @@ public sealed class GeocoderTests(PostgresServer server) : IAsyncLifetime
             Assert.Equal(Providers.Gazetteer, result.Provider);
         }
 
-        Assert.Equal(3L, await Sql.ScalarAsync(database.ConnectionString, "SELECT count(*) FROM locations WHERE country_code IS NULL"));
-        Assert.Empty(nominatim.Requests);
+        Assert.Equal(3L, await Sql.ScalarAsync(_database.ConnectionString, "SELECT count(*) FROM locations WHERE country_code IS NULL"));
+        Assert.Empty(_nominatim.Requests);
     }
 
     [Fact]
     public async Task Nominatim_is_asked_as_documented_and_a_cached_string_causes_no_request()
     {
-        await using (var replica = await GeocoderHost.StartAsync(database.ConnectionString, nominatim.BaseAddress))
+        await using (var replica = await GeocoderHost.StartAsync(_database.ConnectionString, _nominatim.BaseAddress))
         {
             var first = await replica.Geocoder.ResolveAsync("Portland Head Light", Cancellation);
             var again = await replica.Geocoder.ResolveAsync("  portland head   LIGHT ", Cancellation);
@@ -62,10 +63,10 @@ public sealed class GeocoderTests(PostgresServer server) : IAsyncLifetime
         }
 
         // Another replica, or this one after a restart: the table answers.
-        await using var other = await GeocoderHost.StartAsync(database.ConnectionString, nominatim.BaseAddress);
+        await using var other = await GeocoderHost.StartAsync(_database.ConnectionString, _nominatim.BaseAddress);
         Assert.Equal("US", (await other.Geocoder.TryResolveOfflineAsync("Portland Head Light", Cancellation))!.Place!.CountryCode);
 
-        var request = Assert.Single(nominatim.Requests);
+        var request = Assert.Single(_nominatim.Requests);
         Assert.Equal("/search", request.Path);
         Assert.Equal("?q=Portland%20Head%20Light&format=jsonv2&addressdetails=1&limit=1", request.Query);
         Assert.Equal("GithubEvents.Tests (github-events-tests@example.org)", request.Header("User-Agent"));
@@ -74,23 +75,23 @@ public sealed class GeocoderTests(PostgresServer server) : IAsyncLifetime
     [Fact]
     public async Task An_empty_answer_is_cached_as_a_negative_one()
     {
-        await using var replica = await GeocoderHost.StartAsync(database.ConnectionString, nominatim.BaseAddress);
+        await using var replica = await GeocoderHost.StartAsync(_database.ConnectionString, _nominatim.BaseAddress);
 
         var result = await replica.Geocoder.ResolveAsync("Flat 3, Nowhere Lane", Cancellation);
 
         Assert.Equal(new GeocodeResult("flat 3, nowhere lane", null, Providers.Nominatim), result);
-        Assert.Equal("nominatim", await Sql.ScalarAsync(database.ConnectionString,
+        Assert.Equal("nominatim", await Sql.ScalarAsync(_database.ConnectionString,
             "SELECT provider FROM locations WHERE key = 'flat 3, nowhere lane' AND country_code IS NULL"));
         Assert.Equal(result, await replica.Geocoder.TryResolveOfflineAsync("Flat 3, Nowhere Lane", Cancellation));
-        Assert.Single(nominatim.Requests);
+        Assert.Single(_nominatim.Requests);
     }
 
     [Fact]
     public async Task A_long_institution_name_does_not_land_on_a_village_but_a_matching_one_is_kept()
     {
-        nominatim.Answer("Southern University of Science and Technology", NominatimAnswers.KenyanVillage);
-        nominatim.Answer("Tsinghua University", NominatimAnswers.TsinghuaUniversity);
-        await using var replica = await GeocoderHost.StartAsync(database.ConnectionString, nominatim.BaseAddress,
+        _nominatim.Answer("Southern University of Science and Technology", NominatimAnswers.KenyanVillage);
+        _nominatim.Answer("Tsinghua University", NominatimAnswers.TsinghuaUniversity);
+        await using var replica = await GeocoderHost.StartAsync(_database.ConnectionString, _nominatim.BaseAddress,
             settings: new Dictionary<string, string?> { ["Geocoding:RequestInterval"] = "00:00:01" });
 
         var southern = await replica.Geocoder.ResolveAsync("Southern University of Science and Technology", Cancellation);
@@ -105,10 +106,10 @@ public sealed class GeocoderTests(PostgresServer server) : IAsyncLifetime
     public async Task Refusals_pause_every_replica_doubling_and_honouring_Retry_After()
     {
         var time = new StepTimeProvider(DateTimeOffset.UtcNow);
-        nominatim.Fail("/search", FakeNominatim.Blocked());
-        nominatim.Fail("/search", new Fault(503, """{"error":"Service Unavailable"}"""));
-        nominatim.Fail("/search", new Fault(429, """{"error":"Too Many Requests"}""") { Headers = new Dictionary<string, string> { ["Retry-After"] = "600" } });
-        await using var replica = await GeocoderHost.StartAsync(database.ConnectionString, nominatim.BaseAddress, time);
+        _nominatim.Fail("/search", FakeNominatim.Blocked());
+        _nominatim.Fail("/search", new Fault(503, """{"error":"Service Unavailable"}"""));
+        _nominatim.Fail("/search", new Fault(429, """{"error":"Too Many Requests"}""") { Headers = new Dictionary<string, string> { ["Retry-After"] = "600" } });
+        await using var replica = await GeocoderHost.StartAsync(_database.ConnectionString, _nominatim.BaseAddress, time);
 
         var resolving = replica.Geocoder.ResolveAsync("Madison Square Garden", Cancellation);
         var waits = new List<TimeSpan>();
@@ -120,7 +121,7 @@ public sealed class GeocoderTests(PostgresServer server) : IAsyncLifetime
         var result = await resolving.WaitAsync(TimeSpan.FromSeconds(30), Cancellation);
 
         Assert.Equal("US", result.Place!.CountryCode);
-        Assert.Equal(4, nominatim.Requests.Count);
+        Assert.Equal(4, _nominatim.Requests.Count);
         // One minute, two minutes, then the ten Retry-After asks for; measured on the database clock, a little less.
         Assert.All(waits.Zip([60, 120, 600]), pair => Assert.InRange(pair.First.TotalSeconds, pair.Second - 5, pair.Second));
     }
@@ -128,14 +129,14 @@ public sealed class GeocoderTests(PostgresServer server) : IAsyncLifetime
     [Fact]
     public async Task Without_a_User_Agent_unknown_strings_stay_unresolved_until_Nominatim_is_configured()
     {
-        await using (var offline = await GeocoderHost.StartAsync(database.ConnectionString, nominatim: null))
+        await using (var offline = await GeocoderHost.StartAsync(_database.ConnectionString, nominatim: null))
         {
             Assert.Equal(new GeocodeResult("portland head light", null, Providers.Unresolved),
                 await offline.Geocoder.ResolveAsync("Portland Head Light", Cancellation));
-            Assert.Empty(nominatim.Requests);
+            Assert.Empty(_nominatim.Requests);
         }
 
-        await using var online = await GeocoderHost.StartAsync(database.ConnectionString, nominatim.BaseAddress);
+        await using var online = await GeocoderHost.StartAsync(_database.ConnectionString, _nominatim.BaseAddress);
         Assert.Null(await online.Geocoder.TryResolveOfflineAsync("Portland Head Light", Cancellation));
         Assert.Equal("US", (await online.Geocoder.ResolveAsync("Portland Head Light", Cancellation)).Place!.CountryCode);
     }
@@ -145,7 +146,7 @@ public sealed class GeocoderTests(PostgresServer server) : IAsyncLifetime
     {
         var roles = new DatabaseOptions { WriterRole = $"geo_writer_{Guid.NewGuid():N}"[..24], WriterPassword = "writer secret" };
         await using var withRoles = await EventDatabase.OpenAsync(await server.CreateDatabaseAsync(), roles: roles);
-        await using var replica = await GeocoderHost.StartAsync(withRoles.ConnectionString, nominatim.BaseAddress,
+        await using var replica = await GeocoderHost.StartAsync(withRoles.ConnectionString, _nominatim.BaseAddress,
             settings: new Dictionary<string, string?> { ["Database:WriterRole"] = roles.WriterRole, ["Database:WriterPassword"] = roles.WriterPassword });
 
         Assert.Equal("DE", (await replica.Geocoder.ResolveAsync("Hamburg", Cancellation)).Place!.CountryCode);
@@ -160,7 +161,7 @@ public sealed class GeocoderTests(PostgresServer server) : IAsyncLifetime
     public async Task Bad_settings_stop_start_up_naming_the_setting(string setting, string value, string message)
     {
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
-            await GeocoderHost.StartAsync(database.ConnectionString, nominatim.BaseAddress,
+            await GeocoderHost.StartAsync(_database.ConnectionString, _nominatim.BaseAddress,
                 settings: new Dictionary<string, string?> { [setting] = value }));
 
         Assert.Contains(message, failure.Message);
@@ -168,7 +169,7 @@ public sealed class GeocoderTests(PostgresServer server) : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        await database.DisposeAsync();
-        await nominatim.DisposeAsync();
+        await _database.DisposeAsync();
+        await _nominatim.DisposeAsync();
     }
 }

@@ -6,15 +6,15 @@ namespace GithubEvents.Tests.Grafana;
 /// <summary>The sample loaded once per storage path for all of a class's panel tests; the panels only read.</summary>
 public sealed class DashboardData(PostgresServer server) : IAsyncLifetime
 {
-    private readonly Dictionary<StoragePath, Task<DashboardDatabase>> _databases = [];
+    private readonly Dictionary<SchemaFlavor, Task<DashboardDatabase>> _databases = [];
     private readonly Lock _lock = new();
 
     internal LiveDashboard Dashboard { get; } = LiveDashboard.Load();
 
     /// <summary>Skips the test when the path is TimescaleDB and the server lacks it.</summary>
-    internal Task<DashboardDatabase> OnAsync(StoragePath path)
+    internal Task<DashboardDatabase> OnAsync(SchemaFlavor path)
     {
-        if (path == StoragePath.TimescaleDb && !server.HasTimescaleDb)
+        if (path == SchemaFlavor.TimescaleDb && !server.HasTimescaleDb)
         {
             Assert.Skip("The test server has no TimescaleDB extension (see the README to run these tests on it).");
         }

@@ -7,22 +7,6 @@ using Npgsql;
 
 namespace GithubEvents.Tests.Grafana;
 
-/// <summary>One stored event as the dashboard should see it: the parser's columns plus what the enrichment filled in.</summary>
-internal sealed record StoredEvent(DateTime Time, long EventId, string Type, string Actor, long ActorId, string? Repo, string Detail, bool IsBot,
-    string? Country, string? CountryCode, string? Company);
-
-/// <summary>What one panel query returned, and the database's <c>now()</c> in the same transaction.</summary>
-internal sealed record PanelResult(IReadOnlyList<string> Columns, IReadOnlyList<object?[]> Rows, DateTime DatabaseNow)
-{
-    public int Index(string column)
-    {
-        var index = Columns.ToList().IndexOf(column);
-        return index >= 0 ? index : throw new Xunit.Sdk.XunitException($"No column '{column}' among {string.Join(", ", Columns)}.");
-    }
-
-    public IEnumerable<object?> Values(string column) => Rows.Select(row => row[Index(column)]);
-}
-
 /// <summary>
 /// The recorded GH Archive sample (800 events of 2021: bursts of 200 in the first seconds of four hours), moved in time so that its newest event is a
 /// minute before <see cref="Now"/>, written through Enrich's write path, given countries and companies per actor as
@@ -45,14 +29,14 @@ internal sealed class DashboardDatabase : IAsyncDisposable
         Events = events;
     }
 
-    public StoragePath Path => _database.Path;
+    public SchemaFlavor Path => _database.Path;
 
     /// <summary>The dashboard's "now": later than every event.</summary>
     public DateTime Now { get; }
 
     public IReadOnlyList<StoredEvent> Events { get; }
 
-    public static async Task<DashboardDatabase> CreateAsync(PostgresServer server, StoragePath path)
+    public static async Task<DashboardDatabase> CreateAsync(PostgresServer server, SchemaFlavor path)
     {
         var roles = new DatabaseOptions
         {
@@ -63,7 +47,7 @@ internal sealed class DashboardDatabase : IAsyncDisposable
 
         var now = DateTime.UtcNow;
         var rows = ShiftedSample(now);
-        Assert.Equal(ArchiveFixture.EventCount, await database.Writer.WriteAsync(rows, path, TestContext.Current.CancellationToken));
+        Assert.Equal(ArchiveFixture.EventCount, await database.Writer.WriteAsync(rows, TestContext.Current.CancellationToken));
 
         var events = rows.Select(row => Enriched(row)).ToList();
         await FillInPlacesAsync(database, events);

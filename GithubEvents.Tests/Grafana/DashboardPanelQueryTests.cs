@@ -26,10 +26,10 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
 
     private LiveDashboard Dashboard => data.Dashboard;
 
-    public static TheoryData<StoragePath, string> PathsAndPanels()
+    public static TheoryData<SchemaFlavor, string> PathsAndPanels()
     {
-        var rows = new TheoryData<StoragePath, string>();
-        foreach (var path in new[] { StoragePath.Postgres, StoragePath.TimescaleDb })
+        var rows = new TheoryData<SchemaFlavor, string>();
+        foreach (var path in new[] { SchemaFlavor.Postgres, SchemaFlavor.TimescaleDb })
         {
             foreach (var panel in LiveDashboard.Load().Panels)
             {
@@ -40,11 +40,11 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
         return rows;
     }
 
-    public static TheoryData<StoragePath> Paths => [StoragePath.Postgres, StoragePath.TimescaleDb];
+    public static TheoryData<SchemaFlavor> Paths => [SchemaFlavor.Postgres, SchemaFlavor.TimescaleDb];
 
     [Theory]
     [MemberData(nameof(PathsAndPanels))]
-    public async Task Every_panel_query_runs_as_the_reader_and_returns_the_columns_its_panel_expects(StoragePath path, string title)
+    public async Task Every_panel_query_runs_as_the_reader_and_returns_the_columns_its_panel_expects(SchemaFlavor path, string title)
     {
         var database = await data.OnAsync(path);
         var panel = Dashboard.Panel(title);
@@ -81,7 +81,7 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public async Task The_event_type_variable_lists_the_types_of_the_range(StoragePath path)
+    public async Task The_event_type_variable_lists_the_types_of_the_range(SchemaFlavor path)
     {
         var database = await data.OnAsync(path);
         var variable = Dashboard.Variable("event_type");
@@ -95,7 +95,7 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public async Task Events_per_minute_come_from_the_events_for_narrow_buckets_and_from_the_aggregate_for_wide_ones(StoragePath path)
+    public async Task Events_per_minute_come_from_the_events_for_narrow_buckets_and_from_the_aggregate_for_wide_ones(SchemaFlavor path)
     {
         var database = await data.OnAsync(path);
         var panel = Dashboard.Panel("Events per minute by type");
@@ -127,7 +127,7 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public async Task The_map_and_top_countries_sum_the_events_of_each_country(StoragePath path)
+    public async Task The_map_and_top_countries_sum_the_events_of_each_country(SchemaFlavor path)
     {
         var database = await data.OnAsync(path);
 
@@ -156,7 +156,7 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public async Task Top_repositories_count_events_and_distinct_actors_over_24_hours(StoragePath path)
+    public async Task Top_repositories_count_events_and_distinct_actors_over_24_hours(SchemaFlavor path)
     {
         var database = await data.OnAsync(path);
         var panel = Dashboard.Panel("Top repositories (24 h)");
@@ -182,7 +182,7 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public async Task Most_active_actors_come_from_the_hourly_aggregate_without_bots_unless_asked(StoragePath path)
+    public async Task Most_active_actors_come_from_the_hourly_aggregate_without_bots_unless_asked(SchemaFlavor path)
     {
         var database = await data.OnAsync(path);
         var panel = Dashboard.Panel("Most active actors (24 h)");
@@ -208,7 +208,7 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public async Task Recent_events_are_the_newest_of_the_range_with_their_detail_and_country(StoragePath path)
+    public async Task Recent_events_are_the_newest_of_the_range_with_their_detail_and_country(SchemaFlavor path)
     {
         var database = await data.OnAsync(path);
         var panel = Dashboard.Panel("Recent events");
@@ -230,7 +230,7 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public async Task Freshness_is_the_age_of_the_newest_event_and_the_hour_counts_its_events(StoragePath path)
+    public async Task Freshness_is_the_age_of_the_newest_event_and_the_hour_counts_its_events(SchemaFlavor path)
     {
         var database = await data.OnAsync(path);
 
@@ -248,7 +248,7 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
     // Needs v_enrichment_coverage, which the enrichment (issue 5) adds in 0005_profiles.sql.
     [Theory]
     [MemberData(nameof(Paths))]
-    public async Task Enrichment_coverage_shows_the_share_of_the_last_hours_events_with_a_country(StoragePath path)
+    public async Task Enrichment_coverage_shows_the_share_of_the_last_hours_events_with_a_country(SchemaFlavor path)
     {
         var database = await data.OnAsync(path);
         var panel = Dashboard.Panel("Enrichment coverage (last hour)");
@@ -282,7 +282,7 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
             [eventType.Name] = new(eventTypes ?? [], eventType.Multi, eventType.IncludeAll, eventType.AllValue, IsAll: eventTypes is null),
             [bots.Name] = new([includeBots ? "true" : "false"], bots.Multi, bots.IncludeAll, bots.AllValue),
         };
-        return new QueryContext(database.Now - range.Value, database.Now, interval.Value, database.Path == StoragePath.TimescaleDb, variables);
+        return new QueryContext(database.Now - range.Value, database.Now, interval.Value, database.Path == SchemaFlavor.TimescaleDb, variables);
     }
 
     // $__timeFilter is BETWEEN: both ends included.

@@ -3,12 +3,6 @@ using System.Text.RegularExpressions;
 
 namespace GithubEvents.Tests.Grafana;
 
-/// <summary>A dashboard variable's current selection, with the settings that decide how Grafana formats it.</summary>
-internal sealed record VariableSelection(IReadOnlyList<string> Values, bool Multi = false, bool IncludeAll = false, string? AllValue = null, bool IsAll = false);
-
-/// <summary>What Grafana sends with one panel query: the time range, the interval, the datasource's TimescaleDB flag and the variables.</summary>
-internal sealed record QueryContext(DateTime From, DateTime To, TimeSpan Interval, bool TimescaleDb, IReadOnlyDictionary<string, VariableSelection> Variables);
-
 /// <summary>
 /// Turns a panel's SQL into the statement Grafana 12 sends PostgreSQL. First the variables, as the browser replaces
 /// them (the SQL datasources' <c>interpolateVariable</c>: a multi-value or All-capable variable becomes quoted

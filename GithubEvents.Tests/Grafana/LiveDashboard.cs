@@ -2,15 +2,6 @@ using System.Text.Json.Nodes;
 
 namespace GithubEvents.Tests.Grafana;
 
-internal sealed record PanelTarget(string RefId, string? DatasourceUid, string Format, string RawSql);
-
-internal sealed record DashboardPanel(string Title, string Type, string? DatasourceUid, string? TimeFrom, string? MinInterval, IReadOnlyList<PanelTarget> Targets, JsonObject Json)
-{
-    public PanelTarget Target => Targets.Single();
-}
-
-internal sealed record DashboardVariable(string Name, string Type, string Query, bool Multi, bool IncludeAll, string? AllValue, string? DatasourceUid, JsonObject Json);
-
 /// <summary>
 /// The provisioning folder the AppHost mounts into Grafana (copied beside the tests), and the "GitHub Events - Live"
 /// dashboard in it, read as Grafana reads the JSON.

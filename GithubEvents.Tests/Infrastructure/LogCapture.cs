@@ -26,8 +26,3 @@ public sealed class LogCapture : ILoggerProvider
             entries.Enqueue(new CapturedLog(category, logLevel, formatter(state, exception), exception?.ToString()));
     }
 }
-
-public sealed record CapturedLog(string Category, LogLevel Level, string Message, string? Exception)
-{
-    public override string ToString() => $"{Level} {Category}: {Message}{(Exception is null ? "" : Environment.NewLine + Exception)}";
-}

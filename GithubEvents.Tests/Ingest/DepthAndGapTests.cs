@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Logging;
 using GithubEvents.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 
 namespace GithubEvents.Tests.Ingest;
 

@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
-using GithubEvents.Ingest;
 using GithubEvents.Tests.Infrastructure;
 using GithubEvents.Tests.Kafka;
 using Microsoft.Extensions.Configuration;
@@ -41,40 +38,4 @@ internal static class IngestTestHost
     public static string RawTopic(this IHost host) => host.Services.GetRequiredService<IConfiguration>()["Kafka:Topics:Raw"]!;
 
     public static string DeadLetterTopic(this IHost host) => host.Services.GetRequiredService<IConfiguration>()["Kafka:Topics:DeadLetters"]!;
-}
-
-/// <summary>Sums of the Ingest meter's counters in one host (other tests' hosts have meters of the same name).</summary>
-internal sealed class IngestMetrics : IDisposable
-{
-    private readonly MeterListener _listener = new();
-    private readonly ConcurrentDictionary<string, long> _sums = new();
-
-    public IngestMetrics(IServiceProvider services)
-    {
-        var factory = services.GetRequiredService<IMeterFactory>();
-        _listener.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Meter.Name == IngestTelemetry.Name && ReferenceEquals(instrument.Meter.Scope, factory))
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
-        {
-            _sums.AddOrUpdate(instrument.Name, value, (_, sum) => sum + value);
-            foreach (var tag in tags)
-            {
-                if (tag.Key is "error.type" or "event.source")
-                {
-                    _sums.AddOrUpdate($"{instrument.Name}/{tag.Value}", value, (_, sum) => sum + value);
-                }
-            }
-        });
-        _listener.Start();
-    }
-
-    /// <summary>The counter's total, or its total for one error type or source (<c>name/tag</c>).</summary>
-    public long this[string name] => _sums.GetValueOrDefault(name);
-
-    public void Dispose() => _listener.Dispose();
 }

@@ -1,5 +1,7 @@
 using Confluent.Kafka;
+using GithubEvents.Ingest.Events;
 using GithubEvents.Ingest.Publishing;
+using GithubEvents.ServiceDefaults.Kafka;
 using GithubEvents.Tests.Infrastructure;
 using GithubEvents.Tests.Kafka;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,9 +29,9 @@ public sealed class KafkaUnreachableTests(KafkaMockCluster kafka)
         var events = Enumerable.Range(0, 3).Select(i => ArchiveEvent(ArchiveFixture.Lines[i])).ToList();
         var cancellation = TestContext.Current.CancellationToken;
 
-        await publisher.PublishAsync(events[0], EventPublisher.LiveSource, cancellation);
-        await publisher.PublishAsync(events[1], EventPublisher.LiveSource, cancellation);
-        var third = publisher.PublishAsync(events[2], EventPublisher.LiveSource, cancellation).AsTask();
+        await publisher.PublishAsync(events[0], EventSources.Live, cancellation);
+        await publisher.PublishAsync(events[1], EventSources.Live, cancellation);
+        var third = publisher.PublishAsync(events[2], EventSources.Live, cancellation).AsTask();
 
         Assert.False(third.IsCompleted);
         var deadline = DateTime.UtcNow.AddSeconds(30);

@@ -1,3 +1,4 @@
+using GithubEvents.Tests.Fakes;
 using GithubEvents.Tests.Infrastructure;
 using Microsoft.Extensions.Hosting;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GithubEvents.Tests.Fakes;
 using GithubEvents.Tests.Infrastructure;
 
 namespace GithubEvents.Tests.Ingest;

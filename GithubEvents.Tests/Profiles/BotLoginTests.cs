@@ -12,7 +12,7 @@ public sealed class BotLoginTests(PostgresServer postgres)
     public async Task The_events_the_profiles_and_the_actors_table_tell_a_bot_s_login_by_one_case_sensitive_rule()
     {
         string[] logins = ["renovate[bot]", "Renovate[BOT]", "ci-helper[Bot]", "bot", "not[bot]really", "[bot]"];
-        await using var database = await EventDatabase.CreateAsync(postgres, StoragePath.Postgres);
+        await using var database = await EventDatabase.CreateAsync(postgres, SchemaFlavor.Postgres);
         // Saved as users: the table's is_bot then says what the login alone says.
         await new ActorStore(database.WriterDataSource).SaveAsync(
             logins.Select((login, i) => new ActorLookup(i + 1, login, new GitHubProfile(i + 1, login, ActorType.User))).ToList(),
@@ -23,7 +23,7 @@ public sealed class BotLoginTests(PostgresServer postgres)
         {
             Assert.True(GitHubEventParser.TryParse(TestEvents.Event(i + 1, "WatchEvent", DateTime.UtcNow, login, i + 1, "octo/repo"), out var row, out var rejection), rejection);
             Assert.Equal((login, table[login]), (login, row.IsBot));
-            Assert.Equal((login, table[login]), (login, GitHubProfile.IsBotLogin(login)));
+            Assert.Equal((login, table[login]), (login, BotLogin.Is(login)));
         }
 
         Assert.Equal(["[bot]", "renovate[bot]"], table.Where(actor => actor.Value).Select(actor => actor.Key).Order(StringComparer.Ordinal));

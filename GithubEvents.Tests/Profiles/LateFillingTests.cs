@@ -1,3 +1,5 @@
+using GithubEvents.Enrich.Filling;
+using GithubEvents.Enrich.Geocoding;
 using GithubEvents.Enrich.Profiles;
 using GithubEvents.Enrich.Storage;
 using GithubEvents.Tests.Enrich;
@@ -6,18 +8,17 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace GithubEvents.Tests.Profiles;
 
 /// <summary>Rows written before their actor was known get the profile later, the aggregates follow, and the coverage says so.</summary>
 public sealed class LateFillingTests(PostgresServer postgres)
 {
-    public static TheoryData<StoragePath> Paths => [StoragePath.Postgres, StoragePath.TimescaleDb];
+    public static TheoryData<SchemaFlavor> Paths => [SchemaFlavor.Postgres, SchemaFlavor.TimescaleDb];
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public async Task Known_profiles_fill_the_rows_of_the_window_and_the_materialised_aggregates_follow(StoragePath path)
+    public async Task Known_profiles_fill_the_rows_of_the_window_and_the_materialised_aggregates_follow(SchemaFlavor path)
     {
         await using var database = await EventDatabase.CreateAsync(postgres, path);
         // Minutes ago: the last one is outside the 24-hour window.
@@ -33,9 +34,9 @@ public sealed class LateFillingTests(PostgresServer postgres)
         // Berlin as the geocoder stores it.
         await Sql.ExecuteAsync(database.ConnectionString,
             "INSERT INTO locations (key, country, country_code, lat, lng, provider, resolved_at) VALUES ('berlin', 'Germany', 'DE', 52.52, 13.405, 'gazetteer', now())");
-        var filler = new RowFiller(database.WriterDataSource, Options.Create(new ProfileOptions()), TimeProvider.System);
+        var filler = database.Filler();
 
-        Assert.Equal(3, await filler.FillKnownAsync(TimeSpan.FromDays(1), path, TestContext.Current.CancellationToken));
+        Assert.Equal(3, await filler.FillKnownAsync(TimeSpan.FromDays(1), TestContext.Current.CancellationToken));
 
         Assert.Equal(
             [["alice", 10.0, "Berlin", "ACME", 5, false, "DE", 52.52], ["alice", 90.0, "Berlin", "ACME", 5, false, "DE", 52.52], ["alice", 1380.0, "Berlin", "ACME", 5, false, "DE", 52.52],
@@ -47,7 +48,7 @@ public sealed class LateFillingTests(PostgresServer postgres)
                 FROM events ORDER BY actor, time DESC
                 """));
         // Nothing differs any more: a second pass writes nothing.
-        Assert.Equal(0, await filler.FillKnownAsync(TimeSpan.FromDays(1), path, TestContext.Current.CancellationToken));
+        Assert.Equal(0, await filler.FillKnownAsync(TimeSpan.FromDays(1), TestContext.Current.CancellationToken));
 
         await database.RefreshAggregatesAsync();
         Assert.Equal([["ACME", 1L]], await Sql.RowsAsync(database.ConnectionString,
@@ -60,7 +61,7 @@ public sealed class LateFillingTests(PostgresServer postgres)
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public async Task Rows_written_once_their_actor_is_known_carry_its_profile_and_place_from_the_start(StoragePath path)
+    public async Task Rows_written_once_their_actor_is_known_carry_its_profile_and_place_from_the_start(SchemaFlavor path)
     {
         await using var database = await EventDatabase.CreateAsync(postgres, path);
         await new ActorStore(database.WriterDataSource).SaveAsync(
@@ -83,26 +84,26 @@ public sealed class LateFillingTests(PostgresServer postgres)
             await Sql.RowsAsync(database.ConnectionString,
                 "SELECT actor, location, company, public_repos, is_bot, country, country_code, lat, lng FROM events ORDER BY actor"));
         // Nothing is left for the late filling.
-        var filler = new RowFiller(database.WriterDataSource, Options.Create(new ProfileOptions()), TimeProvider.System);
-        Assert.Equal(0, await filler.FillKnownAsync(TimeSpan.FromDays(1), path, TestContext.Current.CancellationToken));
+        var filler = database.Filler();
+        Assert.Equal(0, await filler.FillKnownAsync(TimeSpan.FromDays(1), TestContext.Current.CancellationToken));
     }
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public async Task The_writer_role_may_store_profiles_and_fill_rows(StoragePath path)
+    public async Task The_writer_role_may_store_profiles_and_fill_rows(SchemaFlavor path)
     {
         var roles = new DatabaseOptions { WriterRole = $"fill_writer_{Guid.NewGuid():N}"[..24], WriterPassword = "writer secret" };
         await using var database = await EventDatabase.CreateAsync(postgres, path, roles);
         await ProfileRun.WriteEventsAsync(database, [(1, "alice", 10), (1, "alice", 5 * 60)]);
         await database.RefreshAggregatesAsync();
         var store = new ActorStore(database.WriterDataSource);
-        var filler = new RowFiller(database.WriterDataSource, Options.Create(new ProfileOptions()), TimeProvider.System);
+        var filler = database.Filler();
 
         await store.SaveAsync([new ActorLookup(1, "alice", null)], DateTimeOffset.UtcNow, TestContext.Current.CancellationToken);
         await store.SaveAsync([new ActorLookup(1, "alice", new GitHubProfile(1, "alice", ActorType.User, Location: "Atlantis"))], DateTimeOffset.UtcNow, TestContext.Current.CancellationToken);
 
-        Assert.Equal(2, await filler.FillAsync([1], path, TestContext.Current.CancellationToken));
-        Assert.Equal([("Atlantis", "atlantis")], await store.UnplacedLocationsAsync(retryUnresolved: true, 10, TestContext.Current.CancellationToken));
+        Assert.Equal(2, await filler.FillAsync([1], TestContext.Current.CancellationToken));
+        Assert.Equal([("Atlantis", "atlantis")], await new LocationStore(database.WriterDataSource).UnplacedLocationsAsync(retryUnresolved: true, 10, TestContext.Current.CancellationToken));
         Assert.Equal(roles.WriterRole, await Sql.ScalarAsync(
             new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = roles.WriterRole, Password = roles.WriterPassword }.ConnectionString,
             "SELECT current_user FROM v_enrichment_coverage LIMIT 1"));
@@ -111,21 +112,21 @@ public sealed class LateFillingTests(PostgresServer postgres)
     [Fact]
     public async Task Rows_in_compressed_chunks_are_left_alone()
     {
-        await using var database = await EventDatabase.CreateAsync(postgres, StoragePath.TimescaleDb);
+        await using var database = await EventDatabase.CreateAsync(postgres, SchemaFlavor.TimescaleDb);
         await ProfileRun.WriteEventsAsync(database, [(1, "alice", 10), (1, "alice", 3 * 24 * 60)]);
         await Sql.ExecuteAsync(database.ConnectionString, "SELECT compress_chunk(c) FROM show_chunks('events', older_than => now() - INTERVAL '2 days') AS c");
         await new ActorStore(database.WriterDataSource).SaveAsync(
             [new ActorLookup(1, "alice", new GitHubProfile(1, "alice", ActorType.User, Company: "ACME"))], DateTimeOffset.UtcNow, TestContext.Current.CancellationToken);
-        var filler = new RowFiller(database.WriterDataSource, Options.Create(new ProfileOptions { FillWindow = TimeSpan.FromDays(7) }), TimeProvider.System);
+        var filler = database.Filler(new FillOptions { FillWindow = TimeSpan.FromDays(7) });
 
-        Assert.Equal(1, await filler.FillKnownAsync(TimeSpan.FromDays(7), StoragePath.TimescaleDb, TestContext.Current.CancellationToken));
+        Assert.Equal(1, await filler.FillKnownAsync(TimeSpan.FromDays(7), TestContext.Current.CancellationToken));
         Assert.Equal([["ACME"], [null]], await Sql.RowsAsync(database.ConnectionString, "SELECT company FROM events ORDER BY time DESC"));
     }
 
     [Fact]
     public async Task One_replica_fills_late_and_another_takes_over_once_it_stops()
     {
-        await using var database = await EventDatabase.CreateAsync(postgres, StoragePath.Postgres);
+        await using var database = await EventDatabase.CreateAsync(postgres, SchemaFlavor.Postgres);
         var (firstTime, secondTime) = (new StepTimeProvider(DateTimeOffset.UtcNow), new StepTimeProvider(DateTimeOffset.UtcNow));
         using var first = new LateFillingReplica(database, firstTime);
         using var second = new LateFillingReplica(database, secondTime);
@@ -150,7 +151,7 @@ public sealed class LateFillingTests(PostgresServer postgres)
     [Fact]
     public async Task Late_filling_goes_over_the_whole_window_when_it_takes_the_lead_and_then_over_the_last_two_intervals()
     {
-        await using var database = await EventDatabase.CreateAsync(postgres, StoragePath.Postgres);
+        await using var database = await EventDatabase.CreateAsync(postgres, SchemaFlavor.Postgres);
         // Written before alice was known: three hours and a minute ago.
         await ProfileRun.WriteEventsAsync(database, [(1, "alice", 180), (1, "alice", 1)]);
         await new ActorStore(database.WriterDataSource).SaveAsync(
@@ -174,7 +175,7 @@ public sealed class LateFillingTests(PostgresServer postgres)
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public async Task The_coverage_view_gives_the_shares_of_the_last_hour_and_day(StoragePath path)
+    public async Task The_coverage_view_gives_the_shares_of_the_last_hour_and_day(SchemaFlavor path)
     {
         await using var database = await EventDatabase.CreateAsync(postgres, path);
         var empty = await Sql.RowsAsync(database.ConnectionString, "SELECT * FROM v_enrichment_coverage");

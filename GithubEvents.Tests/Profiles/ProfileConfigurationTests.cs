@@ -1,3 +1,4 @@
+using GithubEvents.Enrich.Filling;
 using GithubEvents.Enrich.Profiles;
 using GithubEvents.Enrich.Storage;
 using Microsoft.Extensions.Configuration;
@@ -34,8 +35,8 @@ public sealed class ProfileConfigurationTests
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
         Assert.Contains("Storage:AggregateRefreshWindow", error.Message);
         Assert.Contains("Profiles:FillWindow", error.Message);
-        Assert.Throws<OptionsValidationException>(() => byRetention.Services.GetRequiredService<IOptions<ProfileOptions>>().Value);
-        Assert.Equal(TimeSpan.FromHours(12), fits.Services.GetRequiredService<IOptions<ProfileOptions>>().Value.FillWindow);
+        Assert.Throws<OptionsValidationException>(() => byRetention.Services.GetRequiredService<IOptions<FillOptions>>().Value);
+        Assert.Equal(TimeSpan.FromHours(12), fits.Services.GetRequiredService<IOptions<FillOptions>>().Value.FillWindow);
     }
 
     [Fact]

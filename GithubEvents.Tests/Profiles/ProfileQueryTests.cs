@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using GithubEvents.Enrich.Profiles;
-using GithubEvents.Tests.Infrastructure;
+using GithubEvents.Tests.Fakes;
 
 namespace GithubEvents.Tests.Profiles;
 

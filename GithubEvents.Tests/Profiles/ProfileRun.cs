@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
 using GithubEvents.Enrich.Events;
+using GithubEvents.Enrich.Geocoding;
 using GithubEvents.Enrich.Profiles;
 using GithubEvents.Enrich.Storage;
 using GithubEvents.Tests.Enrich;
+using GithubEvents.Tests.Fakes;
 using GithubEvents.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,7 +50,7 @@ internal sealed class ProfileRun : IAsyncDisposable
     public IReadOnlyList<RecordedRequest> RestRequests => GitHub.Requests.Where(r => r.Path.StartsWith("/users/", StringComparison.Ordinal)).ToList();
 
     /// <summary>A database and a fake GitHub sharing one stepped clock that starts at the real time, as the database's now() does.</summary>
-    public static async Task<(EventDatabase Database, FakeGitHub GitHub, StepTimeProvider Time)> ArrangeAsync(PostgresServer postgres, StoragePath path = StoragePath.Postgres)
+    public static async Task<(EventDatabase Database, FakeGitHub GitHub, StepTimeProvider Time)> ArrangeAsync(PostgresServer postgres, SchemaFlavor path = SchemaFlavor.Postgres)
     {
         var time = new StepTimeProvider(DateTimeOffset.UtcNow);
         var github = new FakeGitHub(time);
@@ -104,7 +106,7 @@ internal sealed class ProfileRun : IAsyncDisposable
         var now = DateTime.UtcNow;
         var id = await NextEventIdAsync(database);
         var rows = events.Select(e => Parse(TestEvents.Event(id++, "WatchEvent", now.AddMinutes(-e.MinutesAgo), e.Login, e.ActorId, "octo/repo"))).ToList();
-        await database.Writer.WriteAsync(rows, database.Path, TestContext.Current.CancellationToken);
+        await database.Writer.WriteAsync(rows, TestContext.Current.CancellationToken);
     }
 
     /// <summary>The recorded GH Archive sample, moved in time so that its newest event is a minute old.</summary>
@@ -117,7 +119,7 @@ internal sealed class ProfileRun : IAsyncDisposable
             e["created_at"] = (e["created_at"]!.GetValue<DateTime>() + shift).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
             return Parse(System.Text.Encoding.UTF8.GetBytes(e.ToJsonString()));
         }).ToList();
-        await database.Writer.WriteAsync(rows, database.Path, TestContext.Current.CancellationToken);
+        await database.Writer.WriteAsync(rows, TestContext.Current.CancellationToken);
     }
 
     public Task<List<object?[]>> RowsAsync(string sql) => Sql.RowsAsync(Database.ConnectionString, sql);

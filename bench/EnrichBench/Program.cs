@@ -1,11 +1,9 @@
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Confluent.Kafka;
 using GithubEvents.Enrich.Events;
-using GithubEvents.Enrich.Profiles;
 using GithubEvents.Enrich.Storage;
-using GithubEvents.Tests.Infrastructure;
+using GithubEvents.Tests.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -83,7 +81,7 @@ static (long Id, string Login) CopyOfActor(JsonObject actor, int copy)
 {
     var id = (long)actor["id"]! + copy * 1_000_000_000L;
     var login = (string)actor["login"]!;
-    login = GitHubProfile.IsBotLogin(login) ? $"{login[..^5]}-{copy}[bot]" : $"{login}-{copy}";
+    login = BotLogin.Is(login) ? $"{login[..^5]}-{copy}[bot]" : $"{login}-{copy}";
     actor["id"] = id;
     actor["login"] = login;
     actor["display_login"] = login;
@@ -130,7 +128,7 @@ static async Task<int> FakesAsync(string actorsFile, string locationsFile)
     foreach (var line in File.ReadLines(actorsFile))
     {
         var (id, login) = (long.Parse(line[..line.IndexOf('\t')]), line[(line.IndexOf('\t') + 1)..]);
-        github.AddGeneratedUser(id, login, GitHubProfile.IsBotLogin(login) ? "Bot" : "User", locations[id % locations.Length]);
+        github.AddGeneratedUser(id, login, BotLogin.Is(login) ? "Bot" : "User", locations[id % locations.Length]);
     }
 
     await github.InitializeAsync();

@@ -66,7 +66,7 @@ run_enrich() {
   enrich_db=$database
   fresh_database "$database" >/dev/null
   (cd GithubEvents.Enrich/bin/Release/net10.0 && exec env "ConnectionStrings__kafka=$bootstrap" "ConnectionStrings__github-events=$(connection "$database")" \
-    "Enrich__Topic=$topic" "Kafka__Consumer__Config__group.id=$group" ASPNETCORE_URLS=http://127.0.0.1:0 "$@" \
+    "Kafka__Topics__Raw=$topic" "Kafka__Consumer__Config__group.id=$group" ASPNETCORE_URLS=http://127.0.0.1:0 "$@" \
     dotnet GithubEvents.Enrich.dll) > "$work/enrich-$shape-$name.log" 2>&1 &
   enrich_pid=$!
   enrich_rate=$(bench feed "$bootstrap" "$topic" "$group" "$work/$shape/events.ndjson" 12000)

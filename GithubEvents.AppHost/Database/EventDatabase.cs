@@ -1,0 +1,14 @@
+namespace Aspire.Hosting;
+
+/// <summary>
+/// The database the services use, as <see cref="EventDatabaseExtensions.AddEventDatabase"/> placed it: an existing
+/// server's, or the AppHost's own TimescaleDB container's, whose login roles Enrich manages.
+/// </summary>
+public sealed class EventDatabase(IResourceBuilder<IResourceWithConnectionString> resource, ManagedDatabase? managed)
+{
+    /// <summary>What the services reference: the connection string.</summary>
+    public IResourceBuilder<IResourceWithConnectionString> Resource { get; } = resource;
+
+    /// <summary>The AppHost's own database and its roles' passwords; null on an existing server.</summary>
+    public ManagedDatabase? Managed { get; } = managed;
+}

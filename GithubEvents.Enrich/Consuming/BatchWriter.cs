@@ -1,0 +1,56 @@
+using GithubEvents.Enrich.Storage;
+using Npgsql;
+
+namespace GithubEvents.Enrich.Consuming;
+
+/// <summary>
+/// Writes a batch's rows with <see cref="EventWriter"/>. A batch the database refuses as data (a value it cannot
+/// store) is written row by row, and the rows it still refuses become dead letters: one bad event never stalls its
+/// partition.
+/// </summary>
+public sealed partial class BatchWriter(EventWriter writer, EnrichMetrics metrics, TimeProvider time, ILogger<BatchWriter> logger)
+{
+    /// <summary>Writes the rows; those the database refuses are added to <see cref="TriagedBatch.Rejected"/>.</summary>
+    public async Task WriteAsync(TriagedBatch batch, CancellationToken cancellationToken)
+    {
+        var rows = batch.Rows;
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var started = time.GetTimestamp();
+        try
+        {
+            var inserted = await writer.WriteAsync(rows.ConvertAll(row => row.Row), cancellationToken);
+            metrics.Written(inserted, rows.Count - inserted, time.GetElapsedTime(started));
+        }
+        catch (PostgresException ex) when (IsDataError(ex))
+        {
+            LogWritingOneByOne(ex.SqlState, rows.Count);
+            // Added to the rejected only once every row is through, so that a retry after a failure midway adds none twice.
+            var refused = new List<DeadLetter>();
+            foreach (var (source, row) in rows)
+            {
+                try
+                {
+                    var inserted = await writer.WriteAsync([row], cancellationToken);
+                    metrics.Written(inserted, 1 - inserted, TimeSpan.Zero);
+                }
+                catch (PostgresException rowError) when (IsDataError(rowError))
+                {
+                    refused.Add(new DeadLetter(source, "rejected_by_database", $"the database refused the event: {rowError.SqlState} {rowError.MessageText}"));
+                }
+            }
+
+            batch.Rejected.AddRange(refused);
+        }
+    }
+
+    // Class 22 is data exceptions (bad values), 54 program limits (say, a value too long for an index).
+    private static bool IsDataError(PostgresException exception) =>
+        exception.SqlState.StartsWith("22", StringComparison.Ordinal) || exception.SqlState.StartsWith("54", StringComparison.Ordinal);
+
+    [LoggerMessage(LogLevel.Warning, "The database refused a batch as data ({SqlState}); writing its {Count} events one by one")]
+    private partial void LogWritingOneByOne(string sqlState, int count);
+}

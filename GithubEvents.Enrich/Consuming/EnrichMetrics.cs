@@ -1,0 +1,37 @@
+using System.Diagnostics.Metrics;
+
+namespace GithubEvents.Enrich.Consuming;
+
+/// <summary>
+/// The write path's instruments, on the meter named after the application (which the service defaults export).
+/// Consumer lag per partition comes from <c>GithubEvents.Kafka</c>.
+/// </summary>
+public sealed class EnrichMetrics
+{
+    private readonly Counter<long> _written;
+    private readonly Counter<long> _duplicates;
+    private readonly Counter<long> _deadLetters;
+    private readonly Histogram<int> _batchSize;
+    private readonly Histogram<double> _writeDuration;
+
+    public EnrichMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(EnrichTelemetry.Name);
+        _written = meter.CreateCounter<long>("enrich.events.written", "{event}", "Events written to the database");
+        _duplicates = meter.CreateCounter<long>("enrich.events.duplicates", "{event}", "Events skipped because the database already had them");
+        _deadLetters = meter.CreateCounter<long>("enrich.events.dead_lettered", "{message}", "Messages sent to the dead-letter topic, by reason");
+        _batchSize = meter.CreateHistogram<int>("enrich.batch.size", "{message}", "Messages per written batch");
+        _writeDuration = meter.CreateHistogram<double>("enrich.write.duration", "s", "Time to write one batch to the database, retries excluded");
+    }
+
+    public void Batch(int messages) => _batchSize.Record(messages);
+
+    public void Written(int rows, int skipped, TimeSpan duration)
+    {
+        _written.Add(rows);
+        _duplicates.Add(skipped);
+        _writeDuration.Record(duration.TotalSeconds);
+    }
+
+    public void DeadLettered(string kind) => _deadLetters.Add(1, new KeyValuePair<string, object?>("reason", kind));
+}

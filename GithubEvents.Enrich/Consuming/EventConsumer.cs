@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using GithubEvents.Enrich.Storage;
+using GithubEvents.ServiceDefaults;
+using GithubEvents.ServiceDefaults.Kafka;
+using Microsoft.Extensions.Options;
+
+namespace GithubEvents.Enrich.Consuming;
+
+/// <summary>
+/// Consumes raw events in batches: collect, triage, write, then dead letters and the offset commit. Offsets are
+/// committed only after every message below them is in the database or in the dead-letter topic. While the database
+/// or Kafka fails, the partitions are paused and the batch is retried with backoff; nothing is skipped.
+/// </summary>
+public sealed partial class EventConsumer(
+    IConsumer<string, byte[]> consumer,
+    BatchCollector collector,
+    BatchWriter writer,
+    DeadLetterPublisher deadLetters,
+    OffsetCommitter committer,
+    PartitionTracker partitions,
+    StorageReadiness storage,
+    IOptions<TopicOptions> topics,
+    IOptions<EnrichOptions> options,
+    ILogger<EventConsumer> logger) : BackgroundService
+{
+    // Consume() blocks, so the loop gets a thread of its own rather than one of the host's.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(() => ConsumeAsync(stoppingToken), stoppingToken);
+
+    // While one batch is written, the next is consumed and parsed: the database and this process work at the same
+    // time. Batches are still finished (dead letters, offset commit) one after the other, in order.
+    private async Task ConsumeAsync(CancellationToken stoppingToken)
+    {
+        var flavor = await storage.WaitAsync(stoppingToken);
+        var topic = topics.Value.Raw;
+        consumer.Subscribe(topic);
+        LogStarted(topic, flavor);
+        InFlightBatch? writing = null;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var next = collector.Collect(returnWhenIdle: writing is not null, stoppingToken);
+                if (writing is not null)
+                {
+                    await FinishAsync(writing, stoppingToken);
+                    writing = null;
+                }
+
+                if (next.Count > 0)
+                {
+                    writing = StartWriting(topic, next, stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            // An unfinished batch is not committed: its messages come again and are skipped as duplicates.
+            if (writing is not null)
+            {
+                await writing.Write.ContinueWith(_ => { }, TaskScheduler.Default);
+                writing.Activity?.Dispose();
+            }
+
+            // Leaves the group at once, so the partitions move to the other replicas without a session timeout.
+            consumer.Close();
+        }
+    }
+
+    private InFlightBatch StartWriting(string topic, List<ConsumeResult<string, byte[]>> messages, CancellationToken stoppingToken)
+    {
+        var caller = Activity.Current;
+        var activity = BatchTracing.StartProcess(topic, messages);
+        var triage = MessageTriage.Sort(messages, options.Value.MaxEventBytes);
+        // The write runs on its own; its database spans are children of the batch's span.
+        var write = Task.Run(() => writer.WriteAsync(triage, stoppingToken), stoppingToken);
+        Activity.Current = caller;
+        return new InFlightBatch(messages, triage, write, activity);
+    }
+
+    // Waits for the batch's write, retrying it while it fails, then sends its dead letters and commits its offsets.
+    private async Task FinishAsync(InFlightBatch batch, CancellationToken stoppingToken)
+    {
+        using var activity = batch.Activity;
+        var delay = options.Value.RetryDelay;
+        var written = false;
+        var paused = false;
+        while (true)
+        {
+            try
+            {
+                if (!written)
+                {
+                    await batch.Write;
+                    written = true;
+                }
+
+                await deadLetters.PublishAsync(batch.Triage.Rejected, stoppingToken);
+                committer.Commit(batch.Messages);
+                if (paused)
+                {
+                    consumer.Resume(consumer.Assignment);
+                    LogResumed();
+                }
+
+                return;
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                activity?.AddException(ex);
+                if (!paused)
+                {
+                    consumer.Pause(consumer.Assignment);
+                    paused = true;
+                }
+
+                LogRetrying(ex, batch.Messages.Count, delay);
+                collector.WaitPaused(delay, stoppingToken);
+                delay = Retries.Doubled(delay, options.Value.MaxRetryDelay);
+
+                batch.RemoveLost(partitions);
+                if (!written)
+                {
+                    batch.Write = writer.WriteAsync(batch.Triage, stoppingToken);
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "Consuming {Topic} into the database ({Flavor} schema)")]
+    private partial void LogStarted(string topic, SchemaFlavor flavor);
+
+    [LoggerMessage(LogLevel.Warning, "Could not store a batch of {Count} messages; partitions paused, retrying in {Delay}")]
+    private partial void LogRetrying(Exception exception, int count, TimeSpan delay);
+
+    [LoggerMessage(LogLevel.Information, "Batch stored after retrying; partitions resumed")]
+    private partial void LogResumed();
+}

@@ -1,0 +1,37 @@
+using Confluent.Kafka;
+using GithubEvents.Enrich.Events;
+
+namespace GithubEvents.Enrich.Consuming;
+
+/// <summary>Sorts consumed messages into events and dead letters, with the reason for each of these; no I/O.</summary>
+public static class MessageTriage
+{
+    /// <param name="maxEventBytes"><c>Enrich:MaxEventBytes</c>: larger messages are dead letters unread.</param>
+    public static TriagedBatch Sort(IReadOnlyCollection<ConsumeResult<string, byte[]>> messages, int maxEventBytes)
+    {
+        var rows = new List<ParsedEvent>(messages.Count);
+        var rejected = new List<DeadLetter>();
+        foreach (var message in messages)
+        {
+            var value = message.Message.Value;
+            if (value is null || value.Length == 0)
+            {
+                rejected.Add(new DeadLetter(message, "empty", "the message has no value"));
+            }
+            else if (value.Length > maxEventBytes)
+            {
+                rejected.Add(new DeadLetter(message, "too_large", $"{value.Length} bytes is over Enrich:MaxEventBytes ({maxEventBytes})"));
+            }
+            else if (GitHubEventParser.TryParse(value, out var row, out var reason))
+            {
+                rows.Add(new ParsedEvent(message, row));
+            }
+            else
+            {
+                rejected.Add(new DeadLetter(message, reason.StartsWith("invalid JSON", StringComparison.Ordinal) ? "invalid_json" : "not_an_event", reason));
+            }
+        }
+
+        return new TriagedBatch(rows, rejected);
+    }
+}

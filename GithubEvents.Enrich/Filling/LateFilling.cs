@@ -1,0 +1,46 @@
+using GithubEvents.Enrich.Leadership;
+using GithubEvents.Enrich.Storage;
+using Microsoft.Extensions.Options;
+
+namespace GithubEvents.Enrich.Filling;
+
+/// <summary>
+/// The safety net behind the write path and the lookups' own fills, on one replica at a time: on taking the lead, fills
+/// the rows of the whole fill window whose actor is known (fills lost to a restart or a failure); then every
+/// <c>Profiles:FillInterval</c> those of the last two intervals (a row whose write raced with its actor's lookup), and
+/// reads the coverage for the metrics. Only recent rows after the first pass: a pass over the whole window reads a day
+/// of events.
+/// </summary>
+public sealed partial class LateFilling(
+    RowFiller filler,
+    CoverageReader coverageReader,
+    FillMetrics metrics,
+    IOptions<FillOptions> options,
+    StorageReadiness storage,
+    WriterDataSource writer,
+    TimeProvider time,
+    ILogger<LateFilling> logger) : LeaderService(storage, writer, time, logger)
+{
+    private TimeSpan _window;
+
+    protected override string LockName => AdvisoryLocks.LateFilling;
+
+    protected override TimeSpan AcquireInterval => options.Value.FillInterval;
+
+    protected override void OnLeadTaken() => _window = options.Value.FillWindow;
+
+    protected override async Task<TimeSpan> RunPassAsync(CancellationToken cancellationToken)
+    {
+        var filled = await filler.FillKnownAsync(_window, cancellationToken);
+        _window = 2 * options.Value.FillInterval;
+        var coverage = await coverageReader.ReadAsync(cancellationToken);
+        metrics.Covered(coverage);
+        LogPass(filled, coverage.FirstOrDefault()?.ProfileShare ?? 0, coverage.FirstOrDefault()?.CountryShare ?? 0);
+        return options.Value.FillInterval;
+    }
+
+    protected override TimeSpan BackOff(int failures) => options.Value.FillInterval;
+
+    [LoggerMessage(LogLevel.Information, "Late filling: {Rows} rows filled; last hour: {ProfileShare:P0} with a profile, {CountryShare:P0} with a country")]
+    private partial void LogPass(long rows, double profileShare, double countryShare);
+}

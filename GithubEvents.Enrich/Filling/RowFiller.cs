@@ -1,0 +1,103 @@
+using GithubEvents.Enrich.Storage;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace GithubEvents.Enrich.Filling;
+
+/// <summary>
+/// Fills the recent rows written before their actor's profile or place was known (the write path fills the later ones
+/// itself, from the same <c>actor_enrichment</c> view): location, company, public_repos and is_bot from the profile,
+/// country, country_code, lat and lng from the place its location was geocoded to. Only rows of the
+/// fill window that differ are written, never in a compressed chunk. The aggregates follow: on TimescaleDB the update
+/// lands in the continuous aggregates' invalidation log; on plain PostgreSQL the touched hours are logged in
+/// <c>rollup.invalidations</c>; either way the next refresh recomputes those buckets.
+/// </summary>
+public sealed class RowFiller(WriterDataSource writer, StorageReadiness storage, FillMetrics metrics, IOptions<FillOptions> options, TimeProvider time)
+{
+    private const string Fill =
+        """
+        WITH known AS (
+            SELECT * FROM actor_enrichment
+            WHERE (@ids::bigint[] IS NULL OR id = ANY(@ids)) AND (@keys::text[] IS NULL OR location_key = ANY(@keys))
+        ),
+        filled AS (
+            UPDATE events e
+            SET location = k.location, company = k.company, public_repos = k.public_repos, is_bot = e.is_bot OR k.is_bot,
+                country = k.country, country_code = k.country_code, lat = k.lat, lng = k.lng
+            FROM known k
+            WHERE e.actor = k.login AND e.actor_id = k.id AND e.time >= @from
+              -- For some actors, only their rows, through the actor index: the join alone reads every row of the window.
+              AND (@ids::bigint[] IS NULL AND @keys::text[] IS NULL OR e.actor = ANY(ARRAY(SELECT login FROM known)))
+              AND (e.location, e.company, e.public_repos, e.is_bot, e.country, e.country_code, e.lat, e.lng)
+                  IS DISTINCT FROM (k.location, k.company, k.public_repos, e.is_bot OR k.is_bot, k.country, k.country_code, k.lat, k.lng)
+            RETURNING e.time
+        )
+        """;
+
+    private static readonly Dictionary<SchemaFlavor, string> FillSql = new()
+    {
+        [SchemaFlavor.TimescaleDb] = Fill + "SELECT count(*) FROM filled",
+        [SchemaFlavor.Postgres] = Fill +
+            """
+            , logged AS (
+                INSERT INTO rollup.invalidations (from_time, to_time)
+                SELECT hour, hour FROM (SELECT DISTINCT rollup.bucket_1h(time) AS hour FROM filled) AS hours)
+            SELECT count(*) FROM filled
+            """,
+    };
+
+    /// <summary>Fills the rows of these actors, after their lookup.</summary>
+    /// <returns>How many rows changed.</returns>
+    public Task<long> FillAsync(long[] actorIds, CancellationToken cancellationToken) =>
+        FillAsync(actorIds, null, options.Value.FillWindow, cancellationToken);
+
+    /// <summary>Fills the rows of the actors with these locations, once they are geocoded.</summary>
+    public Task<long> FillLocationsAsync(string[] locationKeys, CancellationToken cancellationToken) =>
+        FillAsync(null, locationKeys, options.Value.FillWindow, cancellationToken);
+
+    /// <summary>Fills the rows of every known actor from the last <paramref name="window"/> (at most the fill window).</summary>
+    public Task<long> FillKnownAsync(TimeSpan window, CancellationToken cancellationToken) =>
+        FillAsync(null, null, window < options.Value.FillWindow ? window : options.Value.FillWindow, cancellationToken);
+
+    private async Task<long> FillAsync(long[]? actorIds, string[]? locationKeys, TimeSpan window, CancellationToken cancellationToken)
+    {
+        await using var connection = await writer.DataSource.OpenConnectionAsync(cancellationToken);
+        var from = time.GetUtcNow() - window;
+        var flavor = storage.Flavor;
+        if (flavor == SchemaFlavor.TimescaleDb)
+        {
+            from = Max(from, await CompressedUntilAsync(connection, cancellationToken));
+        }
+
+        // Fills of the resolver, the place filling and the late filling, on any replica, update the same rows in
+        // different orders: one at a time, so that they queue rather than deadlock.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var turn = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext(@name))", connection, transaction))
+        {
+            turn.Parameters.AddWithValue("name", AdvisoryLocks.RowFilling);
+            await turn.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var command = new NpgsqlCommand(FillSql[flavor], connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)actorIds ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("keys", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)locationKeys ?? DBNull.Value });
+        command.Parameters.AddWithValue("from", from);
+        var filled = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        await transaction.CommitAsync(cancellationToken);
+        metrics.Filled(filled);
+        return filled;
+    }
+
+    /// <summary>The end of the newest compressed chunk of events: rows before it are not updated.</summary>
+    private static async Task<DateTimeOffset> CompressedUntilAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT max(range_end) FROM timescaledb_information.chunks
+            WHERE hypertable_schema = 'public' AND hypertable_name = 'events' AND is_compressed
+            """, connection);
+        return await command.ExecuteScalarAsync(cancellationToken) is DateTime end ? new DateTimeOffset(end, TimeSpan.Zero) : DateTimeOffset.MinValue;
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+}

@@ -1,0 +1,78 @@
+using GithubEvents.Enrich.Storage;
+
+namespace GithubEvents.Enrich.Leadership;
+
+/// <summary>
+/// Work that one replica at a time does, under the advisory lock <see cref="LockName"/>: once the schema is ready, it
+/// waits for the lead, then runs <see cref="RunPassAsync"/> again and again while the lead holds, and asks for the lead
+/// again when its session ends. A pass that fails, with any exception, is logged and retried after
+/// <see cref="BackOff"/> with the lead given up meanwhile; only the host's stopping ends the service.
+/// </summary>
+public abstract partial class LeaderService(StorageReadiness storage, WriterDataSource writer, TimeProvider time, ILogger logger)
+    : BackgroundService
+{
+    /// <summary>One of <see cref="AdvisoryLocks"/>.</summary>
+    protected abstract string LockName { get; }
+
+    /// <summary>How often a replica that does not lead asks for the lead again.</summary>
+    protected abstract TimeSpan AcquireInterval { get; }
+
+    protected TimeProvider Time => time;
+
+    /// <summary>Called each time this replica takes the lead, before its first pass.</summary>
+    protected virtual void OnLeadTaken()
+    {
+    }
+
+    /// <summary>One pass of the work.</summary>
+    /// <returns>How long to wait before the next pass (zero: at once).</returns>
+    protected abstract Task<TimeSpan> RunPassAsync(CancellationToken cancellationToken);
+
+    /// <summary>The wait after the <paramref name="failures"/>-th failed pass in a row (1 for the first).</summary>
+    protected abstract TimeSpan BackOff(int failures);
+
+    protected sealed override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await storage.WaitAsync(stoppingToken);
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var leader = await LeaderLock.AcquireAsync(writer, LockName, AcquireInterval, time, stoppingToken);
+                LogLeading(LockName);
+                OnLeadTaken();
+                while (await leader.IsHeldAsync(stoppingToken))
+                {
+                    var wait = await RunPassAsync(stoppingToken);
+                    failures = 0;
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait, time, stoppingToken);
+                    }
+                }
+
+                LogLeadLost(LockName);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                var wait = BackOff(++failures);
+                LogFailed(ex, LockName, wait);
+                await Task.Delay(wait, time, stoppingToken);
+            }
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "This replica leads {Lock}")]
+    private partial void LogLeading(string @lock);
+
+    [LoggerMessage(LogLevel.Warning, "The session holding the leader lock {Lock} ended; taking it again")]
+    private partial void LogLeadLost(string @lock);
+
+    [LoggerMessage(LogLevel.Error, "A pass of {Lock} failed; trying again in {Wait}")]
+    private partial void LogFailed(Exception exception, string @lock, TimeSpan wait);
+}

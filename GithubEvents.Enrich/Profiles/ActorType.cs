@@ -1,0 +1,8 @@
+namespace GithubEvents.Enrich.Profiles;
+
+public enum ActorType
+{
+    User,
+    Organization,
+    Bot,
+}

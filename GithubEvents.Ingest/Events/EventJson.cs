@@ -1,0 +1,144 @@
+using System.Text.Json;
+
+namespace GithubEvents.Ingest.Events;
+
+/// <summary>
+/// Reads <c>id</c>, <c>type</c>, <c>created_at</c> and <c>actor.id</c> with <see cref="Utf8JsonReader"/>, skipping
+/// the rest (so both the full and the trimmed payload shapes read the same) while still checking it is JSON.
+/// </summary>
+public static class EventJson
+{
+    /// <summary>The fields of one event object, or the reason it cannot be published.</summary>
+    public static bool TryRead(ReadOnlySpan<byte> json, out EventFields fields, out string reason)
+    {
+        fields = default;
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                reason = "not a JSON object";
+                return false;
+            }
+
+            string? id = null, type = null, createdAt = null;
+            long? actorId = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("id"u8))
+                {
+                    reader.Read();
+                    id = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+                else if (reader.ValueTextEquals("type"u8))
+                {
+                    reader.Read();
+                    type = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+                else if (reader.ValueTextEquals("created_at"u8))
+                {
+                    reader.Read();
+                    createdAt = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+                else if (reader.ValueTextEquals("actor"u8))
+                {
+                    reader.Read();
+                    actorId = ReadActorId(ref reader);
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            // Anything after the object (a second value, a cut-off tail) makes the reader throw here.
+            while (reader.Read())
+            {
+            }
+
+            reason = (id, type, createdAt, actorId) switch
+            {
+                (null, _, _, _) => "no string id",
+                (_, null, _, _) => "no string type",
+                (_, _, null, _) => "no string created_at",
+                (_, _, _, null) => "no numeric actor.id",
+                _ => "",
+            };
+            if (reason.Length > 0)
+            {
+                return false;
+            }
+
+            fields = new EventFields(id!, type!, createdAt!, actorId!.Value);
+            return true;
+        }
+        catch (JsonException ex)
+        {
+            reason = $"malformed JSON: {ex.Message}";
+            return false;
+        }
+    }
+
+    /// <summary>The elements of the API's JSON array, each as the slice of the body it was received as.</summary>
+    /// <exception cref="JsonException">The body is not a complete JSON array of objects.</exception>
+    public static List<ReadOnlyMemory<byte>> SplitArray(ReadOnlyMemory<byte> body)
+    {
+        var elements = new List<ReadOnlyMemory<byte>>();
+        var reader = new Utf8JsonReader(body.Span);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw new JsonException("The body is not a JSON array.");
+        }
+
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new JsonException($"The array holds a {reader.TokenType}, not an event object.");
+            }
+
+            var start = (int)reader.TokenStartIndex;
+            reader.Skip();
+            elements.Add(body[start..(int)reader.BytesConsumed]);
+        }
+
+        if (reader.TokenType != JsonTokenType.EndArray)
+        {
+            throw new JsonException("The JSON array ends early.");
+        }
+
+        while (reader.Read())
+        {
+        }
+
+        return elements;
+    }
+
+    // The old Timeline format (before 2015) has the actor's login as a string: no id to read.
+    private static long? ReadActorId(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        long? id = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isId = reader.ValueTextEquals("id"u8);
+            reader.Read();
+            if (isId && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value))
+            {
+                id = value;
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return id;
+    }
+}

@@ -1,0 +1,14 @@
+namespace GithubEvents.ServiceDefaults.Kafka;
+
+/// <summary>Headers on <see cref="EventTopics.DeadLetters"/> messages.</summary>
+public static class DeadLetterHeaders
+{
+    public const string Reason = "dlq.reason";
+    public const string SourceTopic = "dlq.source.topic";
+    public const string SourcePartition = "dlq.source.partition";
+    public const string SourceOffset = "dlq.source.offset";
+
+    /// <summary>For lines of a GH Archive file: the file (or hour) and the 1-based line number.</summary>
+    public const string SourceFile = "dlq.source.file";
+    public const string SourceLine = "dlq.source.line";
+}
