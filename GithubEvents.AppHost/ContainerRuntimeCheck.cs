@@ -1,10 +1,11 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
 
 namespace Aspire.Hosting;
 
 /// <summary>
-/// Fails start-up with a message naming both ways out when the model holds containers but no
-/// container runtime answers, instead of leaving every container resource stuck in "Starting".
+/// Fails start-up with a message naming the ways out when the model holds containers but no container runtime
+/// answers (<c>AppHost:Mode=Containers</c>), instead of leaving every container resource stuck in "Starting".
 /// </summary>
 public static class ContainerRuntimeCheck
 {
@@ -19,18 +20,16 @@ public static class ContainerRuntimeCheck
                 return;
             }
 
-            var runtime = builder.Configuration["ASPIRE_CONTAINER_RUNTIME"]
-                ?? builder.Configuration["DOTNET_ASPIRE_CONTAINER_RUNTIME"]
-                ?? "docker";
-
-            if (await AnswersAsync(runtime, ct))
+            if (await AnswersAsync(builder.Configuration, ct))
             {
                 return;
             }
 
+            var runtime = Runtime(builder.Configuration);
             throw new DistributedApplicationException(
-                $"No container runtime answered ('{runtime} info' failed), but Kafka and the database run as containers by default. " +
+                $"No container runtime answered ('{runtime} info' failed), but AppHost:Mode is Containers. " +
                 "Either start Docker or Podman (set ASPIRE_CONTAINER_RUNTIME=podman for Podman), " +
+                "or run the pieces on this machine (remove AppHost:Mode, or set it to Local), " +
                 "or point the AppHost at existing servers by setting both ConnectionStrings:kafka (bootstrap servers, e.g. localhost:9092) " +
                 "and ConnectionStrings:github-events (an Npgsql connection string), for example with " +
                 "'dotnet user-secrets set ConnectionStrings:kafka localhost:9092 --project GithubEvents.AppHost'.");
@@ -39,8 +38,14 @@ public static class ContainerRuntimeCheck
         return builder;
     }
 
-    private static async Task<bool> AnswersAsync(string runtime, CancellationToken cancellationToken)
+    /// <summary>The container runtime Aspire uses: <c>ASPIRE_CONTAINER_RUNTIME</c>, by default docker.</summary>
+    public static string Runtime(IConfiguration configuration) =>
+        configuration["ASPIRE_CONTAINER_RUNTIME"] ?? configuration["DOTNET_ASPIRE_CONTAINER_RUNTIME"] ?? "docker";
+
+    /// <summary>Whether the container runtime answers <c>info</c> within 20 s.</summary>
+    public static async Task<bool> AnswersAsync(IConfiguration configuration, CancellationToken cancellationToken)
     {
+        var runtime = Runtime(configuration);
         var startInfo = new ProcessStartInfo(runtime, ["info"])
         {
             RedirectStandardOutput = true,

@@ -2,7 +2,8 @@ namespace Aspire.Hosting;
 
 /// <summary>
 /// The database the services use, as <see cref="EventDatabaseExtensions.AddEventDatabase"/> placed it: an existing
-/// server's, or the AppHost's own TimescaleDB container's, whose login roles Enrich manages.
+/// server's, or one the AppHost runs (a TimescaleDB container, or PostgreSQL on this machine), whose login roles Enrich
+/// manages.
 /// </summary>
 public sealed class EventDatabase(IResourceBuilder<IResourceWithConnectionString> resource, ManagedDatabase? managed)
 {

@@ -4,42 +4,22 @@ namespace Aspire.Hosting;
 
 public static class EventDatabaseExtensions
 {
-    private const string ServerName = "timescaledb";
+    private const string ContainerServerName = "timescaledb";
+    private const string LocalServerName = "postgres";
 
     /// <summary>
-    /// The events database: the existing one of <c>ConnectionStrings:{name}</c> when that is set, else database
-    /// <paramref name="name"/> on a TimescaleDB container, with generated passwords for its superuser and its reader and
-    /// writer roles (kept in the user secrets).
+    /// The events database, where <paramref name="plan"/> places it: the existing one of <c>ConnectionStrings:{name}</c>;
+    /// database <paramref name="name"/> on a TimescaleDB container; or on a PostgreSQL server run from this machine's
+    /// binaries (<c>Local:*</c>). The AppHost's own servers get generated passwords for their superuser and the reader and
+    /// writer roles, kept in the user secrets.
     /// </summary>
-    public static EventDatabase AddEventDatabase(this IDistributedApplicationBuilder builder, [ResourceName] string name)
-    {
-        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(name)))
+    public static EventDatabase AddEventDatabase(this IDistributedApplicationBuilder builder, [ResourceName] string name, PlacementPlan plan) =>
+        plan[name] switch
         {
-            return new EventDatabase(builder.AddConnectionString(name), managed: null);
-        }
-
-        var superuserPassword = builder.AddParameter($"{ServerName}-password", Passwords.Generated(), secret: true, persist: true);
-        var readerPassword = builder.AddParameter($"{ServerName}-reader-password", Passwords.Generated(), secret: true, persist: true);
-        var writerPassword = builder.AddParameter($"{ServerName}-writer-password", Passwords.Generated(), secret: true, persist: true);
-
-        var server = builder.AddPostgres(ServerName, password: superuserPassword)
-            .WithImage("timescale/timescaledb", "2.27.1-pg17")
-            .WithImageRegistry("docker.io")
-            .WithComputeResources(cpuRequest: "250m", memoryRequest: "1Gi", cpuLimit: "2", memoryLimit: "2Gi");
-        if (builder.ExecutionContext.IsRunMode)
-        {
-            server.WithDataVolume();
-        }
-        else
-        {
-            // A new volume's lost+found makes its root unusable as PGDATA: the cluster lives in a folder of it.
-            server.WithPersistentStorage("/var/lib/postgresql/data", "50Gi")
-                .WithEnvironment("PGDATA", "/var/lib/postgresql/data/pgdata");
-        }
-
-        var database = server.AddDatabase(name);
-        return new EventDatabase(database, new ManagedDatabase(database, readerPassword, writerPassword));
-    }
+            PiecePlacement.Existing => new EventDatabase(builder.AddConnectionString(name), managed: null),
+            PiecePlacement.Container => builder.AddContainerDatabase(name),
+            _ => builder.AddLocalDatabase(name),
+        };
 
     /// <summary>
     /// References the database and waits for it; on the AppHost's own database, Enrich also keeps its reader and writer
@@ -57,4 +37,56 @@ public static class EventDatabaseExtensions
 
         return builder;
     }
+
+    private static EventDatabase AddContainerDatabase(this IDistributedApplicationBuilder builder, string name)
+    {
+        var (superuser, reader, writer) = Passwords(builder, ContainerServerName);
+        var server = builder.AddPostgres(ContainerServerName, password: superuser)
+            .WithImage("timescale/timescaledb", "2.27.1-pg17")
+            .WithImageRegistry("docker.io")
+            .WithComputeResources(cpuRequest: "250m", memoryRequest: "1Gi", cpuLimit: "2", memoryLimit: "2Gi");
+        if (builder.ExecutionContext.IsRunMode)
+        {
+            server.WithDataVolume();
+        }
+        else
+        {
+            // A new volume's lost+found makes its root unusable as PGDATA: the cluster lives in a folder of it.
+            server.WithPersistentStorage("/var/lib/postgresql/data", "50Gi")
+                .WithEnvironment("PGDATA", "/var/lib/postgresql/data/pgdata");
+        }
+
+        var database = server.AddDatabase(name);
+        return new EventDatabase(database, new ManagedDatabase(reader, writer, database));
+    }
+
+    private static EventDatabase AddLocalDatabase(this IDistributedApplicationBuilder builder, string name)
+    {
+        var options = builder.Configuration.GetSection(LocalPostgresOptions.SectionName).Get<LocalPostgresOptions>() ?? new LocalPostgresOptions();
+        var binaries = PostgresBinaries.Find(options.PostgresBin) ?? throw NoServerFound(options);
+        if (LocalAccount.IsRoot && !LocalAccount.ServerAccountExists)
+        {
+            throw new DistributedApplicationException(
+                $"Run as root, the AppHost runs PostgreSQL as the '{LocalAccount.ServerAccount}' account (initdb refuses root), and this machine has " +
+                $"none: create it ('sudo useradd --system --home-dir /var/lib/postgresql {LocalAccount.ServerAccount}'), or run the AppHost as another user.");
+        }
+
+        var (superuser, reader, writer) = Passwords(builder, LocalServerName);
+        var database = builder.AddLocalPostgres(LocalServerName, superuser, binaries, options).AddDatabase(name);
+        return new EventDatabase(database, new ManagedDatabase(reader, writer, InContainer: null));
+    }
+
+    private static (IResourceBuilder<ParameterResource> Superuser, IResourceBuilder<ParameterResource> Reader, IResourceBuilder<ParameterResource> Writer) Passwords(
+        IDistributedApplicationBuilder builder, string server) =>
+        (builder.AddParameter($"{server}-password", Hosting.Passwords.Generated(), secret: true, persist: true),
+         builder.AddParameter($"{server}-reader-password", Hosting.Passwords.Generated(), secret: true, persist: true),
+         builder.AddParameter($"{server}-writer-password", Hosting.Passwords.Generated(), secret: true, persist: true));
+
+    private static DistributedApplicationException NoServerFound(LocalPostgresOptions options) => new(
+        (options.PostgresBin is { Length: > 0 } configured
+            ? $"Local:PostgresBin ('{configured}') holds no PostgreSQL server binaries (initdb and postgres), and no container runtime answers. "
+            : "No container runtime answers, and no PostgreSQL server binaries were found (initdb and postgres on PATH, through pg_config, or under /usr/lib/postgresql/*/bin). ") +
+        "Any of these gets the pipeline running: start Docker or Podman; " +
+        "install the PostgreSQL server ('sudo apt-get install postgresql' on Debian and Ubuntu, 'brew install postgresql' on macOS; or set Local:PostgresBin to its bin folder); " +
+        "or set both ConnectionStrings:kafka and ConnectionStrings:github-events to existing servers.");
 }

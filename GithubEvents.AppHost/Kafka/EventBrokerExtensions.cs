@@ -6,22 +6,26 @@ namespace Aspire.Hosting;
 public static class EventBrokerExtensions
 {
     /// <summary>
-    /// The Kafka broker the services share: the existing one of <c>ConnectionStrings:{name}</c> when that is set, else a
-    /// one-node Kafka container with Kafka UI. The container's default retention is the topics' (<c>Kafka:Topics</c>).
+    /// The Kafka broker the services share, where <paramref name="plan"/> places it: the existing one of
+    /// <c>ConnectionStrings:{name}</c>; a one-node Kafka container with Kafka UI, whose default retention is the
+    /// topics' (<c>Kafka:Topics</c>); or the development broker inside the AppHost.
     /// </summary>
-    public static IResourceBuilder<IResourceWithConnectionString> AddEventBroker(this IDistributedApplicationBuilder builder, [ResourceName] string name)
+    public static IResourceBuilder<IResourceWithConnectionString> AddEventBroker(this IDistributedApplicationBuilder builder, [ResourceName] string name, PlacementPlan plan)
     {
-        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(name)))
+        switch (plan[name])
         {
-            return builder.AddConnectionString(name).WithKafkaHealthCheck();
+            case PiecePlacement.Existing:
+                return builder.AddConnectionString(name).WithKafkaHealthCheck();
+            case PiecePlacement.Local:
+                return builder.AddDevelopmentKafka(name);
+            default:
+                var topics = builder.Configuration.GetSection(TopicOptions.SectionName).Get<TopicOptions>() ?? new TopicOptions();
+                return builder.AddKafkaServer(name)
+                    .WithRetention(topics.Retention, topics.RetentionBytes)
+                    .WithDataVolume()
+                    .WithComputeResources(cpuRequest: "250m", memoryRequest: "1Gi", cpuLimit: "1", memoryLimit: "2Gi")
+                    .WithKafkaUI();
         }
-
-        var topics = builder.Configuration.GetSection(TopicOptions.SectionName).Get<TopicOptions>() ?? new TopicOptions();
-        return builder.AddKafkaServer(name)
-            .WithRetention(topics.Retention, topics.RetentionBytes)
-            .WithDataVolume()
-            .WithComputeResources(cpuRequest: "250m", memoryRequest: "1Gi", cpuLimit: "1", memoryLimit: "2Gi")
-            .WithKafkaUI();
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GithubEvents.Tests.Infrastructure;
 
 namespace GithubEvents.Tests.AppHost;
 
@@ -42,6 +43,27 @@ internal static class AppHostProcess
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"The AppHost did not finish within {Timeout.TotalMinutes} minutes.");
         }
+    }
+
+    /// <summary>
+    /// What the <c>http</c> launch profile gives a run (an HTTP dashboard), on free ports: without it the dashboard
+    /// wants a development certificate before anything else starts.
+    /// </summary>
+    public static Dictionary<string, string> RunEnvironment(IReadOnlyDictionary<string, string>? extra = null)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true",
+        };
+        foreach (var (name, value) in extra ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
+
+        return environment;
     }
 
     public static string RepositoryRoot()
