@@ -44,9 +44,8 @@ try
     await builder.Build().RunAsync();
     return 0;
 }
-catch (DistributedApplicationException ex)
+catch (DistributedApplicationException ex) when (!StartupFailure.IsHostedByTests)
 {
     // A start-up problem of the AppHost's own: its message says what to do; a stack trace would bury it.
-    Console.Error.WriteLine($"GithubEvents.AppHost cannot start: {ex.Message}");
-    return 1;
+    return StartupFailure.Report(ex);
 }
