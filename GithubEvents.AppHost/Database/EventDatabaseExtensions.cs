@@ -13,10 +13,10 @@ public static class EventDatabaseExtensions
     /// binaries (<c>Local:*</c>). The AppHost's own servers get generated passwords for their superuser and the reader and
     /// writer roles, kept in the user secrets.
     /// </summary>
-    public static EventDatabase AddEventDatabase(this IDistributedApplicationBuilder builder, [ResourceName] string name, PlacementPlan plan) =>
+    public static ServiceDatabase AddEventDatabase(this IDistributedApplicationBuilder builder, [ResourceName] string name, PlacementPlan plan) =>
         plan[name] switch
         {
-            PiecePlacement.Existing => new EventDatabase(builder.AddConnectionString(name), managed: null),
+            PiecePlacement.Existing => new ServiceDatabase(builder.AddConnectionString(name), managed: null),
             PiecePlacement.Container => builder.AddContainerDatabase(name),
             _ => builder.AddLocalDatabase(name),
         };
@@ -25,7 +25,7 @@ public static class EventDatabaseExtensions
     /// References the database and waits for it; on the AppHost's own database, Enrich also keeps its reader and writer
     /// roles in step with their passwords (on an existing one, their owner does).
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithEventDatabase(this IResourceBuilder<ProjectResource> builder, EventDatabase database)
+    public static IResourceBuilder<ProjectResource> WithEventDatabase(this IResourceBuilder<ProjectResource> builder, ServiceDatabase database)
     {
         builder.WithReference(database.Resource).WaitFor(database.Resource);
         if (database.Managed is { } managed)
@@ -38,7 +38,7 @@ public static class EventDatabaseExtensions
         return builder;
     }
 
-    private static EventDatabase AddContainerDatabase(this IDistributedApplicationBuilder builder, string name)
+    private static ServiceDatabase AddContainerDatabase(this IDistributedApplicationBuilder builder, string name)
     {
         var (superuser, reader, writer) = Passwords(builder, ContainerServerName);
         var server = builder.AddPostgres(ContainerServerName, password: superuser)
@@ -57,10 +57,10 @@ public static class EventDatabaseExtensions
         }
 
         var database = server.AddDatabase(name);
-        return new EventDatabase(database, new ManagedDatabase(reader, writer, database));
+        return new ServiceDatabase(database, new ManagedDatabase(reader, writer, database));
     }
 
-    private static EventDatabase AddLocalDatabase(this IDistributedApplicationBuilder builder, string name)
+    private static ServiceDatabase AddLocalDatabase(this IDistributedApplicationBuilder builder, string name)
     {
         var options = builder.Configuration.GetSection(LocalPostgresOptions.SectionName).Get<LocalPostgresOptions>() ?? new LocalPostgresOptions();
         var binaries = PostgresBinaries.Find(options.PostgresBin) ?? throw NoServerFound(options);
@@ -73,7 +73,7 @@ public static class EventDatabaseExtensions
 
         var (superuser, reader, writer) = Passwords(builder, LocalServerName);
         var database = builder.AddLocalPostgres(LocalServerName, superuser, binaries, options).AddDatabase(name);
-        return new EventDatabase(database, new ManagedDatabase(reader, writer, InContainer: null));
+        return new ServiceDatabase(database, new ManagedDatabase(reader, writer, InContainer: null));
     }
 
     private static (IResourceBuilder<ParameterResource> Superuser, IResourceBuilder<ParameterResource> Reader, IResourceBuilder<ParameterResource> Writer) Passwords(

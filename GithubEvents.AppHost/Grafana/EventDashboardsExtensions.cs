@@ -10,7 +10,7 @@ public static class EventDashboardsExtensions
     /// role. Elsewhere (an existing database, or PostgreSQL on this machine) it is left out, and the start-up log says
     /// so: the README shows how to point a Grafana at the database with the same provisioning files.
     /// </summary>
-    public static void AddEventDashboards(this IDistributedApplicationBuilder builder, [ResourceName] string name, EventDatabase database)
+    public static void AddEventDashboards(this IDistributedApplicationBuilder builder, [ResourceName] string name, ServiceDatabase database)
     {
         if (database.Managed is { InContainer: { } inContainer } managed)
         {

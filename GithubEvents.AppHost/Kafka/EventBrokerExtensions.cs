@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using GithubEvents.ServiceDefaults.Kafka;
 using Microsoft.Extensions.Configuration;
 
@@ -20,6 +21,12 @@ public static class EventBrokerExtensions
                 return builder.AddDevelopmentKafka(name);
             default:
                 var topics = builder.Configuration.GetSection(TopicOptions.SectionName).Get<TopicOptions>() ?? new TopicOptions();
+                var problems = new List<ValidationResult>();
+                if (!Validator.TryValidateObject(topics, new ValidationContext(topics), problems, validateAllProperties: true))
+                {
+                    throw new DistributedApplicationException(string.Join(" ", problems.Select(problem => problem.ErrorMessage)));
+                }
+
                 return builder.AddKafkaServer(name)
                     .WithRetention(topics.Retention, topics.RetentionBytes)
                     .WithDataVolume()

@@ -1,5 +1,3 @@
-#pragma warning disable ASPIREPROBES001 // EndpointProbeAnnotation: the probes the resources declare.
-
 using k8s;
 
 namespace GithubEvents.AppHost.Kubernetes;

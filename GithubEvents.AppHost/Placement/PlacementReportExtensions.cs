@@ -16,7 +16,7 @@ public static class PlacementReportExtensions
         this IDistributedApplicationBuilder builder,
         PlacementPlan plan,
         IResourceBuilder<IResourceWithConnectionString> broker,
-        EventDatabase database)
+        ServiceDatabase database)
     {
         builder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>
         {

@@ -23,20 +23,25 @@ public sealed partial class LateFilling(
 {
     private TimeSpan _window;
 
+    protected override string WorkName => "late filling";
+
     protected override string LockName => AdvisoryLocks.LateFilling;
 
     protected override TimeSpan AcquireInterval => options.Value.FillInterval;
 
     protected override void OnLeadTaken() => _window = options.Value.FillWindow;
 
+    // Every FillInterval from the start of one pass to the next, however long a pass takes.
     protected override async Task<TimeSpan> RunPassAsync(CancellationToken cancellationToken)
     {
+        var started = Time.GetTimestamp();
         var filled = await filler.FillKnownAsync(_window, cancellationToken);
         _window = 2 * options.Value.FillInterval;
         var coverage = await coverageReader.ReadAsync(cancellationToken);
         metrics.Covered(coverage);
         LogPass(filled, coverage.FirstOrDefault()?.ProfileShare ?? 0, coverage.FirstOrDefault()?.CountryShare ?? 0);
-        return options.Value.FillInterval;
+        var wait = options.Value.FillInterval - Time.GetElapsedTime(started);
+        return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
     }
 
     protected override TimeSpan BackOff(int failures) => options.Value.FillInterval;

@@ -29,6 +29,8 @@ public sealed partial class PlaceFilling(
     private static readonly TimeSpan FirstBackOff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackOff = TimeSpan.FromMinutes(5);
 
+    protected override string WorkName => "the geocoding of actors' locations";
+
     protected override string LockName => AdvisoryLocks.Places;
 
     protected override TimeSpan AcquireInterval => options.Value.IdleInterval;

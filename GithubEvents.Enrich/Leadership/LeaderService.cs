@@ -11,6 +11,9 @@ namespace GithubEvents.Enrich.Leadership;
 public abstract partial class LeaderService(StorageReadiness storage, WriterDataSource writer, TimeProvider time, ILogger logger)
     : BackgroundService
 {
+    /// <summary>What the work is, for the logs: "late filling", say.</summary>
+    protected abstract string WorkName { get; }
+
     /// <summary>One of <see cref="AdvisoryLocks"/>.</summary>
     protected abstract string LockName { get; }
 
@@ -33,6 +36,17 @@ public abstract partial class LeaderService(StorageReadiness storage, WriterData
 
     protected sealed override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await LeadAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task LeadAsync(CancellationToken stoppingToken)
+    {
         await storage.WaitAsync(stoppingToken);
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
@@ -40,7 +54,7 @@ public abstract partial class LeaderService(StorageReadiness storage, WriterData
             try
             {
                 await using var leader = await LeaderLock.AcquireAsync(writer, LockName, AcquireInterval, time, stoppingToken);
-                LogLeading(LockName);
+                LogLeading(WorkName, LockName);
                 OnLeadTaken();
                 while (await leader.IsHeldAsync(stoppingToken))
                 {
@@ -52,27 +66,23 @@ public abstract partial class LeaderService(StorageReadiness storage, WriterData
                     }
                 }
 
-                LogLeadLost(LockName);
+                LogLeadLost(WorkName, LockName);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 var wait = BackOff(++failures);
-                LogFailed(ex, LockName, wait);
+                LogFailed(ex, WorkName, wait);
                 await Task.Delay(wait, time, stoppingToken);
             }
         }
     }
 
-    [LoggerMessage(LogLevel.Information, "This replica leads {Lock}")]
-    private partial void LogLeading(string @lock);
+    [LoggerMessage(LogLevel.Information, "This replica leads {Work} (lock {Lock})")]
+    private partial void LogLeading(string work, string @lock);
 
-    [LoggerMessage(LogLevel.Warning, "The session holding the leader lock {Lock} ended; taking it again")]
-    private partial void LogLeadLost(string @lock);
+    [LoggerMessage(LogLevel.Warning, "The session holding the leader lock of {Work} ({Lock}) ended; taking it again")]
+    private partial void LogLeadLost(string work, string @lock);
 
-    [LoggerMessage(LogLevel.Error, "A pass of {Lock} failed; trying again in {Wait}")]
-    private partial void LogFailed(Exception exception, string @lock, TimeSpan wait);
+    [LoggerMessage(LogLevel.Error, "A pass of {Work} failed; trying again in {Wait}")]
+    private partial void LogFailed(Exception exception, string work, TimeSpan wait);
 }

@@ -23,7 +23,7 @@ public sealed partial class ProfileLookups(
     private bool _graphQL = github.Value.HasToken;
 
     /// <summary>The API the lookups go through, for the logs.</summary>
-    public string Api => _graphQL ? client.GraphQLUrl.ToString() : "REST only (no GitHub:Token)";
+    public string Api => _graphQL ? client.GraphQLUrl.ToString() : "REST only (no GitHub:Token, or GitHub refused it for GraphQL)";
 
     /// <summary>The answers about these actors as they come: one for a GraphQL batch, one per actor through REST.</summary>
     public async IAsyncEnumerable<ProfileAnswer> LookUpAsync(PendingActor[] actors, [EnumeratorCancellation] CancellationToken cancellationToken)

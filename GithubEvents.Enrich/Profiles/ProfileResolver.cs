@@ -31,6 +31,8 @@ public sealed partial class ProfileResolver(
 
     private readonly List<long> _unfilled = [];
 
+    protected override string WorkName => "the profile lookups";
+
     protected override string LockName => AdvisoryLocks.Profiles;
 
     protected override TimeSpan AcquireInterval => options.Value.IdleInterval;

@@ -4,7 +4,7 @@ using Npgsql;
 namespace GithubEvents.Enrich.Storage;
 
 /// <summary>
-/// On plain PostgreSQL, does what TimescaleDB's background jobs do on the other path: materialises the aggregates
+/// On plain PostgreSQL, does what TimescaleDB's background jobs do on the other flavour: materialises the aggregates
 /// (<c>rollup.refresh</c>) and drops events past the retention. Replicas may all run it; the database lets one
 /// refresh at a time.
 /// </summary>

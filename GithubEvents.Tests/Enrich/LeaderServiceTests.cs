@@ -25,7 +25,7 @@ public sealed class LeaderServiceTests(PostgresServer postgres)
 
         Assert.Equal([1], service.BackOffs);
         var failed = Assert.Single(logs.Entries, entry => entry.Level == LogLevel.Error);
-        Assert.Contains("A pass of github-events:test-leader-service failed; trying again in", failed.Message);
+        Assert.Contains("A pass of the test work failed; trying again in", failed.Message);
         Assert.Contains(failure, failed.Exception);
         Assert.True(service.ExecuteTask!.IsCompletedSuccessfully);
     }
@@ -63,6 +63,8 @@ public sealed class LeaderServiceTests(PostgresServer postgres)
         public int Passes => Volatile.Read(ref _passes);
 
         public List<int> BackOffs { get; } = [];
+
+        protected override string WorkName => "the test work";
 
         protected override string LockName => "github-events:test-leader-service";
 

@@ -5,7 +5,7 @@ namespace Aspire.Hosting;
 /// server's, or one the AppHost runs (a TimescaleDB container, or PostgreSQL on this machine), whose login roles Enrich
 /// manages.
 /// </summary>
-public sealed class EventDatabase(IResourceBuilder<IResourceWithConnectionString> resource, ManagedDatabase? managed)
+public sealed class ServiceDatabase(IResourceBuilder<IResourceWithConnectionString> resource, ManagedDatabase? managed)
 {
     /// <summary>What the services reference: the connection string.</summary>
     public IResourceBuilder<IResourceWithConnectionString> Resource { get; } = resource;

@@ -2,8 +2,9 @@ using GithubEvents.Enrich.Geocoding;
 using GithubEvents.Enrich.Profiles;
 using GithubEvents.Tests.Enrich;
 using GithubEvents.Tests.Infrastructure;
+using GithubEvents.Tests.Profiles;
 
-namespace GithubEvents.Tests.Profiles;
+namespace GithubEvents.Tests.Geocoding;
 
 /// <summary>The geocoding of actors' locations in the background, and the filling of their rows with the places.</summary>
 public sealed class PlaceFillingTests(PostgresServer postgres)

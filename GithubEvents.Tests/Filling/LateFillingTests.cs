@@ -4,12 +4,13 @@ using GithubEvents.Enrich.Profiles;
 using GithubEvents.Enrich.Storage;
 using GithubEvents.Tests.Enrich;
 using GithubEvents.Tests.Infrastructure;
+using GithubEvents.Tests.Profiles;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace GithubEvents.Tests.Profiles;
+namespace GithubEvents.Tests.Filling;
 
 /// <summary>Rows written before their actor was known get the profile later, the aggregates follow, and the coverage says so.</summary>
 public sealed class LateFillingTests(PostgresServer postgres)
