@@ -23,7 +23,8 @@ try
 
     builder.AddProject<Projects.GithubEvents_Ingest>("ingest")
         .WithReference(kafka).WaitFor(kafka)
-        .WithTopicSettings()
+        .WithSettingsFrom("Kafka:Topics")
+        .WithSettingsFrom("GitHub:ApiUrl")
         .WithEnvironment("GitHub__Token", githubToken)
         .WithServiceDefaultsProbes();
 
@@ -33,7 +34,8 @@ try
         .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString)
         .WithReference(kafka).WaitFor(kafka)
         .WithEventDatabase(database)
-        .WithTopicSettings()
+        .WithSettingsFrom("Kafka:Topics")
+        .WithSettingsFrom("GitHub:ApiUrl")
         .WithEnvironment("GitHub__Token", githubToken)
         .WithEnvironment("Geocoding__UserAgent", geocodingUserAgent)
         .WithServiceDefaultsProbes()

@@ -34,19 +34,4 @@ public static class EventBrokerExtensions
                     .WithKafkaUI();
         }
     }
-
-    /// <summary>
-    /// Passes the AppHost's <c>Kafka:Topics</c> settings on to a service, so that one setting names a topic (or sets its
-    /// retention) for the whole pipeline.
-    /// </summary>
-    public static IResourceBuilder<ProjectResource> WithTopicSettings(this IResourceBuilder<ProjectResource> builder)
-    {
-        var section = builder.ApplicationBuilder.Configuration.GetSection(TopicOptions.SectionName);
-        foreach (var setting in section.GetChildren().Where(setting => setting.Value is not null))
-        {
-            builder.WithEnvironment($"Kafka__Topics__{setting.Key}", setting.Value);
-        }
-
-        return builder;
-    }
 }
