@@ -11,13 +11,6 @@ public sealed class PlacementPlan
 {
     private readonly Dictionary<string, (PiecePlacement Placement, string Reason)> _pieces = [];
 
-    private PlacementPlan(AppHostMode mode, bool containerRuntimeAnswers) => (Mode, ContainerRuntimeAnswers) = (mode, containerRuntimeAnswers);
-
-    public AppHostMode Mode { get; }
-
-    /// <summary>Whether containers can run: a runtime answered, or the choice was forced or left to the deployment.</summary>
-    public bool ContainerRuntimeAnswers { get; }
-
     public static async Task<PlacementPlan> DecideAsync(IDistributedApplicationBuilder builder, params string[] connectionNames)
     {
         var setting = builder.Configuration["AppHost:Mode"];
@@ -28,9 +21,10 @@ public sealed class PlacementPlan
         }
 
         var missing = connectionNames.Where(name => string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(name))).ToList();
-        var answers = !builder.ExecutionContext.IsRunMode || mode == AppHostMode.Containers
-            || (mode == AppHostMode.Auto && missing.Count > 0 && await ContainerRuntimeCheck.AnswersAsync(builder.Configuration, CancellationToken.None));
-        var plan = new PlacementPlan(mode, answers);
+        // The runtime is asked only when its answer decides something.
+        var answers = builder.ExecutionContext.IsRunMode && mode == AppHostMode.Auto && missing.Count > 0
+            && await ContainerRuntimeCheck.AnswersAsync(builder.Configuration, CancellationToken.None);
+        var plan = new PlacementPlan();
         foreach (var name in connectionNames)
         {
             plan._pieces[name] = !missing.Contains(name) ? (PiecePlacement.Existing, $"ConnectionStrings:{name} is set")

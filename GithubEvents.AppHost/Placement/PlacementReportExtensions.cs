@@ -30,8 +30,10 @@ public static class PlacementReportExtensions
         });
 
         broker.OnResourceReady(async (resource, @event, cancellationToken) =>
-            Logger(@event.Services).LogInformation("Kafka listens at {BootstrapServers} (kcat -b {BootstrapServers} -L)",
-                await resource.ConnectionStringExpression.GetValueAsync(cancellationToken), await resource.ConnectionStringExpression.GetValueAsync(cancellationToken)));
+        {
+            var bootstrapServers = await resource.ConnectionStringExpression.GetValueAsync(cancellationToken);
+            Logger(@event.Services).LogInformation("Kafka listens at {BootstrapServers} (kcat -b {BootstrapServers} -L)", bootstrapServers, bootstrapServers);
+        });
 
         database.Resource.OnResourceReady(async (resource, @event, cancellationToken) =>
         {
