@@ -4,15 +4,21 @@ using Microsoft.Extensions.Configuration;
 namespace Aspire.Hosting;
 
 /// <summary>
-/// Fails start-up with a message naming the ways out when the model holds containers but no container runtime
-/// answers (<c>AppHost:Mode=Containers</c>), instead of leaving every container resource stuck in "Starting".
+/// Fails start-up with a message naming the ways out when <c>AppHost:Mode=Containers</c> placed containers but no
+/// container runtime answers, instead of leaving every container resource stuck in "Starting". Where the plan chose
+/// containers itself, the runtime has answered already.
 /// </summary>
 public static class ContainerRuntimeCheck
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
-    public static IDistributedApplicationBuilder RequireContainerRuntimeForContainers(this IDistributedApplicationBuilder builder)
+    public static IDistributedApplicationBuilder RequireContainerRuntimeForContainers(this IDistributedApplicationBuilder builder, PlacementPlan plan)
     {
+        if (!plan.ContainersForced)
+        {
+            return builder;
+        }
+
         builder.Eventing.Subscribe<BeforeStartEvent>(async (@event, ct) =>
         {
             if (!builder.ExecutionContext.IsRunMode || !@event.Model.Resources.OfType<ContainerResource>().Any())

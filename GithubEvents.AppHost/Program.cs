@@ -3,7 +3,6 @@ try
     var builder = DistributedApplication.CreateBuilder(args);
 
     builder.RejectRenamedSettings();
-    builder.RequireContainerRuntimeForContainers();
     builder.AddKubernetesPublishing();
 
     var githubToken = builder.AddParameter("github-token", () => builder.Configuration["Parameters:github-token"] ?? "", secret: true)
@@ -15,6 +14,7 @@ try
     // Each piece runs on an existing server where its connection string is configured (ConnectionStrings:kafka,
     // ConnectionStrings:github-events), else in a container where a container runtime answers, else on this machine.
     var plan = await PlacementPlan.DecideAsync(builder, "kafka", "github-events");
+    builder.RequireContainerRuntimeForContainers(plan);
     var kafka = builder.AddEventBroker("kafka", plan);
     var database = builder.AddEventDatabase("github-events", plan);
     builder.ReportPlacement(plan, kafka, database);

@@ -32,7 +32,7 @@ public static class LocalPostgresBuilderExtensions
         var server = new LocalPostgresServerResource(name, command, Path.GetDirectoryName(dataDirectory)!, password.Resource);
 
         var cluster = new LocalPostgresCluster(binaries, dataDirectory);
-        builder.Services.AddHostedService(_ => new LocalPostgresShutdown(binaries, dataDirectory));
+        builder.Services.AddHostedService(_ => new LocalPostgresShutdown(cluster));
         builder.Eventing.Subscribe<BeforeStartEvent>(async (_, cancellationToken) =>
             await cluster.InitializeAsync(await password.Resource.GetValueAsync(cancellationToken) ?? "", cancellationToken));
 

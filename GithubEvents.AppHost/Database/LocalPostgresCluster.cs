@@ -5,7 +5,7 @@ namespace Aspire.Hosting;
 
 /// <summary>
 /// The data folder of the local server: initialised once (superuser <c>postgres</c> with the password parameter's value,
-/// SCRAM authentication, UTF-8), and kept across runs.
+/// SCRAM authentication, UTF-8), kept across runs, and its server stopped cleanly.
 /// </summary>
 internal sealed class LocalPostgresCluster(PostgresBinaries binaries, string dataDirectory)
 {
@@ -26,17 +26,32 @@ internal sealed class LocalPostgresCluster(PostgresBinaries binaries, string dat
         {
             if (LocalAccount.IsRoot)
             {
-                await RunAsync("chown", [$"{LocalAccount.ServerAccount}:", dataDirectory, passwordFile], cancellationToken);
+                await RunAsync("Initialising the local PostgreSQL cluster", "chown", [$"{LocalAccount.ServerAccount}:", dataDirectory, passwordFile], cancellationToken);
             }
 
             var (command, arguments) = LocalAccount.AsServerAccount(binaries.Initdb,
                 "-D", dataDirectory, "-U", "postgres", "--auth=scram-sha-256", $"--pwfile={passwordFile}", "--encoding=UTF8", "--locale=C");
-            await RunAsync(command, arguments, cancellationToken);
+            await RunAsync("Initialising the local PostgreSQL cluster", command, arguments, cancellationToken);
         }
         finally
         {
             File.Delete(passwordFile);
         }
+    }
+
+    /// <summary>
+    /// Stops the server, if it runs, with <c>pg_ctl stop -m fast</c>: on the SIGTERM a process gets, PostgreSQL waits for
+    /// every client to leave, and would be killed before the next start finds a clean cluster.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (!File.Exists(Path.Combine(dataDirectory, "postmaster.pid")))
+        {
+            return;
+        }
+
+        var (command, arguments) = LocalAccount.AsServerAccount(binaries.PgCtl, "-D", dataDirectory, "-m", "fast", "-w", "-t", "30", "stop");
+        await RunAsync("Stopping the local PostgreSQL server", command, arguments, cancellationToken);
     }
 
     /// <summary>Creates the database when the server does not have it yet.</summary>
@@ -55,7 +70,7 @@ internal sealed class LocalPostgresCluster(PostgresBinaries binaries, string dat
         await create.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task RunAsync(string command, string[] arguments, CancellationToken cancellationToken)
+    private static async Task RunAsync(string what, string command, string[] arguments, CancellationToken cancellationToken)
     {
         using var process = Process.Start(new ProcessStartInfo(command, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
@@ -64,7 +79,7 @@ internal sealed class LocalPostgresCluster(PostgresBinaries binaries, string dat
         if (process.ExitCode != 0)
         {
             throw new DistributedApplicationException(
-                $"Initialising the local PostgreSQL cluster failed ({Path.GetFileName(command)} exited with {process.ExitCode}): {(await error).Trim()} {(await output).Trim()}");
+                $"{what} failed ({Path.GetFileName(command)} exited with {process.ExitCode}): {(await error).Trim()} {(await output).Trim()}");
         }
     }
 }

@@ -24,7 +24,7 @@ public sealed class PlacementPlan
         // The runtime is asked only when its answer decides something.
         var answers = builder.ExecutionContext.IsRunMode && mode == AppHostMode.Auto && missing.Count > 0
             && await ContainerRuntimeCheck.AnswersAsync(builder.Configuration, CancellationToken.None);
-        var plan = new PlacementPlan();
+        var plan = new PlacementPlan { ContainersForced = builder.ExecutionContext.IsRunMode && mode == AppHostMode.Containers && missing.Count > 0 };
         foreach (var name in connectionNames)
         {
             plan._pieces[name] = !missing.Contains(name) ? (PiecePlacement.Existing, $"ConnectionStrings:{name} is set")
@@ -37,6 +37,9 @@ public sealed class PlacementPlan
 
         return plan;
     }
+
+    /// <summary>Containers placed by <c>AppHost:Mode=Containers</c> in a run, without asking the container runtime.</summary>
+    public bool ContainersForced { get; private init; }
 
     public PiecePlacement this[string connectionName] => _pieces[connectionName].Placement;
 
