@@ -19,8 +19,6 @@ try
     var database = builder.AddEventDatabase("github-events", plan);
     builder.ReportPlacement(plan, kafka, database);
 
-    builder.AddEventDashboards("grafana", database);
-
     builder.AddProject<Projects.GithubEvents_Ingest>("ingest")
         .WithReference(kafka).WaitFor(kafka)
         .WithSettingsFrom("Kafka:Topics")
@@ -28,7 +26,7 @@ try
         .WithEnvironment("GitHub__Token", githubToken)
         .WithServiceDefaultsProbes();
 
-    builder.AddProject<Projects.GithubEvents_Enrich>("enrich")
+    var enrich = builder.AddProject<Projects.GithubEvents_Enrich>("enrich")
         // Enrich reads the connection strings only, not the server's host, port and URI variables (declared
         // before the references it applies to).
         .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString)
@@ -42,6 +40,9 @@ try
         // Replicas share the consumer group github-events-enricher: more than the topic's partitions sit idle.
         .WithReplicasFrom("Enrich:Replicas")
         .WithComputeResources(cpuRequest: "250m", memoryRequest: "256Mi", cpuLimit: "1", memoryLimit: "1Gi");
+
+    // Grafana wherever containers run, on the database Enrich writes.
+    builder.AddEventDashboards("grafana", plan, database, enrich);
 
     await builder.Build().RunAsync();
     return 0;

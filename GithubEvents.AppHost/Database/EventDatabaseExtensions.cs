@@ -57,7 +57,7 @@ public static class EventDatabaseExtensions
         }
 
         var database = server.AddDatabase(name);
-        return new ServiceDatabase(database, new ManagedDatabase(reader, writer, database));
+        return new ServiceDatabase(database, new ManagedDatabase(reader, writer));
     }
 
     private static ServiceDatabase AddLocalDatabase(this IDistributedApplicationBuilder builder, string name)
@@ -73,7 +73,7 @@ public static class EventDatabaseExtensions
 
         var (superuser, reader, writer) = Passwords(builder, LocalServerName);
         var database = builder.AddLocalPostgres(LocalServerName, superuser, binaries, options).AddDatabase(name);
-        return new ServiceDatabase(database, new ManagedDatabase(reader, writer, InContainer: null));
+        return new ServiceDatabase(database, new ManagedDatabase(reader, writer));
     }
 
     private static (IResourceBuilder<ParameterResource> Superuser, IResourceBuilder<ParameterResource> Reader, IResourceBuilder<ParameterResource> Writer) Passwords(

@@ -6,27 +6,45 @@ namespace Aspire.Hosting;
 public static class EventDashboardsExtensions
 {
     /// <summary>
-    /// Grafana with the pipeline's dashboards, reading the database the AppHost runs in its container as the reader
-    /// role. Elsewhere (an existing database, or PostgreSQL on this machine) it is left out, and the start-up log says
-    /// so: the README shows how to point a Grafana at the database with the same provisioning files.
+    /// Grafana with the pipeline's dashboards wherever containers run, reading the services' database however it is
+    /// placed (<see cref="DatasourceLogin"/>), once <paramref name="schemaOwner"/> has set up its schema. Without a
+    /// container runtime it is left out, and the start-up log says so: the README shows how to point a Grafana at the
+    /// database with the same provisioning files.
     /// </summary>
-    public static void AddEventDashboards(this IDistributedApplicationBuilder builder, [ResourceName] string name, ServiceDatabase database)
+    public static void AddEventDashboards(
+        this IDistributedApplicationBuilder builder,
+        [ResourceName] string name,
+        PlacementPlan plan,
+        ServiceDatabase database,
+        IResourceBuilder<IResource> schemaOwner)
     {
-        if (database.Managed is { InContainer: { } inContainer } managed)
+        if (!plan.ContainersRun)
         {
-            var adminPassword = builder.AddParameter($"{name}-admin-password", Passwords.Generated(), secret: true, persist: true);
-            builder.AddGrafana(name, adminPassword, Path.Combine(builder.AppHostDirectory, "Grafana", "provisioning"))
-                .WithDatasource(inContainer, managed.ReaderPassword);
+            Log(builder, logger => logger.LogInformation(
+                "Grafana is left out: it needs its container, and {Reason}. To see the dashboards, point a Grafana at the database " +
+                "with GithubEvents.AppHost/Grafana/provisioning (README, Grafana).", plan.ContainersReason));
             return;
         }
 
+        var login = DatasourceLogin.For(builder, name, database);
+        var provisioning = Path.Combine(builder.AppHostDirectory, "Grafana", "provisioning");
+        var adminPassword = builder.AddParameter($"{name}-admin-password", Passwords.Generated(), secret: true, persist: true);
+        builder.AddGrafana(name, adminPassword, provisioning)
+            .WithDatasource(login, database)
+            .WithDatasourceFlagsOf(database, schemaOwner, provisioning);
+
+        if (login.IsServicesLogin)
+        {
+            Log(builder, logger => logger.LogWarning(
+                "Grafana reads the database as '{User}', the services' login: set ConnectionStrings:{Name}-reader to a read-only role's connection string.",
+                login.User, database.Resource.Resource.Name));
+        }
+    }
+
+    private static void Log(IDistributedApplicationBuilder builder, Action<ILogger> log) =>
         builder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>
         {
-            @event.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GithubEvents.AppHost").LogInformation(
-                "Grafana is left out: it runs beside the database's container, and the database is {Where}. To see the dashboards, " +
-                "point a Grafana at it with GithubEvents.AppHost/Grafana/provisioning (README, Grafana).",
-                database.Managed is null ? "an existing server" : "on this machine");
+            log(@event.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GithubEvents.AppHost"));
             return Task.CompletedTask;
         });
-    }
 }

@@ -5,7 +5,8 @@ namespace Aspire.Hosting;
 /// <summary>
 /// Where the broker and the database run, decided once at start: on an existing server when its connection string is
 /// configured, else in a container when a container runtime answers (always when publishing), else on this machine;
-/// <c>AppHost:Mode</c> forces the choice for the pieces without a connection string.
+/// <c>AppHost:Mode</c> forces the choice for the pieces without a connection string. Grafana, which has only its container,
+/// runs wherever containers can.
 /// </summary>
 public sealed class PlacementPlan
 {
@@ -21,18 +22,24 @@ public sealed class PlacementPlan
         }
 
         var missing = connectionNames.Where(name => string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(name))).ToList();
-        // The runtime is asked only when its answer decides something.
-        var answers = builder.ExecutionContext.IsRunMode && mode == AppHostMode.Auto && missing.Count > 0
-            && await ContainerRuntimeCheck.AnswersAsync(builder.Configuration, CancellationToken.None);
-        var plan = new PlacementPlan { ContainersForced = builder.ExecutionContext.IsRunMode && mode == AppHostMode.Containers && missing.Count > 0 };
+        var run = builder.ExecutionContext.IsRunMode;
+        // Asked once, in every run that does not force containers: Grafana follows the answer even where no piece does.
+        var answers = run && mode != AppHostMode.Containers && await ContainerRuntimeCheck.AnswersAsync(builder.Configuration, CancellationToken.None);
+        var plan = new PlacementPlan
+        {
+            ContainersForced = run && mode == AppHostMode.Containers,
+            ContainersRun = !run || mode == AppHostMode.Containers || answers,
+            ContainersReason = !run ? "a deployment runs containers"
+                : mode == AppHostMode.Containers ? "AppHost:Mode is Containers"
+                : answers ? $"the container runtime '{ContainerRuntimeCheck.Runtime(builder.Configuration)}' answers"
+                : "no container runtime answers",
+        };
         foreach (var name in connectionNames)
         {
             plan._pieces[name] = !missing.Contains(name) ? (PiecePlacement.Existing, $"ConnectionStrings:{name} is set")
-                : !builder.ExecutionContext.IsRunMode ? (PiecePlacement.Container, "a deployment runs containers")
-                : mode == AppHostMode.Containers ? (PiecePlacement.Container, "AppHost:Mode is Containers")
                 : mode == AppHostMode.Local ? (PiecePlacement.Local, "AppHost:Mode is Local")
-                : answers ? (PiecePlacement.Container, $"the container runtime '{ContainerRuntimeCheck.Runtime(builder.Configuration)}' answers")
-                : (PiecePlacement.Local, "no container runtime answers");
+                : plan.ContainersRun ? (PiecePlacement.Container, plan.ContainersReason)
+                : (PiecePlacement.Local, plan.ContainersReason);
         }
 
         return plan;
@@ -40,6 +47,12 @@ public sealed class PlacementPlan
 
     /// <summary>Containers placed by <c>AppHost:Mode=Containers</c> in a run, without asking the container runtime.</summary>
     public bool ContainersForced { get; private init; }
+
+    /// <summary>Whether containers run: always in a deployment; in a run, where forced or where the runtime answers.</summary>
+    public bool ContainersRun { get; private init; }
+
+    /// <summary>Why containers run or not, for the start-up log.</summary>
+    public string ContainersReason { get; private init; } = "";
 
     public PiecePlacement this[string connectionName] => _pieces[connectionName].Placement;
 

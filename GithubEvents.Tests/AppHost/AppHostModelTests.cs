@@ -1,6 +1,6 @@
-using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using static GithubEvents.Tests.AppHost.ModelInspection;
 
 namespace GithubEvents.Tests.AppHost;
 
@@ -107,7 +107,8 @@ public sealed class AppHostModelTests
         Assert.Equal("grafana_reader", grafana["GITHUB_EVENTS_DB_READER_USER"]);
         Assert.Equal("{timescaledb-reader-password.value}", grafana["GITHUB_EVENTS_DB_READER_PASSWORD"]);
         Assert.Equal("github-events", grafana["GITHUB_EVENTS_DB_NAME"]);
-        Assert.Equal("{timescaledb.bindings.tcp.host}:{timescaledb.bindings.tcp.port}", grafana["GITHUB_EVENTS_DB_HOST"]);
+        // In a run, containers reach each other by resource name on Aspire's container network.
+        Assert.Equal("timescaledb:{timescaledb.bindings.tcp.targetPort}", grafana["GITHUB_EVENTS_DB_HOST"]);
 
         var ingest = await PublishedEnvironment(Resource(builder, "ingest"));
         var enrich = await PublishedEnvironment(Resource(builder, "enrich"));
@@ -146,7 +147,7 @@ public sealed class AppHostModelTests
         Assert.Equal(["github-events", "kafka"], ConnectionStrings(builder, "enrich"));
         Assert.NotEmpty(Resource(builder, "ingest").Annotations.OfType<HealthCheckAnnotation>());
         Assert.NotEmpty(Resource(builder, "enrich").Annotations.OfType<HealthCheckAnnotation>());
-        Assert.Equal(["github-events", "timescaledb"], WaitsFor(builder, "grafana"));
+        Assert.Equal(["enrich", "github-events", "timescaledb"], WaitsFor(builder, "grafana"));
     }
 
     [Fact]
@@ -177,26 +178,11 @@ public sealed class AppHostModelTests
         Assert.Contains("ConnectionStrings:github-events", log);
     }
 
-    // The environment as a manifest writes it: parameters and endpoints appear as {name.value} expressions,
-    // so a test sees the wiring and never a secret's value.
-    private static async Task<Dictionary<string, string>> PublishedEnvironment(IResource resource)
-    {
-#pragma warning disable CS0618 // ExecutionConfigurationBuilder resolves values; the manifest expressions are what this checks.
-        return await ((IResourceWithEnvironment)resource).GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish);
-#pragma warning restore CS0618
-    }
-
-    private static IResource Resource(IDistributedApplicationTestingBuilder builder, string name) =>
-        builder.Resources.SingleOrDefault(r => r.Name == name) ?? throw new Xunit.Sdk.XunitException($"No resource named '{name}'.");
-
     private static string Image(IResource resource) =>
         resource.TryGetContainerImageName(out var image) ? image : throw new Xunit.Sdk.XunitException($"{resource.Name} has no image.");
 
     private static (string Name, int? TargetPort)[] Endpoints(IResource resource) =>
         resource.Annotations.OfType<EndpointAnnotation>().Select(e => (e.Name, e.TargetPort)).ToArray();
-
-    private static string[] WaitsFor(IDistributedApplicationTestingBuilder builder, string name) =>
-        Resource(builder, name).Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name).Order().ToArray();
 
     private static string[] ConnectionStrings(IDistributedApplicationTestingBuilder builder, string name) =>
         Resource(builder, name).Annotations.OfType<ResourceRelationshipAnnotation>()

@@ -22,7 +22,7 @@ public sealed class KubernetesPublishSettingsTests : IDisposable
     }
 
     [Fact]
-    public async Task With_existing_servers_only_the_services_are_deployed_and_their_connection_strings_come_from_the_Secret()
+    public async Task With_existing_servers_the_services_and_Grafana_are_deployed_with_their_connection_values_from_the_Secret()
     {
         const string kafka = "broker1.example.test:9092";
         const string database = "Host=db.example.test;Database=github_events;Username=app;Password=ExistingDbPasswordNeverWritten";
@@ -34,13 +34,20 @@ public sealed class KubernetesPublishSettingsTests : IDisposable
         Assert.True(exitCode == 0, log);
         var texts = Directory.EnumerateFiles(_output, "*.yaml", SearchOption.AllDirectories).Select(File.ReadAllText).ToList();
         var documents = texts.SelectMany(t => KubernetesYaml.LoadAllFromString(t)).ToList();
-        Assert.Equal(["enrich", "ingest"], documents.OfType<V1Deployment>().Select(d => d.Name()).Order());
+        Assert.Equal(["enrich", "grafana", "ingest"], documents.OfType<V1Deployment>().Select(d => d.Name()).Order());
         Assert.Empty(documents.OfType<V1StatefulSet>());
-        Assert.Equal(["geocoding-user-agent", "github-events", "github-token", "kafka"], Assert.Single(documents.OfType<V1Secret>()).StringData.Keys.Order());
+        Assert.Equal(
+            ["geocoding-user-agent", "github-events", "github-token", "grafana-admin-password", "grafana-database-password", "kafka"],
+            Assert.Single(documents.OfType<V1Secret>()).StringData.Keys.Order());
 
         var enrich = documents.OfType<V1Deployment>().Single(d => d.Name() == "enrich").Spec.Template.Spec.Containers[0];
         Assert.Equal("kafka", enrich.Env.Single(e => e.Name == "ConnectionStrings__kafka").ValueFrom.SecretKeyRef.Key);
         Assert.Equal("github-events", enrich.Env.Single(e => e.Name == "ConnectionStrings__github-events").ValueFrom.SecretKeyRef.Key);
+        // Grafana reads the existing database with the login of its connection string (no reader's is configured).
+        var grafana = documents.OfType<V1Deployment>().Single(d => d.Name() == "grafana").Spec.Template.Spec.Containers[0];
+        Assert.Equal("db.example.test:5432", grafana.Env.Single(e => e.Name == "GITHUB_EVENTS_DB_HOST").Value);
+        Assert.Equal("app", grafana.Env.Single(e => e.Name == "GITHUB_EVENTS_DB_READER_USER").Value);
+        Assert.Equal("grafana-database-password", grafana.Env.Single(e => e.Name == "GITHUB_EVENTS_DB_READER_PASSWORD").ValueFrom.SecretKeyRef.Key);
         Assert.DoesNotContain(texts, t => t.Contains("ExistingDbPasswordNeverWritten", StringComparison.Ordinal) || t.Contains("broker1.example.test", StringComparison.Ordinal));
     }
 

@@ -1,6 +1,6 @@
-using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using static GithubEvents.Tests.AppHost.ModelInspection;
 
 namespace GithubEvents.Tests.AppHost;
 
@@ -27,9 +27,8 @@ public sealed class LocalModeModelTests
         var args = await ((IResourceWithArgs)server).GetArgumentValuesAsync();
 #pragma warning restore CS0618
         Assert.Contains("listen_addresses=127.0.0.1", args);
-        var enrich = Resource(builder, "enrich").Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name).Order();
         // Waiting for the database waits for its server too.
-        Assert.Equal(["github-events", "kafka", "postgres"], enrich);
+        Assert.Equal(["github-events", "kafka", "postgres"], WaitsFor(builder, "enrich"));
     }
 
     [Fact]
@@ -38,9 +37,7 @@ public sealed class LocalModeModelTests
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GithubEvents_AppHost>(
             ["--AppHost:Mode=Local"], TestContext.Current.CancellationToken);
 
-#pragma warning disable CS0618 // The manifest expressions are what this checks, never a secret's value.
-        var enrich = await ((IResourceWithEnvironment)Resource(builder, "enrich")).GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish);
-#pragma warning restore CS0618
+        var enrich = await PublishedEnvironment(Resource(builder, "enrich"));
 
         Assert.Equal("{postgres-reader-password.value}", enrich["Database__ReaderPassword"]);
         Assert.Equal("{postgres-writer-password.value}", enrich["Database__WriterPassword"]);
@@ -72,7 +69,4 @@ public sealed class LocalModeModelTests
         Assert.Contains("ConnectionStrings:kafka and ConnectionStrings:github-events", log);
         Assert.DoesNotContain("   at ", log);
     }
-
-    private static IResource Resource(IDistributedApplicationTestingBuilder builder, string name) =>
-        builder.Resources.SingleOrDefault(r => r.Name == name) ?? throw new Xunit.Sdk.XunitException($"No resource named '{name}'.");
 }

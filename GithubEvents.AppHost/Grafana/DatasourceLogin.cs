@@ -1,0 +1,73 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+
+namespace Aspire.Hosting;
+
+/// <summary>
+/// Where and as whom Grafana's datasource logs in to the services' database: the reader role on the AppHost's own
+/// databases; on an existing server the read-only login of <c>ConnectionStrings:{name}-reader</c> where one is set,
+/// else the services' own login.
+/// </summary>
+public sealed record DatasourceLogin(ReferenceExpression HostAndPort, string DatabaseName, string User, IResourceBuilder<ParameterResource> Password)
+{
+    /// <summary>Whether the login is the services' own, for want of a reader's connection string.</summary>
+    public bool IsServicesLogin { get; private init; }
+
+    public static DatasourceLogin For(IDistributedApplicationBuilder builder, string grafanaName, ServiceDatabase database)
+    {
+        var run = builder.ExecutionContext.IsRunMode;
+        switch (database.Resource.Resource, database.Managed)
+        {
+            case (PostgresDatabaseResource container, { } managed):
+                var endpoint = container.Parent.PrimaryEndpoint;
+                // In a run, containers reach each other by resource name on Aspire's container network.
+                var host = run
+                    ? ReferenceExpression.Create($"{container.Parent.Name}:{endpoint.Property(EndpointProperty.TargetPort)}")
+                    : ReferenceExpression.Create($"{endpoint.Property(EndpointProperty.HostAndPort)}");
+                return new DatasourceLogin(host, container.DatabaseName, GrafanaResource.ReaderRole, managed.ReaderPassword);
+
+            case (LocalPostgresDatabaseResource local, { } managed):
+                // Resolved for the container's network: Aspire's container tunnel (or the container host name) carries it
+                // to the server's loopback port.
+                return new DatasourceLogin(
+                    ReferenceExpression.Create($"{local.Parent.PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}"),
+                    local.DatabaseName, GrafanaResource.ReaderRole, managed.ReaderPassword);
+
+            default:
+                return Existing(builder, grafanaName, database.Resource.Resource.Name);
+        }
+    }
+
+    private static DatasourceLogin Existing(IDistributedApplicationBuilder builder, string grafanaName, string name)
+    {
+        var readerName = $"{name}-reader";
+        var reader = builder.Configuration.GetConnectionString(readerName);
+        var setting = reader is { Length: > 0 } ? readerName : name;
+        NpgsqlConnectionStringBuilder connection;
+        try
+        {
+            connection = new NpgsqlConnectionStringBuilder(builder.Configuration.GetConnectionString(setting));
+        }
+        catch (ArgumentException ex)
+        {
+            throw new DistributedApplicationException($"ConnectionStrings:{setting} is not an Npgsql connection string: {ex.Message}");
+        }
+
+        if (connection.Host is not { Length: > 0 } host || connection.Database is not { Length: > 0 } database || connection.Username is not { Length: > 0 } user)
+        {
+            throw new DistributedApplicationException($"ConnectionStrings:{setting} needs Host, Database and Username for Grafana's datasource.");
+        }
+
+        // A server on this machine's loopback is, from a container, on the container host.
+        if (builder.ExecutionContext.IsRunMode && host is "localhost" or "127.0.0.1" or "::1")
+        {
+            host = builder.Configuration["AppHost:ContainerHostname"] ?? KnownHostNames.DockerDesktopHostBridge;
+        }
+
+        var password = builder.AddParameter($"{grafanaName}-database-password", () => connection.Password ?? "", secret: true)
+            .WithDescription($"The password of Grafana's datasource, from ConnectionStrings:{setting}.");
+        var hostAndPort = $"{host}:{connection.Port.ToString(CultureInfo.InvariantCulture)}";
+        return new DatasourceLogin(ReferenceExpression.Create($"{hostAndPort}"), database, user, password) { IsServicesLogin = setting == name };
+    }
+}

@@ -1,0 +1,75 @@
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using static GithubEvents.Tests.AppHost.ModelInspection;
+
+namespace GithubEvents.Tests.AppHost;
+
+/// <summary>Grafana wherever a container runtime answers, on the database the services use however it is placed.</summary>
+public sealed class GrafanaPlacementTests
+{
+    private const string ExistingDatabase = "--ConnectionStrings:github-events=Host=localhost;Port=6543;Database=events;Username=pipeline;Password=ServicesSecret1";
+
+    [Fact]
+    public async Task With_the_database_on_this_machine_Grafana_reads_it_as_the_reader_role_through_its_endpoint()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GithubEvents_AppHost>(
+            ["--AppHost:Mode=Local", AnsweringContainerRuntime.Argument], TestContext.Current.CancellationToken);
+
+        Assert.IsType<LocalPostgresServerResource>(Resource(builder, "postgres"));
+        var grafana = await PublishedEnvironment(Assert.IsType<GrafanaResource>(Resource(builder, "grafana")));
+
+        // The endpoint, not 127.0.0.1: Aspire resolves it for the container's network.
+        Assert.Equal("{postgres.bindings.tcp.host}:{postgres.bindings.tcp.port}", grafana["GITHUB_EVENTS_DB_HOST"]);
+        Assert.Equal("github-events", grafana["GITHUB_EVENTS_DB_NAME"]);
+        Assert.Equal("grafana_reader", grafana["GITHUB_EVENTS_DB_READER_USER"]);
+        Assert.Equal("{postgres-reader-password.value}", grafana["GITHUB_EVENTS_DB_READER_PASSWORD"]);
+        // Enrich makes the schema (and the TimescaleDB extension the datasource's flag follows) before Grafana starts.
+        Assert.Equal(["enrich", "github-events", "postgres"], WaitsFor(builder, "grafana"));
+    }
+
+    [Fact]
+    public async Task With_an_existing_database_on_loopback_Grafana_reaches_it_on_the_container_host_with_the_services_login()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GithubEvents_AppHost>(
+            [ExistingDatabase, AnsweringContainerRuntime.Argument], TestContext.Current.CancellationToken);
+
+        Assert.DoesNotContain(builder.Resources, r => r.Name is "timescaledb" or "postgres");
+        var grafana = await PublishedEnvironment(Resource(builder, "grafana"));
+
+        Assert.Equal("host.docker.internal:6543", grafana["GITHUB_EVENTS_DB_HOST"]);
+        Assert.Equal("events", grafana["GITHUB_EVENTS_DB_NAME"]);
+        Assert.Equal("pipeline", grafana["GITHUB_EVENTS_DB_READER_USER"]);
+        Assert.Equal("{grafana-database-password.value}", grafana["GITHUB_EVENTS_DB_READER_PASSWORD"]);
+        Assert.True(Resource(builder, "grafana-database-password") is ParameterResource { Secret: true });
+        Assert.Equal(["enrich", "github-events"], WaitsFor(builder, "grafana"));
+    }
+
+    [Fact]
+    public async Task With_a_reader_connection_string_Grafana_reads_an_existing_database_as_that_login()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GithubEvents_AppHost>(
+            [
+                ExistingDatabase,
+                "--ConnectionStrings:github-events-reader=Host=db.example.org;Database=events;Username=dashboards;Password=ReaderSecret1",
+                "--AppHost:ContainerHostname=host.containers.internal",
+                AnsweringContainerRuntime.Argument,
+            ],
+            TestContext.Current.CancellationToken);
+
+        var grafana = await PublishedEnvironment(Resource(builder, "grafana"));
+
+        Assert.Equal("db.example.org:5432", grafana["GITHUB_EVENTS_DB_HOST"]);
+        Assert.Equal("dashboards", grafana["GITHUB_EVENTS_DB_READER_USER"]);
+        Assert.Equal("ReaderSecret1", await ((ParameterResource)Resource(builder, "grafana-database-password")).GetValueAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Without_a_container_runtime_and_with_the_database_on_this_machine_Grafana_is_left_out()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GithubEvents_AppHost>(
+            ["--ASPIRE_CONTAINER_RUNTIME=no-such-container-runtime"], TestContext.Current.CancellationToken);
+
+        Assert.Empty(builder.Resources.OfType<ContainerResource>());
+        Assert.DoesNotContain(builder.Resources, r => r.Name.StartsWith("grafana", StringComparison.Ordinal));
+    }
+}
