@@ -43,6 +43,8 @@ public static class IngestServiceExtensions
             .ValidateDataAnnotations()
             .Validate(github => github.PollInterval is null || github.HasToken,
                 "GitHub:PollInterval polls faster than GitHub's X-Poll-Interval, which needs GitHub:Token; remove it or set a token.")
+            .Validate(github => github.PollInterval is null || !github.ObeyPollInterval,
+                "GitHub:PollInterval sets a fixed pace and GitHub:ObeyPollInterval=true the header's: remove one of them.")
             .ValidateOnStart();
         // The poller has its own retry and back-off rules (GitHub's rate limits); a second, hidden layer of
         // retries would break them. RemoveAllResilienceHandlers is experimental, but the one way to opt a client

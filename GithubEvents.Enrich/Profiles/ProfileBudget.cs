@@ -9,7 +9,10 @@ namespace GithubEvents.Enrich.Profiles;
 /// as GitHub last said, how long to wait before spending more of it, and the back-off after secondary limits and
 /// failures. The share left is spread evenly over the time to the reset, after a first burst of <see cref="Burst"/>
 /// requests, so that a backlog neither spends the hour's budget in its first minutes nor sends GitHub a flood; once the
-/// share is spent, nothing until the reset.
+/// share is spent, nothing until the reset. The GraphQL share is what GitHub says is left above the rest of the limit. The
+/// core budget is shared with Ingest's poller, which spends its own share of it down to what it leaves (by default the
+/// last 1,000 requests an hour), so the lookups count their own core requests in each window instead, and spend up to
+/// their share of the limit from whatever is left.
 /// </summary>
 public sealed class ProfileBudget(ProfileOptions options, TimeProvider time)
 {
@@ -23,6 +26,9 @@ public sealed class ProfileBudget(ProfileOptions options, TimeProvider time)
 
     // By resource, when the next request is due at the even pace; Burst requests may go ahead of it.
     private readonly ConcurrentDictionary<string, DateTimeOffset> _due = new();
+
+    // Core requests granted in the window that ends at Reset.
+    private (DateTimeOffset Reset, int Granted) _coreWindow;
     private int _secondaryLimits;
     private int _failures;
 
@@ -49,8 +55,9 @@ public sealed class ProfileBudget(ProfileOptions options, TimeProvider time)
             return TimeSpan.Zero;
         }
 
-        var share = resource == GraphQL ? options.GraphQLBudgetShare : options.RestBudgetShare;
-        var spendable = status.Remaining - (status.Limit * (1 - share));
+        var spendable = resource == GraphQL
+            ? status.Remaining - (status.Limit * (1 - options.GraphQLBudgetShare))
+            : Math.Min((status.Limit * options.RestBudgetShare) - CoreGranted(status.Reset), status.Remaining);
         if (spendable < 1)
         {
             return status.Reset - now + GitHubApi.ResetMargin;
@@ -61,8 +68,17 @@ public sealed class ProfileBudget(ProfileOptions options, TimeProvider time)
         var due = _due.TryGetValue(resource, out var previous) && previous > now ? previous : now;
         _due[resource] = due + interval;
         var wait = due - now - (interval * (Burst - 1));
+        if (resource != GraphQL)
+        {
+            _coreWindow = (status.Reset, CoreGranted(status.Reset) + 1);
+        }
+
         return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
     }
+
+    // GitHub's reset time of one window can differ by a second from answer to answer.
+    private int CoreGranted(DateTimeOffset reset) =>
+        (_coreWindow.Reset - reset).Duration() < TimeSpan.FromMinutes(1) ? _coreWindow.Granted : 0;
 
     /// <summary>After an answer: the back-offs start again from their minimum.</summary>
     public void Answered()

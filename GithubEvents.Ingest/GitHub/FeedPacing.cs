@@ -4,14 +4,23 @@ using GithubEvents.ServiceDefaults.GitHub;
 namespace GithubEvents.Ingest.GitHub;
 
 /// <summary>
-/// How long the poller waits before its next request: the rate-limit arithmetic and the back-off after
-/// errors, with no I/O. Polls are never closer than <c>X-Poll-Interval</c> unless <see cref="GitHubOptions.PollInterval"/>
-/// opts in, and never spend more than <see cref="GitHubOptions.BudgetShare"/> of the hourly budget, spread
-/// evenly until the reset.
+/// How long the poller waits before its next request: the rate-limit arithmetic and the back-off after errors, with no
+/// I/O. With a token the pace is the budget: <see cref="GitHubOptions.BudgetShare"/> of the hourly limit, spread evenly
+/// until the reset, a poll at most every <see cref="MinimumPollInterval"/>. The feed is a sample of about 100 events a
+/// request, so what a poller captures grows with the requests it makes, and <c>X-Poll-Interval</c> would leave most of
+/// the budget unspent. That header stays the floor without a token (60 requests an hour), where
+/// <see cref="GitHubOptions.ObeyPollInterval"/> asks for it, and while no budget is known;
+/// <see cref="GitHubOptions.PollInterval"/> sets a fixed floor instead. No poll ever spends beyond the share.
 /// </summary>
 public sealed class FeedPacing(GitHubOptions options, TimeProvider time, Random jitter)
 {
     public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The closest two polls come at the budget's pace: near a reset with budget left the even spread would otherwise
+    /// turn into a burst, which GitHub's secondary rate limits punish.
+    /// </summary>
+    public static readonly TimeSpan MinimumPollInterval = TimeSpan.FromSeconds(1);
 
     private int _secondaryLimits;
     private int _failures;
@@ -21,8 +30,18 @@ public sealed class FeedPacing(GitHubOptions options, TimeProvider time, Random 
     {
         _secondaryLimits = 0;
         _failures = 0;
-        var floor = options.PollInterval ?? serverPollInterval ?? DefaultPollInterval;
-        return Max(floor, BudgetWait(rateLimit, requests));
+        return Max(Floor(serverPollInterval, rateLimit), BudgetWait(rateLimit, requests));
+    }
+
+    private TimeSpan Floor(TimeSpan? serverPollInterval, RateLimitStatus? rateLimit)
+    {
+        if (options.PollInterval is { } fixedPace)
+        {
+            return fixedPace;
+        }
+
+        var paceIsTheBudget = options.HasToken && !options.ObeyPollInterval && rateLimit is { Limit: > 0 };
+        return paceIsTheBudget ? MinimumPollInterval : serverPollInterval ?? DefaultPollInterval;
     }
 
     /// <summary>After 403/429 with no requests left: until the budget resets.</summary>

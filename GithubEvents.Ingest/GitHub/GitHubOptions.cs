@@ -12,10 +12,16 @@ public sealed class GitHubOptions : GitHubApiOptions
     }
 
     /// <summary>
-    /// Opt-in with a token: poll this often instead of obeying <c>X-Poll-Interval</c>, within the budget share.
+    /// A fixed pace with a token: poll this often (instead of at the budget's pace), within the budget share.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00", ErrorMessage = "GitHub:PollInterval must be between 0.1 s and a day, e.g. 00:00:02.")]
     public TimeSpan? PollInterval { get; set; }
+
+    /// <summary>
+    /// Poll no closer than <c>X-Poll-Interval</c> (GitHub's 60 s) even with a token, instead of at the budget's pace:
+    /// a fraction of the requests, and of the events captured.
+    /// </summary>
+    public bool ObeyPollInterval { get; set; }
 
     /// <summary>The share of the hourly budget the poller may spend; the rest is left for profile lookups.</summary>
     [Range(0.01, 1.0, ErrorMessage = "GitHub:BudgetShare must be between 0.01 and 1 (a share of the hourly request budget).")]

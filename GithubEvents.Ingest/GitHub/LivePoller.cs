@@ -28,7 +28,7 @@ public sealed partial class LivePoller(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        LogStarting(options.Value.ApiUrl, options.Value.HasToken, options.Value.PollInterval);
+        LogStarting(options.Value.ApiUrl, Pace(options.Value));
         try
         {
             while (true)
@@ -86,9 +86,11 @@ public sealed partial class LivePoller(
             answered = response;
             if (response.Outcome == FeedOutcome.NotModified)
             {
+                telemetry.RequestAnswered(0);
                 break;
             }
 
+            var freshBefore = fresh.Count;
             var allNew = true;
             foreach (var rawEvent in response.Events)
             {
@@ -103,6 +105,7 @@ public sealed partial class LivePoller(
                 }
             }
 
+            telemetry.RequestAnswered(fresh.Count - freshBefore);
             for (var i = 0; i < response.Rejected.Count; i++)
             {
                 var (json, reason) = response.Rejected[i];
@@ -177,8 +180,14 @@ public sealed partial class LivePoller(
         }
     }
 
-    [LoggerMessage(LogLevel.Information, "Polling the events feed of {ApiUrl} (token: {HasToken}, opted-in poll interval: {PollInterval})")]
-    private partial void LogStarting(Uri apiUrl, bool hasToken, TimeSpan? pollInterval);
+    private static string Pace(GitHubOptions options) =>
+        options.PollInterval is { } fixedPace ? $"every {fixedPace}, within {options.BudgetShare:P0} of the hourly budget (GitHub:PollInterval)"
+        : !options.HasToken ? "X-Poll-Interval (no GitHub:Token: 60 requests an hour)"
+        : options.ObeyPollInterval ? "X-Poll-Interval (GitHub:ObeyPollInterval)"
+        : $"the budget: {options.BudgetShare:P0} of the hourly limit spread until each reset (GitHub:BudgetShare)";
+
+    [LoggerMessage(LogLevel.Information, "Polling the events feed of {ApiUrl} at the pace of {Pace}")]
+    private partial void LogStarting(Uri apiUrl, string pace);
 
     [LoggerMessage(LogLevel.Debug, "Polled: {New} new events, {Duplicates} duplicates, {Requests} requests")]
     private partial void LogPolled(int @new, int duplicates, int requests);

@@ -33,6 +33,8 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
     private readonly List<string> _events = [];
     private readonly Dictionary<string, string> _users = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<(string Identity, string Resource), RateLimitWindow> _rateLimits = [];
+    private EventStream? _stream;
+    private int _spentBudgetRefusals;
 
     /// <summary>The value of X-Poll-Interval, in seconds.</summary>
     public int PollIntervalSeconds { get; set; } = 60;
@@ -68,6 +70,34 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
             }
         }
     }
+
+    /// <summary>
+    /// Activity at a steady rate from now on: event <c>i</c> (made by <paramref name="eventJson"/>) goes on top of the
+    /// feed at <c>i / perSecond</c> seconds, as the fake's clock tells.
+    /// </summary>
+    public void ReleaseEvents(double perSecond, Func<long, string> eventJson)
+    {
+        lock (_lock)
+        {
+            _stream = new EventStream(Time.GetUtcNow(), perSecond, eventJson);
+        }
+    }
+
+    /// <summary>How many events <see cref="ReleaseEvents"/> has put on the feed so far.</summary>
+    public long ReleasedEvents
+    {
+        get
+        {
+            lock (_lock)
+            {
+                CatchUp();
+                return _stream?.Released ?? 0;
+            }
+        }
+    }
+
+    /// <summary>Requests refused with 403 because the client's hourly budget was spent.</summary>
+    public int SpentBudgetRefusals => Volatile.Read(ref _spentBudgetRefusals);
 
     public void AddUser(string userJson)
     {
@@ -128,6 +158,7 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
         int lastPage;
         lock (_lock)
         {
+            CatchUp();
             lastPage = Math.Max(1, (int)Math.Ceiling(_events.Count / (double)perPage));
             body = "[" + string.Join(",", _events.Skip((page - 1) * perPage).Take(perPage)) + "]";
         }
@@ -188,6 +219,7 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
 
         if (!allowed)
         {
+            Interlocked.Increment(ref _spentBudgetRefusals);
             context.Response.StatusCode = 403;
             context.Response.ContentType = "application/json; charset=utf-8";
             return context.Response.WriteAsync("""{"message":"API rate limit exceeded for 127.0.0.1. (But here's the good news: Authenticated requests get a higher rate limit. Check out the documentation for more details.)","documentation_url":"https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting"}""");
@@ -256,6 +288,36 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
 
     private static string WeakETag(string body) =>
         $"W/\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body)))}\"";
+
+    // Under _lock: the events released since the last request go on top of the feed; only the newest 300 can show.
+    private void CatchUp()
+    {
+        if (_stream is not { } stream)
+        {
+            return;
+        }
+
+        var due = (long)Math.Floor((Time.GetUtcNow() - stream.Start).TotalSeconds * stream.PerSecond);
+        var from = Math.Max(stream.Released, due - FeedLimit);
+        _events.InsertRange(0, Enumerable.Range(0, (int)(due - from)).Select(i => stream.EventJson(due - 1 - i)));
+        if (_events.Count > FeedLimit)
+        {
+            _events.RemoveRange(FeedLimit, _events.Count - FeedLimit);
+        }
+
+        stream.Released = Math.Max(stream.Released, due);
+    }
+
+    private sealed class EventStream(DateTimeOffset start, double perSecond, Func<long, string> eventJson)
+    {
+        public DateTimeOffset Start { get; } = start;
+
+        public double PerSecond { get; } = perSecond;
+
+        public Func<long, string> EventJson { get; } = eventJson;
+
+        public long Released { get; set; }
+    }
 
     private sealed class RateLimitWindow(int limit, DateTimeOffset reset)
     {

@@ -9,12 +9,29 @@ public sealed class FeedPacingTests
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
 
     [Fact]
-    public void Without_opting_in_the_server_poll_interval_is_the_floor()
+    public void With_a_token_the_pace_is_the_budget_share_spread_until_the_reset_and_at_most_a_poll_a_second()
     {
         var pacing = Pacing(new GitHubOptions { Token = "t" });
 
-        Assert.Equal(TimeSpan.FromSeconds(60), pacing.AfterPoll(TimeSpan.FromSeconds(60), Budget(5000, 4000, TimeSpan.FromHours(1)), 1));
-        Assert.Equal(TimeSpan.FromSeconds(60), pacing.AfterPoll(null, null, 1));
+        // 5,000 left, 1,000 kept back: 4,000 requests for the hour is one every 0.9 s; a poll of three pages spent three.
+        Assert.Equal(TimeSpan.FromSeconds(2.7), pacing.AfterPoll(TimeSpan.FromSeconds(60), Budget(5000, 5000, TimeSpan.FromHours(1)), 3));
+        Assert.Equal(FeedPacing.MinimumPollInterval, pacing.AfterPoll(TimeSpan.FromSeconds(60), Budget(5000, 5000, TimeSpan.FromHours(1)), 1));
+        // Budget left near the reset is spread, not spent in a burst.
+        Assert.Equal(FeedPacing.MinimumPollInterval, pacing.AfterPoll(TimeSpan.FromSeconds(60), Budget(5000, 3000, TimeSpan.FromSeconds(10)), 1));
+        // 1,100 left: 100 above the reserve for 50 minutes.
+        Assert.Equal(TimeSpan.FromSeconds(30), pacing.AfterPoll(TimeSpan.FromSeconds(60), Budget(5000, 1100, TimeSpan.FromMinutes(50)), 1));
+    }
+
+    [Fact]
+    public void Without_a_token_when_asked_or_while_no_budget_is_known_X_Poll_Interval_is_the_floor()
+    {
+        var budget = Budget(5000, 5000, TimeSpan.FromHours(1));
+
+        // Without a token, 48 of the 60 requests an hour is one every 75 s: the header's 90 s is the longer.
+        Assert.Equal(TimeSpan.FromSeconds(90), Pacing(new GitHubOptions()).AfterPoll(TimeSpan.FromSeconds(90), Budget(60, 60, TimeSpan.FromHours(1)), 1));
+        Assert.Equal(TimeSpan.FromSeconds(60), Pacing(new GitHubOptions { Token = "t", ObeyPollInterval = true }).AfterPoll(TimeSpan.FromSeconds(60), budget, 1));
+        Assert.Equal(TimeSpan.FromSeconds(60), Pacing(new GitHubOptions { Token = "t" }).AfterPoll(TimeSpan.FromSeconds(60), null, 1));
+        Assert.Equal(TimeSpan.FromSeconds(60), Pacing(new GitHubOptions { Token = "t" }).AfterPoll(null, null, 1));
     }
 
     [Fact]

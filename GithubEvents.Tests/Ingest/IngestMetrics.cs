@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace GithubEvents.Tests.Ingest;
 
-/// <summary>Sums of the Ingest meter's counters in one host (other tests' hosts have meters of the same name).</summary>
+/// <summary>Sums of the Ingest meter's counters and histograms in one host (other tests' hosts have meters of the same name).</summary>
 internal sealed class IngestMetrics : IDisposable
 {
     private readonly MeterListener _listener = new();
@@ -24,6 +24,7 @@ internal sealed class IngestMetrics : IDisposable
         _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
         {
             _sums.AddOrUpdate(instrument.Name, value, (_, sum) => sum + value);
+            _sums.AddOrUpdate($"{instrument.Name}#count", 1, (_, count) => count + 1);
             foreach (var tag in tags)
             {
                 if (tag.Key is "error.type" or "event.source")
@@ -35,7 +36,10 @@ internal sealed class IngestMetrics : IDisposable
         _listener.Start();
     }
 
-    /// <summary>The counter's total, or its total for one error type or source (<c>name/tag</c>).</summary>
+    /// <summary>
+    /// The instrument's total, or its total for one error type or source (<c>name/tag</c>), or how many measurements
+    /// it took (<c>name#count</c>).
+    /// </summary>
     public long this[string name] => _sums.GetValueOrDefault(name);
 
     public void Dispose() => _listener.Dispose();

@@ -5,11 +5,12 @@ namespace GithubEvents.Tests.Ingest;
 public sealed class PacingTests(KafkaMockCluster kafka)
 {
     [Theory]
-    [InlineData(60)]
-    [InlineData(90)]
-    public async Task By_default_polls_are_never_closer_than_X_Poll_Interval(int pollIntervalSeconds)
+    [InlineData(60, "GitHub:Token", "")]
+    [InlineData(90, "GitHub:ObeyPollInterval", "true")]
+    public async Task Without_a_token_or_when_asked_polls_are_never_closer_than_X_Poll_Interval(int pollIntervalSeconds, string setting, string value)
     {
-        await using var run = await LivePollerRun.StartAsync(kafka, github => github.PollIntervalSeconds = pollIntervalSeconds);
+        await using var run = await LivePollerRun.StartAsync(
+            kafka, github => github.PollIntervalSeconds = pollIntervalSeconds, new Dictionary<string, string?> { [setting] = value });
 
         var wait = await run.Time.NextWaitAsync();
         for (var poll = 0; poll < 4; poll++)

@@ -16,18 +16,44 @@ public sealed class ProfileBudgetTests
 
         Assert.Equal(TimeSpan.Zero, budget.WaitBefore(ProfileBudget.GraphQL));
         budget.Update(ProfileBudget.GraphQL, new RateLimitStatus(5000, 501, reset, "graphql"));
-        budget.Update(ProfileBudget.Core, new RateLimitStatus(5000, 4001, reset.AddMinutes(30), "core"));
+        budget.Update(ProfileBudget.Core, new RateLimitStatus(5000, 1, reset.AddMinutes(30), "core"));
         Assert.Equal(TimeSpan.Zero, budget.WaitBefore(ProfileBudget.GraphQL));
         Assert.Equal(TimeSpan.Zero, budget.WaitBefore(ProfileBudget.Core));
 
         budget.Update(ProfileBudget.GraphQL, new RateLimitStatus(5000, 500, reset, "graphql"));
-        budget.Update(ProfileBudget.Core, new RateLimitStatus(5000, 4000, reset.AddMinutes(30), "core"));
+        budget.Update(ProfileBudget.Core, new RateLimitStatus(5000, 0, reset.AddMinutes(30), "core"));
         Assert.Equal(TimeSpan.FromMinutes(20) + TimeSpan.FromSeconds(1), budget.WaitBefore(ProfileBudget.GraphQL));
         Assert.Equal(TimeSpan.FromMinutes(50) + TimeSpan.FromSeconds(1), budget.WaitBefore(ProfileBudget.Core));
 
         _time.Advance(TimeSpan.FromMinutes(20));
         Assert.Equal(TimeSpan.Zero, budget.WaitBefore(ProfileBudget.GraphQL));
         Assert.Equal(500, budget.Budgets["graphql"].Remaining);
+    }
+
+    [Fact]
+    public void The_core_share_is_counted_by_the_lookups_themselves_because_Ingest_spends_the_same_budget()
+    {
+        var budget = new ProfileBudget(new ProfileOptions { RestBudgetShare = 0.2 }, _time);
+        var reset = _time.GetUtcNow().AddMinutes(30);
+
+        // Ingest's poller has spent its share down to the 1,000 it leaves: those are the lookups' 20% of the limit.
+        budget.Update(ProfileBudget.Core, new RateLimitStatus(5000, 1000, reset, "core"));
+        var granted = 0;
+        // Each request goes at its turn, until the reset.
+        while (_time.GetUtcNow() < reset && budget.WaitBefore(ProfileBudget.Core) is var wait && wait < reset - _time.GetUtcNow())
+        {
+            _time.Advance(wait);
+            granted++;
+            budget.Update(ProfileBudget.Core, new RateLimitStatus(5000, 1000 - granted, reset, "core"));
+        }
+
+        // The share and no more, spread over the half hour (the last turn may fall a moment after the reset).
+        Assert.InRange(granted, 990, 1000);
+
+        // A new window, with nothing spent by anyone: the share again, not more.
+        _time.Advance(reset - _time.GetUtcNow() + TimeSpan.FromSeconds(1));
+        budget.Update(ProfileBudget.Core, new RateLimitStatus(5000, 5000, _time.GetUtcNow().AddHours(1), "core"));
+        Assert.Equal(TimeSpan.Zero, budget.WaitBefore(ProfileBudget.Core));
     }
 
     [Fact]
