@@ -10,7 +10,8 @@ namespace GithubEvents.Tests.Fakes;
 
 /// <summary>
 /// The parts of api.github.com the pipeline uses, behaving as the recorded responses show: the public events
-/// feed (at most 300 events, Link pagination, weak ETags answered with 304 at no quota, X-Poll-Interval),
+/// feed (at most 300 events, Link pagination, weak ETags answered with 304 at no quota, X-Poll-Interval; set by hand,
+/// or moving at a steady rate on the fake's clock),
 /// user profiles, and the core rate limit (60 an hour anonymous, 5,000 with a token, 403 when spent); and the
 /// GraphQL API as GitHub documents it for the profile lookups: aliased <c>repositoryOwner(login:)</c> and
 /// <c>user(login:)</c>, <c>rateLimit</c>, a separate budget of 5,000 points an hour (resource <c>graphql</c>), 401
