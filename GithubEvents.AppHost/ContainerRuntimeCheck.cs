@@ -32,13 +32,14 @@ public static class ContainerRuntimeCheck
             }
 
             var runtime = Runtime(builder.Configuration);
-            throw new DistributedApplicationException(
-                $"No container runtime answered ('{runtime} info' failed), but AppHost:Mode is Containers. " +
-                "Either start Docker or Podman (set ASPIRE_CONTAINER_RUNTIME=podman for Podman), " +
-                "or run the pieces on this machine (remove AppHost:Mode, or set it to Local), " +
-                "or point the AppHost at existing servers by setting both ConnectionStrings:kafka (bootstrap servers, e.g. localhost:9092) " +
-                "and ConnectionStrings:github-events (an Npgsql connection string), for example with " +
-                "'dotnet user-secrets set ConnectionStrings:kafka localhost:9092 --project GithubEvents.AppHost'.");
+            var start = $"No container runtime answered ('{runtime} info' failed), but AppHost:Mode is Containers. Either start Docker or Podman " +
+                "(set ASPIRE_CONTAINER_RUNTIME=podman for Podman), ";
+            throw new DistributedApplicationException(plan.AllExisting
+                ? start + "or remove AppHost:Mode: both pieces are on existing servers, and only Grafana needs a container (it is then left out)."
+                : start + "or run the pieces on this machine (remove AppHost:Mode, or set it to Local), " +
+                    "or point the AppHost at existing servers by setting both ConnectionStrings:kafka (bootstrap servers, e.g. localhost:9092) " +
+                    "and ConnectionStrings:github-events (an Npgsql connection string), for example with " +
+                    "'dotnet user-secrets set ConnectionStrings:kafka localhost:9092 --project GithubEvents.AppHost'.");
         });
 
         return builder;

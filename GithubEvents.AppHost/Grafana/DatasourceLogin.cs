@@ -7,13 +7,23 @@ namespace Aspire.Hosting;
 /// <summary>
 /// Where and as whom Grafana's datasource logs in to the services' database: the reader role on the AppHost's own
 /// databases; on an existing server the read-only login of <c>ConnectionStrings:{name}-reader</c> where one is set,
-/// else the services' own login.
+/// else the services' own login, with the TLS mode of that connection string.
 /// </summary>
 public sealed record DatasourceLogin(ReferenceExpression HostAndPort, string DatabaseName, string User, IResourceBuilder<ParameterResource> Password)
 {
     /// <summary>Whether the login is the services' own, for want of a reader's connection string.</summary>
     public bool IsServicesLogin { get; private init; }
 
+    /// <summary>Grafana's <c>sslmode</c>: <c>disable</c> on the AppHost's own databases.</summary>
+    public string SslMode { get; private init; } = "disable";
+
+    /// <summary>Whether the host is this machine's, as containers name it (an existing server on loopback).</summary>
+    public bool NeedsHostGateway { get; private init; }
+
+    /// <summary>
+    /// The login for <paramref name="database"/>; on an existing server this adds the parameter that carries its
+    /// password, <c>{grafanaName}-database-password</c>.
+    /// </summary>
     public static DatasourceLogin For(IDistributedApplicationBuilder builder, string grafanaName, ServiceDatabase database)
     {
         var run = builder.ExecutionContext.IsRunMode;
@@ -59,15 +69,28 @@ public sealed record DatasourceLogin(ReferenceExpression HostAndPort, string Dat
             throw new DistributedApplicationException($"ConnectionStrings:{setting} needs Host, Database and Username for Grafana's datasource.");
         }
 
-        // A server on this machine's loopback is, from a container, on the container host.
-        if (builder.ExecutionContext.IsRunMode && host is "localhost" or "127.0.0.1" or "::1")
+        // A server on this machine's loopback is, from a container, on the container host (it must listen there too).
+        var onLoopback = builder.ExecutionContext.IsRunMode && host is "localhost" or "127.0.0.1" or "::1";
+        if (onLoopback)
         {
-            host = builder.Configuration["AppHost:ContainerHostname"] ?? KnownHostNames.DockerDesktopHostBridge;
+            host = KnownHostNames.DockerDesktopHostBridge;
         }
 
         var password = builder.AddParameter($"{grafanaName}-database-password", () => connection.Password ?? "", secret: true)
             .WithDescription($"The password of Grafana's datasource, from ConnectionStrings:{setting}.");
         var hostAndPort = $"{host}:{connection.Port.ToString(CultureInfo.InvariantCulture)}";
-        return new DatasourceLogin(ReferenceExpression.Create($"{hostAndPort}"), database, user, password) { IsServicesLogin = setting == name };
+        return new DatasourceLogin(ReferenceExpression.Create($"{hostAndPort}"), database, user, password)
+        {
+            IsServicesLogin = setting == name,
+            NeedsHostGateway = onLoopback,
+            SslMode = connection.SslMode switch
+            {
+                Npgsql.SslMode.Require => "require",
+                Npgsql.SslMode.VerifyCA => "verify-ca",
+                Npgsql.SslMode.VerifyFull => "verify-full",
+                // Grafana has no "prefer" or "allow": it either asks for TLS or does not.
+                _ => "disable",
+            },
+        };
     }
 }

@@ -29,9 +29,14 @@ public static class EventDashboardsExtensions
         var login = DatasourceLogin.For(builder, name, database);
         var provisioning = Path.Combine(builder.AppHostDirectory, "Grafana", "provisioning");
         var adminPassword = builder.AddParameter($"{name}-admin-password", Passwords.Generated(), secret: true, persist: true);
-        builder.AddGrafana(name, adminPassword, provisioning)
+        var grafana = builder.AddGrafana(name, adminPassword, provisioning)
             .WithDatasource(login, database)
-            .WithDatasourceFlagsOf(database, schemaOwner, provisioning);
+            .WithDatasourceFileFor(login, database, schemaOwner, provisioning);
+        if (login.NeedsHostGateway)
+        {
+            // Docker Desktop knows the name by itself; Docker Engine on Linux learns it from this.
+            grafana.WithContainerRuntimeArgs($"--add-host={KnownHostNames.DockerDesktopHostBridge}:host-gateway");
+        }
 
         if (login.IsServicesLogin)
         {

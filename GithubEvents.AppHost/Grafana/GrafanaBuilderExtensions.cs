@@ -1,5 +1,6 @@
 #pragma warning disable ASPIREPROBES001 // Probes are experimental in Aspire 13.6.
 
+using System.Data.Common;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -51,11 +52,13 @@ public static class GrafanaBuilderExtensions
 
     /// <summary>
     /// In a run, Grafana starts once <paramref name="schemaOwner"/> (Enrich, which creates the schema and the TimescaleDB
-    /// extension) is healthy, with a datasource file whose PostgreSQL version and TimescaleDB flag are the database's
-    /// (<see cref="GrafanaDatasourceFile"/>), mounted over the committed one. A deployment keeps the committed file.
+    /// extension) is healthy, with a datasource file whose PostgreSQL version, TimescaleDB flag and TLS mode are the
+    /// database's (<see cref="GrafanaDatasourceFile"/>), mounted over the committed one. A deployment keeps the
+    /// committed file, and so does a run whose AppHost cannot read the database itself (a warning says so).
     /// </summary>
-    public static IResourceBuilder<GrafanaResource> WithDatasourceFlagsOf(
+    public static IResourceBuilder<GrafanaResource> WithDatasourceFileFor(
         this IResourceBuilder<GrafanaResource> builder,
+        DatasourceLogin login,
         ServiceDatabase database,
         IResourceBuilder<IResource> schemaOwner,
         string provisioningPath)
@@ -69,13 +72,23 @@ public static class GrafanaBuilderExtensions
         var target = $"/etc/grafana/provisioning/{GrafanaDatasourceFile.RelativePath}";
         builder.ApplicationBuilder.Eventing.Subscribe<BeforeResourceStartedEvent>(builder.Resource, async (@event, cancellationToken) =>
         {
-            // This handler runs before the one that carries out WaitFor, so it waits itself.
-            await @event.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceHealthyAsync(schemaOwner.Resource.Name, cancellationToken);
-            var connectionString = await database.Resource.Resource.ConnectionStringExpression.GetValueAsync(cancellationToken) ?? "";
-            var (version, timescaleDb) = await GrafanaDatasourceFile.ReadFlagsAsync(connectionString, cancellationToken);
-            var committed = await File.ReadAllTextAsync(Path.Combine(provisioningPath, GrafanaDatasourceFile.RelativePath), cancellationToken);
+            var logger = @event.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GithubEvents.AppHost");
+            // This handler runs before the one that carries out WaitFor, so it waits for the same dependencies itself.
+            await @event.Services.GetRequiredService<ResourceNotificationService>().WaitForDependenciesAsync(builder.Resource, cancellationToken);
+            (int PostgresVersion, bool TimescaleDb) flags;
+            try
+            {
+                var connectionString = await database.Resource.Resource.ConnectionStringExpression.GetValueAsync(cancellationToken) ?? "";
+                flags = await GrafanaDatasourceFile.ReadFlagsAsync(connectionString, cancellationToken);
+            }
+            catch (Exception ex) when (ex is DbException or TimeoutException)
+            {
+                logger.LogWarning("Grafana keeps the committed datasource file (PostgreSQL 17, TimescaleDB): the AppHost could not read the database's version ({Message})", ex.Message);
+                return;
+            }
 
-            using var content = new MemoryStream(Encoding.UTF8.GetBytes(GrafanaDatasourceFile.Render(committed, version, timescaleDb)));
+            var committed = await File.ReadAllTextAsync(Path.Combine(provisioningPath, GrafanaDatasourceFile.RelativePath), cancellationToken);
+            using var content = new MemoryStream(Encoding.UTF8.GetBytes(GrafanaDatasourceFile.Render(committed, flags.PostgresVersion, flags.TimescaleDb, login.SslMode)));
             var path = @event.Services.GetRequiredService<IAspireStore>().GetFileNameWithContent($"{builder.Resource.Name}-datasource.yaml", content);
             if (!OperatingSystem.IsWindows())
             {
@@ -89,8 +102,8 @@ public static class GrafanaBuilderExtensions
             }
 
             builder.WithBindMount(path, target, isReadOnly: true);
-            @event.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GithubEvents.AppHost").LogInformation(
-                "Grafana's datasource: PostgreSQL {PostgresVersion}, TimescaleDB {TimescaleDb}", version, timescaleDb);
+            logger.LogInformation(
+                "Grafana's datasource: PostgreSQL {PostgresVersion}, TimescaleDB {TimescaleDb}, sslmode {SslMode}", flags.PostgresVersion, flags.TimescaleDb, login.SslMode);
         });
 
         return builder;

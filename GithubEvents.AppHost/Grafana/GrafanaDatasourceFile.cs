@@ -31,12 +31,13 @@ public static partial class GrafanaDatasourceFile
         return (major >= 10 ? major * 100 : major * 100 + version / 100 % 100, reader.GetBoolean(1));
     }
 
-    /// <summary>The committed file's text with the two values replaced, and a first line saying where it came from.</summary>
-    public static string Render(string committed, int postgresVersion, bool timescaleDb)
+    /// <summary>The committed file's text with the three values replaced, and a first line saying where it came from.</summary>
+    public static string Render(string committed, int postgresVersion, bool timescaleDb, string sslMode)
     {
         var text = PostgresVersion().Replace(committed, match => match.Groups[1].Value + postgresVersion.ToString(CultureInfo.InvariantCulture), 1);
         text = TimescaleDbFlag().Replace(text, match => match.Groups[1].Value + (timescaleDb ? "true" : "false"), 1);
-        return $"# Written by the AppHost for this run from {RelativePath}: postgresVersion and timescaledb follow the database.\n{text}";
+        text = SslMode().Replace(text, match => match.Groups[1].Value + sslMode, 1);
+        return $"# Written by the AppHost for this run from {RelativePath}: postgresVersion, timescaledb and sslmode follow the database.\n{text}";
     }
 
     [GeneratedRegex(@"^(\s*postgresVersion:\s*)\d+", RegexOptions.Multiline)]
@@ -44,4 +45,7 @@ public static partial class GrafanaDatasourceFile
 
     [GeneratedRegex(@"^(\s*timescaledb:\s*)(true|false)", RegexOptions.Multiline)]
     private static partial Regex TimescaleDbFlag();
+
+    [GeneratedRegex(@"^(\s*sslmode:\s*)[a-z-]+", RegexOptions.Multiline)]
+    private static partial Regex SslMode();
 }

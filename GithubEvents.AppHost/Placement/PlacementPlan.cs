@@ -54,6 +54,9 @@ public sealed class PlacementPlan
     /// <summary>Why containers run or not, for the start-up log.</summary>
     public string ContainersReason { get; private init; } = "";
 
+    /// <summary>Whether every piece is on an existing server.</summary>
+    public bool AllExisting => _pieces.Values.All(piece => piece.Placement == PiecePlacement.Existing);
+
     public PiecePlacement this[string connectionName] => _pieces[connectionName].Placement;
 
     /// <summary>One line a piece: where it runs and why.</summary>

@@ -27,7 +27,8 @@ public sealed class ProfileBudget(ProfileOptions options, TimeProvider time)
     // By resource, when the next request is due at the even pace; Burst requests may go ahead of it.
     private readonly ConcurrentDictionary<string, DateTimeOffset> _due = new();
 
-    // Core requests granted in the window that ends at Reset.
+    // Core requests granted in the window that ends at Reset. Counted by this process: after a restart or a new leader
+    // the lookups may spend a second share in the same window, out of what GitHub says is left (never past it).
     private (DateTimeOffset Reset, int Granted) _coreWindow;
     private int _secondaryLimits;
     private int _failures;

@@ -22,6 +22,8 @@ public sealed class FeedPacing(GitHubOptions options, TimeProvider time, Random 
     /// </summary>
     public static readonly TimeSpan MinimumPollInterval = TimeSpan.FromSeconds(1);
 
+    private static readonly TimeSpan BudgetWindow = TimeSpan.FromHours(1);
+
     private int _secondaryLimits;
     private int _failures;
 
@@ -78,7 +80,10 @@ public sealed class FeedPacing(GitHubOptions options, TimeProvider time, Random 
             : untilReset / spendable * Math.Max(1, requests);
     }
 
-    private TimeSpan UntilReset(RateLimitStatus status) => Max(TimeSpan.Zero, status.Reset - time.GetUtcNow());
+    // GitHub's budgets reset every hour: a reset further off (a wrong clock, a proxy's header) is not waited for.
+    private TimeSpan UntilReset(RateLimitStatus status) => Min(Max(TimeSpan.Zero, status.Reset - time.GetUtcNow()), BudgetWindow);
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using GithubEvents.Ingest.Events;
 using GithubEvents.Ingest.Publishing;
 using GithubEvents.ServiceDefaults.GitHub;
@@ -180,11 +181,14 @@ public sealed partial class LivePoller(
         }
     }
 
-    private static string Pace(GitHubOptions options) =>
-        options.PollInterval is { } fixedPace ? $"every {fixedPace}, within {options.BudgetShare:P0} of the hourly budget (GitHub:PollInterval)"
-        : !options.HasToken ? "X-Poll-Interval (no GitHub:Token: 60 requests an hour)"
-        : options.ObeyPollInterval ? "X-Poll-Interval (GitHub:ObeyPollInterval)"
-        : $"the budget: {options.BudgetShare:P0} of the hourly limit spread until each reset (GitHub:BudgetShare)";
+    private static string Pace(GitHubOptions options)
+    {
+        var share = options.BudgetShare.ToString("P0", CultureInfo.InvariantCulture);
+        return options.PollInterval is { } fixedPace ? $"every {fixedPace.ToString("c", CultureInfo.InvariantCulture)}, within {share} of the hourly budget (GitHub:PollInterval)"
+            : !options.HasToken ? "X-Poll-Interval (no GitHub:Token: 60 requests an hour)"
+            : options.ObeyPollInterval ? "X-Poll-Interval (GitHub:ObeyPollInterval)"
+            : $"the budget: {share} of the hourly limit spread until each reset (GitHub:BudgetShare)";
+    }
 
     [LoggerMessage(LogLevel.Information, "Polling the events feed of {ApiUrl} at the pace of {Pace}")]
     private partial void LogStarting(Uri apiUrl, string pace);

@@ -1,3 +1,4 @@
+using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using static GithubEvents.Tests.AppHost.ModelInspection;
@@ -37,6 +38,14 @@ public sealed class GrafanaPlacementTests
         var grafana = await PublishedEnvironment(Resource(builder, "grafana"));
 
         Assert.Equal("host.docker.internal:6543", grafana["GITHUB_EVENTS_DB_HOST"]);
+        var runtimeArgs = Resource(builder, "grafana").Annotations.OfType<ContainerRuntimeArgsCallbackAnnotation>().ToList();
+        var args = new List<object>();
+        foreach (var annotation in runtimeArgs)
+        {
+            await annotation.Callback(new ContainerRuntimeArgsCallbackContext(args, TestContext.Current.CancellationToken));
+        }
+
+        Assert.Contains("--add-host=host.docker.internal:host-gateway", args);
         Assert.Equal("events", grafana["GITHUB_EVENTS_DB_NAME"]);
         Assert.Equal("pipeline", grafana["GITHUB_EVENTS_DB_READER_USER"]);
         Assert.Equal("{grafana-database-password.value}", grafana["GITHUB_EVENTS_DB_READER_PASSWORD"]);
@@ -51,7 +60,6 @@ public sealed class GrafanaPlacementTests
             [
                 ExistingDatabase,
                 "--ConnectionStrings:github-events-reader=Host=db.example.org;Database=events;Username=dashboards;Password=ReaderSecret1",
-                "--AppHost:ContainerHostname=host.containers.internal",
                 AnsweringContainerRuntime.Argument,
             ],
             TestContext.Current.CancellationToken);
@@ -60,7 +68,21 @@ public sealed class GrafanaPlacementTests
 
         Assert.Equal("db.example.org:5432", grafana["GITHUB_EVENTS_DB_HOST"]);
         Assert.Equal("dashboards", grafana["GITHUB_EVENTS_DB_READER_USER"]);
+        Assert.Empty(Resource(builder, "grafana").Annotations.OfType<ContainerRuntimeArgsCallbackAnnotation>());
         Assert.Equal("ReaderSecret1", await ((ParameterResource)Resource(builder, "grafana-database-password")).GetValueAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [InlineData("Require", "require")]
+    [InlineData("VerifyFull", "verify-full")]
+    [InlineData("Prefer", "disable")]
+    public void Grafana_asks_an_existing_server_for_TLS_as_its_connection_string_does(string npgsqlMode, string grafanaMode)
+    {
+        var builder = DistributedApplication.CreateBuilder([$"--ConnectionStrings:events=Host=db.example.org;Database=events;Username=u;SSL Mode={npgsqlMode}"]);
+
+        var login = DatasourceLogin.For(builder, "grafana", new ServiceDatabase(builder.AddConnectionString("events"), managed: null));
+
+        Assert.Equal(grafanaMode, login.SslMode);
     }
 
     [Fact]

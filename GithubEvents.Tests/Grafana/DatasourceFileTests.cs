@@ -10,22 +10,22 @@ public sealed class DatasourceFileTests(PostgresServer postgres)
     private static readonly string CommittedPath = Path.Combine(LiveDashboard.ProvisioningDirectory, GrafanaDatasourceFile.RelativePath);
 
     [Theory]
-    [InlineData(1500, false)]
-    [InlineData(1700, true)]
-    public void The_written_file_holds_the_version_and_the_flag_as_plain_literals_and_the_rest_as_committed(int version, bool timescaleDb)
+    [InlineData(1500, false, "disable")]
+    [InlineData(1700, true, "verify-full")]
+    public void The_written_file_holds_the_version_the_flag_and_the_TLS_mode_as_plain_literals_and_the_rest_as_committed(int version, bool timescaleDb, string sslMode)
     {
         var committed = File.ReadAllText(CommittedPath);
 
-        var written = GrafanaDatasourceFile.Render(committed, version, timescaleDb);
+        var written = GrafanaDatasourceFile.Render(committed, version, timescaleDb, sslMode);
 
         var jsonData = (YamlMappingNode)((YamlMappingNode)((YamlSequenceNode)Parse(written)["datasources"]).Children.Single())["jsonData"];
         var postgresVersion = (YamlScalarNode)jsonData["postgresVersion"];
         var flag = (YamlScalarNode)jsonData["timescaledb"];
         Assert.Equal((version.ToString(System.Globalization.CultureInfo.InvariantCulture), YamlDotNet.Core.ScalarStyle.Plain), (postgresVersion.Value, postgresVersion.Style));
         Assert.Equal((timescaleDb ? "true" : "false", YamlDotNet.Core.ScalarStyle.Plain), (flag.Value, flag.Style));
+        Assert.Equal(sslMode, ((YamlScalarNode)jsonData["sslmode"]).Value);
         // Every other line is the committed file's.
-        var unchanged = committed.Split('\n').Where(line => !line.TrimStart().StartsWith("postgresVersion:", StringComparison.Ordinal) && !line.TrimStart().StartsWith("timescaledb:", StringComparison.Ordinal));
-        Assert.Equal(unchanged, written.Split('\n').Skip(1).Where(line => !line.TrimStart().StartsWith("postgresVersion:", StringComparison.Ordinal) && !line.TrimStart().StartsWith("timescaledb:", StringComparison.Ordinal)));
+        Assert.Equal(Unreplaced(committed.Split('\n')), Unreplaced(written.Split('\n').Skip(1)));
     }
 
     [Fact]
@@ -44,6 +44,9 @@ public sealed class DatasourceFileTests(PostgresServer postgres)
             Assert.True((await GrafanaDatasourceFile.ReadFlagsAsync(database, TestContext.Current.CancellationToken)).TimescaleDb);
         }
     }
+
+    private static IEnumerable<string> Unreplaced(IEnumerable<string> lines) =>
+        lines.Where(line => !new[] { "postgresVersion:", "timescaledb:", "sslmode:" }.Any(key => line.TrimStart().StartsWith(key, StringComparison.Ordinal)));
 
     private static YamlMappingNode Parse(string text)
     {

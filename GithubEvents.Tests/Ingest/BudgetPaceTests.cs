@@ -14,7 +14,7 @@ public sealed class BudgetPaceTests(KafkaMockCluster kafka)
     private const int TokenLimit = 5000;
 
     [Fact]
-    public async Task At_40_events_a_second_the_defaults_capture_every_event_exactly_once()
+    public async Task At_40_events_a_second_the_defaults_capture_at_least_99_percent_of_the_events_exactly_once()
     {
         await using var run = await LivePollerRun.StartAsync(kafka, github =>
         {

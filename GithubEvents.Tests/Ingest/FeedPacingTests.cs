@@ -54,6 +54,15 @@ public sealed class FeedPacingTests
     }
 
     [Fact]
+    public void A_reset_further_off_than_GitHub_s_hour_is_waited_for_an_hour_at_most()
+    {
+        var farOff = new RateLimitStatus(60, 0, DateTimeOffset.FromUnixTimeSeconds(9_999_999_999), null);
+
+        Assert.Equal(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1), Pacing(new GitHubOptions()).AfterRateLimit(farOff));
+        Assert.Equal(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1), Pacing(new GitHubOptions { Token = "t" }).AfterPoll(null, farOff with { Limit = 5000 }, 1));
+    }
+
+    [Fact]
     public void Secondary_limits_honour_Retry_After_else_a_minute_doubling_until_a_poll_succeeds()
     {
         var pacing = Pacing(new GitHubOptions());
