@@ -16,18 +16,8 @@ public sealed class BudgetPaceTests(KafkaMockCluster kafka)
     [Fact]
     public async Task At_40_events_a_second_the_defaults_capture_at_least_99_percent_of_the_events_exactly_once()
     {
-        await using var run = await LivePollerRun.StartAsync(kafka, github =>
-        {
-            github.SetEvents([]);
-            github.ReleaseEvents(40, i => SyntheticEvents.Event((int)i));
-        });
-
-        var start = run.Time.GetUtcNow();
-        var wait = await run.Time.NextWaitAsync();
-        while (run.Time.GetUtcNow() - start < TimeSpan.FromMinutes(2))
-        {
-            wait = await run.PollAgainAsync(wait);
-        }
+        await using var run = await StartAsync(eventsPerSecond: 40);
+        await PollForAsync(run, await run.Time.NextWaitAsync(), TimeSpan.FromMinutes(2));
 
         // Everything released until the last poll could have been captured.
         var released = run.GitHub.ReleasedEvents;
@@ -48,18 +38,9 @@ public sealed class BudgetPaceTests(KafkaMockCluster kafka)
     [Fact]
     public async Task At_200_events_a_second_the_capture_reaches_95_percent_of_the_budget_s_ceiling_and_no_request_meets_a_spent_budget()
     {
-        await using var run = await LivePollerRun.StartAsync(kafka, github =>
-        {
-            github.SetEvents([]);
-            github.ReleaseEvents(200, i => SyntheticEvents.Event((int)i));
-        });
-
+        await using var run = await StartAsync(eventsPerSecond: 200);
         var start = run.Time.GetUtcNow();
-        var wait = await run.Time.NextWaitAsync();
-        while (run.Time.GetUtcNow() - start < TimeSpan.FromMinutes(10))
-        {
-            wait = await run.PollAgainAsync(wait);
-        }
+        var wait = await PollForAsync(run, await run.Time.NextWaitAsync(), TimeSpan.FromMinutes(10));
 
         // The ceiling: the share of the hourly limit, at 100 events a request.
         var ceiling = BudgetShare * TokenLimit * 100 / 3600;
@@ -83,5 +64,24 @@ public sealed class BudgetPaceTests(KafkaMockCluster kafka)
 
         Assert.Equal(0, run.GitHub.SpentBudgetRefusals);
         Assert.True(run.FeedRequests.Count - requestsBefore > 20, "after the reset the poller is back at the budget's pace");
+    }
+
+    private Task<LivePollerRun> StartAsync(double eventsPerSecond) =>
+        LivePollerRun.StartAsync(kafka, github =>
+        {
+            github.SetEvents([]);
+            github.ReleaseEvents(eventsPerSecond, i => SyntheticEvents.Event((int)i));
+        });
+
+    // Polls, each after the wait before it, until the time is up; returns the wait after the last poll.
+    private static async Task<TimeSpan> PollForAsync(LivePollerRun run, TimeSpan wait, TimeSpan duration)
+    {
+        var end = run.Time.GetUtcNow() + duration;
+        while (run.Time.GetUtcNow() < end)
+        {
+            wait = await run.PollAgainAsync(wait);
+        }
+
+        return wait;
     }
 }
