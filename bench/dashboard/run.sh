@@ -79,10 +79,10 @@ psql_db -c "VACUUM ANALYZE events"
 if $timescaledb; then
   refresh_sql=$(psql_db -At -c "SELECT string_agg(format('CALL run_job(%s)', job_id), '; ' ORDER BY job_id) FROM timescaledb_information.jobs WHERE proc_name = 'policy_refresh_continuous_aggregate'")
 else
-  refresh_sql="SELECT rollup.refresh(INTERVAL '5 minutes')"
+  refresh_sql="SELECT rollup.refresh(INTERVAL '1 minute'); SELECT refresh_top_24h()"
 fi
 # Any further refreshes the schema has (those not tied to one aggregate) run after those.
-extra=$(psql_db -At -c "SELECT coalesce(string_agg(format('CALL run_job(%s)', job_id), '; ' ORDER BY job_id), '') FROM timescaledb_information.jobs WHERE proc_name = 'refresh_rankings_job'" 2>/dev/null || true)
+extra=$(psql_db -At -c "SELECT coalesce(string_agg(format('CALL run_job(%s)', job_id), '; ' ORDER BY job_id), '') FROM timescaledb_information.jobs WHERE proc_name = 'refresh_top_24h_job'" 2>/dev/null || true)
 [[ -n $extra ]] && refresh_sql+="; $extra"
 start=$(date +%s.%N)
 dashboard_bench refresh "$connection" "$refresh_sql" >/dev/null
