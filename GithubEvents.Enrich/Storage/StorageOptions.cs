@@ -25,7 +25,7 @@ public sealed class StorageOptions : IValidatableObject
     public TimeSpan AggregateRefreshLag { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How often the 24 hours' busiest repositories, actors and countries are ranked (<c>refresh_top_24h</c>).</summary>
-    public TimeSpan RankingRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan RankingRefreshInterval { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
     /// How far back a refresh picks up changed buckets (late events, filled-in rows); defaults to the retention. At least

@@ -117,6 +117,19 @@ BEGIN
 END;
 $$;
 
+-- The watermark as the views read it. Declared IMMUTABLE so that the planner folds it into a constant when it plans a
+-- query: with `time >= (SELECT materialized_until ...)` it cannot estimate the real-time part, guesses a third of the
+-- events and scans them all. A value kept in a cached plan is older, never wrong: both halves of a view use the same
+-- one, so a stale watermark only moves rows from the rollup half to the real-time half. SECURITY DEFINER: the reader
+-- cannot read the rollup schema.
+CREATE FUNCTION rollup.materialized_until() RETURNS timestamptz
+LANGUAGE sql IMMUTABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT materialized_until FROM rollup.watermark $$;
+
+CREATE FUNCTION rollup.hours_materialized_until() RETURNS timestamptz
+LANGUAGE sql IMMUTABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT rollup.bucket_1h(materialized_until) FROM rollup.watermark $$;
+
 -- Moving an existing database forward: the watermark was on an hour, so the new tables are materialised for every hour
 -- below it; hours the late filling logged as (hour, hour) are logged as the whole hour.
 UPDATE rollup.invalidations SET to_time = from_time + INTERVAL '1 hour' - INTERVAL '1 microsecond'
@@ -137,32 +150,52 @@ GROUP BY 1, 2, 3;
 CREATE VIEW event_stats_1m AS
 SELECT bucket, event_type, event_count, profile_events, country_events
 FROM rollup.event_stats_1m
-WHERE bucket < (SELECT materialized_until FROM rollup.watermark)
+WHERE bucket < rollup.materialized_until()
 UNION ALL
 SELECT rollup.bucket_1m(time), event_type, count(*),
        count(*) FILTER (WHERE is_bot OR public_repos IS NOT NULL OR location IS NOT NULL OR company IS NOT NULL),
        count(*) FILTER (WHERE country_code IS NOT NULL)
 FROM events
-WHERE time >= (SELECT materialized_until FROM rollup.watermark)
+WHERE time >= rollup.materialized_until()
 GROUP BY 1, 2;
 
 -- The hourly views take whole hours from the rollups, the hour of the watermark and later from events.
 CREATE OR REPLACE VIEW actor_stats_1h AS
 SELECT bucket, actor_id, actor, country, company, event_count, repos_touched, is_bot
 FROM rollup.actor_stats_1h
-WHERE bucket < (SELECT rollup.bucket_1h(materialized_until) FROM rollup.watermark)
+WHERE bucket < rollup.hours_materialized_until()
 UNION ALL
 SELECT rollup.bucket_1h(time), actor_id, actor, max(country), max(company), count(*), count(DISTINCT repo), bool_or(is_bot)
 FROM events
-WHERE time >= (SELECT rollup.bucket_1h(materialized_until) FROM rollup.watermark)
+WHERE time >= rollup.hours_materialized_until()
 GROUP BY 1, 2, 3;
 
 CREATE VIEW repo_stats_1h AS
 SELECT bucket, repo, is_bot, event_count, actors
 FROM rollup.repo_stats_1h
-WHERE bucket < (SELECT rollup.bucket_1h(materialized_until) FROM rollup.watermark)
+WHERE bucket < rollup.hours_materialized_until()
 UNION ALL
 SELECT rollup.bucket_1h(time), repo, is_bot, count(*), count(DISTINCT actor_id)
 FROM events
-WHERE time >= (SELECT rollup.bucket_1h(materialized_until) FROM rollup.watermark) AND repo IS NOT NULL
+WHERE time >= rollup.hours_materialized_until() AND repo IS NOT NULL
+GROUP BY 1, 2, 3;
+
+CREATE OR REPLACE VIEW event_stats_5m AS
+SELECT bucket, event_type, event_count
+FROM rollup.event_stats_5m
+WHERE bucket < rollup.materialized_until()
+UNION ALL
+SELECT rollup.bucket_5m(time), event_type, count(*)
+FROM events
+WHERE time >= rollup.materialized_until()
+GROUP BY 1, 2;
+
+CREATE OR REPLACE VIEW country_stats_5m AS
+SELECT bucket, country, country_code, event_count, unique_actors
+FROM rollup.country_stats_5m
+WHERE bucket < rollup.materialized_until()
+UNION ALL
+SELECT rollup.bucket_5m(time), country, country_code, count(*), count(DISTINCT actor_id)
+FROM events
+WHERE time >= rollup.materialized_until()
 GROUP BY 1, 2, 3;

@@ -36,7 +36,7 @@ CREATE TABLE top_countries_24h (
 );
 
 CREATE FUNCTION refresh_top_24h() RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp SET work_mem = '128MB'
 AS $$
 DECLARE
     as_of timestamptz := now();
@@ -48,49 +48,57 @@ BEGIN
         RETURN;
     END IF;
 
-    CREATE TEMP TABLE repo_totals ON COMMIT DROP AS
-    SELECT repo, coalesce(sum(event_count) FILTER (WHERE NOT is_bot), 0)::bigint AS people, sum(event_count)::bigint AS everyone
-    FROM repo_stats_1h WHERE bucket >= first_hour
-    GROUP BY repo;
-
-    CREATE TEMP TABLE repo_ranked ON COMMIT DROP AS
-    SELECT false AS include_bots, row_number() OVER (ORDER BY people DESC, repo)::int AS rank, repo, people AS events
-    FROM (SELECT repo, people FROM repo_totals WHERE people > 0 ORDER BY people DESC, repo LIMIT 100) AS top
-    UNION ALL
-    SELECT true, row_number() OVER (ORDER BY everyone DESC, repo)::int, repo, everyone
-    FROM (SELECT repo, everyone FROM repo_totals ORDER BY everyone DESC, repo LIMIT 100) AS top;
-
     DELETE FROM top_repos_24h;
+    WITH totals AS MATERIALIZED (
+        SELECT repo, coalesce(sum(event_count) FILTER (WHERE NOT is_bot), 0)::bigint AS people, sum(event_count)::bigint AS everyone
+        FROM repo_stats_1h WHERE bucket >= first_hour
+        GROUP BY repo
+    ), ranked AS MATERIALIZED (
+        SELECT false AS include_bots, row_number() OVER (ORDER BY people DESC, repo)::int AS rank, repo, people AS events
+        FROM (SELECT repo, people FROM totals WHERE people > 0 ORDER BY people DESC, repo LIMIT 100) AS top
+        UNION ALL
+        SELECT true, row_number() OVER (ORDER BY everyone DESC, repo)::int, repo, everyone
+        FROM (SELECT repo, everyone FROM totals ORDER BY everyone DESC, repo LIMIT 100) AS top
+    ), actors AS (
+        -- Exact, from the events of each ranked repository through the repository index.
+        SELECT r.repo, a.people, a.everyone
+        FROM (SELECT DISTINCT repo FROM ranked) AS r,
+             LATERAL (SELECT count(DISTINCT e.actor_id) FILTER (WHERE NOT e.is_bot) AS people, count(DISTINCT e.actor_id) AS everyone
+                      FROM events e WHERE e.repo = r.repo AND e.time >= first_hour) AS a
+    )
     INSERT INTO top_repos_24h
     SELECT r.include_bots, r.rank, r.repo, r.events, CASE WHEN r.include_bots THEN a.everyone ELSE a.people END, as_of
-    FROM repo_ranked r
-    JOIN (SELECT e.repo, count(DISTINCT e.actor_id) FILTER (WHERE NOT e.is_bot) AS people, count(DISTINCT e.actor_id) AS everyone
-          FROM events e WHERE e.repo IN (SELECT repo FROM repo_ranked) AND e.time >= first_hour
-          GROUP BY e.repo) AS a ON a.repo = r.repo;
-
-    CREATE TEMP TABLE actor_totals ON COMMIT DROP AS
-    SELECT actor_id, actor, max(country) AS country, max(company) AS company,
-           coalesce(sum(event_count) FILTER (WHERE NOT is_bot), 0)::bigint AS people, sum(event_count)::bigint AS everyone
-    FROM actor_stats_1h WHERE bucket >= first_hour
-    GROUP BY actor_id, actor;
+    FROM ranked r JOIN actors a ON a.repo = r.repo;
 
     DELETE FROM top_actors_24h;
-    INSERT INTO top_actors_24h
-    SELECT false, row_number() OVER (ORDER BY people DESC, actor), actor_id, actor, country, company, people, as_of
-    FROM (SELECT * FROM actor_totals WHERE people > 0 ORDER BY people DESC, actor LIMIT 100) AS top
-    UNION ALL
-    SELECT true, row_number() OVER (ORDER BY everyone DESC, actor), actor_id, actor, country, company, everyone, as_of
-    FROM (SELECT * FROM actor_totals ORDER BY everyone DESC, actor LIMIT 100) AS top;
-
-    -- Events from the 5-minute aggregate; an actor counts in the country of their profile.
     DELETE FROM top_countries_24h;
+    WITH totals AS MATERIALIZED (
+        SELECT actor_id, actor, max(country) AS country, max(company) AS company,
+               coalesce(sum(event_count) FILTER (WHERE NOT is_bot), 0)::bigint AS people, sum(event_count)::bigint AS everyone
+        FROM actor_stats_1h WHERE bucket >= first_hour
+        GROUP BY actor_id, actor
+    ), ranked AS (
+        INSERT INTO top_actors_24h
+        SELECT false, row_number() OVER (ORDER BY people DESC, actor), actor_id, actor, country, company, people, as_of
+        FROM (SELECT * FROM totals WHERE people > 0 ORDER BY people DESC, actor LIMIT 100) AS top
+        UNION ALL
+        SELECT true, row_number() OVER (ORDER BY everyone DESC, actor), actor_id, actor, country, company, everyone, as_of
+        FROM (SELECT * FROM totals ORDER BY everyone DESC, actor LIMIT 100) AS top
+    )
+    -- Events from the 5-minute aggregate; an actor counts in the country of their profile.
     INSERT INTO top_countries_24h
     SELECT row_number() OVER (ORDER BY e.events DESC, e.country), e.country, e.country_code, e.events, coalesce(a.actors, 0), as_of
     FROM (SELECT country, country_code, sum(event_count)::bigint AS events FROM country_stats_5m
           WHERE bucket >= first_hour AND country IS NOT NULL GROUP BY country, country_code) AS e
-    LEFT JOIN (SELECT country, count(*) AS actors FROM actor_totals WHERE country IS NOT NULL GROUP BY country) AS a ON a.country = e.country;
+    LEFT JOIN (SELECT country, count(*) AS actors FROM totals WHERE country IS NOT NULL GROUP BY country) AS a ON a.country = e.country;
 END;
 $$;
+
+-- The last 30 minutes per minute, from the minute aggregate (whole minutes) rather than 30 minutes of events.
+CREATE OR REPLACE VIEW v_event_rate_1m AS
+SELECT bucket AS minute, event_type, event_count AS events
+FROM event_stats_1m
+WHERE bucket >= now() - INTERVAL '30 minutes';
 
 CREATE OR REPLACE VIEW v_top_countries_24h AS
 SELECT country, country_code, events, actors FROM top_countries_24h ORDER BY rank;
