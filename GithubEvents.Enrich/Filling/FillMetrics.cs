@@ -14,7 +14,7 @@ public sealed class FillMetrics
         _rowsFilled = meter.CreateCounter<long>("enrich.rows.filled", "{event}", "Event rows filled in with a profile after they were written");
         meter.CreateObservableGauge("enrich.coverage.profile_share", () => _coverage.Select(c =>
             new Measurement<double>(c.ProfileShare, new KeyValuePair<string, object?>("period", c.Period))),
-            "1", "Share of the period's events whose actor has a profile (v_enrichment_coverage)");
+            "1", "Share of the period's events whose row carries its actor's profile, or a bot's (v_enrichment_coverage)");
         meter.CreateObservableGauge("enrich.coverage.country_share", () => _coverage.Select(c =>
             new Measurement<double>(c.CountryShare, new KeyValuePair<string, object?>("period", c.Period))),
             "1", "Share of the period's events with a country (v_enrichment_coverage)");

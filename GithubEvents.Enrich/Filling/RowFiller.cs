@@ -9,7 +9,7 @@ namespace GithubEvents.Enrich.Filling;
 /// itself, from the same <c>actor_enrichment</c> view): location, company, public_repos and is_bot from the profile,
 /// country, country_code, lat and lng from the place its location was geocoded to. Only rows of the
 /// fill window that differ are written, never in a compressed chunk. The aggregates follow: on TimescaleDB the update
-/// lands in the continuous aggregates' invalidation log; on plain PostgreSQL the touched hours are logged in
+/// lands in the continuous aggregates' invalidation log; on plain PostgreSQL the touched 5-minute slices are logged in
 /// <c>rollup.invalidations</c>; either way the next refresh recomputes those buckets.
 /// </summary>
 public sealed class RowFiller(WriterDataSource writer, StorageReadiness storage, FillMetrics metrics, IOptions<FillOptions> options, TimeProvider time)
@@ -41,7 +41,7 @@ public sealed class RowFiller(WriterDataSource writer, StorageReadiness storage,
             """
             , logged AS (
                 INSERT INTO rollup.invalidations (from_time, to_time)
-                SELECT hour, hour FROM (SELECT DISTINCT rollup.bucket_1h(time) AS hour FROM filled) AS hours)
+                SELECT slice, slice FROM (SELECT DISTINCT rollup.bucket_5m(time) AS slice FROM filled) AS slices)
             SELECT count(*) FROM filled
             """,
     };

@@ -24,6 +24,7 @@ public static class DatabaseRoles
         [
             "GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO %I",
             "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE ON TABLES TO %I",
+            "GRANT EXECUTE ON FUNCTION refresh_top_24h() TO %I",
         ];
         if (flavor == SchemaFlavor.Postgres)
         {

@@ -5,7 +5,7 @@ namespace GithubEvents.Enrich.Storage;
 
 /// <summary>
 /// On plain PostgreSQL, does what TimescaleDB's background jobs do on the other flavour: materialises the aggregates
-/// (<c>rollup.refresh</c>) and drops events past the retention. Replicas may all run it; the database lets one
+/// (<c>rollup.refresh</c>), ranks the last 24 hours every <c>Storage:RankingRefreshInterval</c> and drops events past the retention. Replicas may all run it; the database lets one
 /// refresh at a time.
 /// </summary>
 public sealed partial class PostgresMaintenance(
@@ -24,12 +24,19 @@ public sealed partial class PostgresMaintenance(
 
         var settings = options.Value;
         var nextRetention = time.GetUtcNow();
+        var nextRanking = time.GetUtcNow();
         using var timer = new PeriodicTimer(settings.AggregateRefreshInterval, time);
         do
         {
             try
             {
                 await RefreshAggregatesAsync(settings.AggregateRefreshLag, stoppingToken);
+                if (time.GetUtcNow() >= nextRanking)
+                {
+                    await RankAsync(stoppingToken);
+                    nextRanking = time.GetUtcNow() + settings.RankingRefreshInterval;
+                }
+
                 if (time.GetUtcNow() >= nextRetention)
                 {
                     var dropped = await DropExpiredEventsAsync(settings.Retention, stoppingToken);
@@ -49,6 +56,13 @@ public sealed partial class PostgresMaintenance(
     {
         await using var command = writer.DataSource.CreateCommand("SELECT rollup.refresh(@lag)");
         command.Parameters.AddWithValue("lag", lag);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Ranks the last 24 hours' busiest repositories, actors and countries (<c>refresh_top_24h</c>).</summary>
+    public async Task RankAsync(CancellationToken cancellationToken)
+    {
+        await using var command = writer.DataSource.CreateCommand("SELECT refresh_top_24h()");
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

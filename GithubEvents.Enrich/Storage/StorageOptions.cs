@@ -22,7 +22,10 @@ public sealed class StorageOptions : IValidatableObject
     public TimeSpan AggregateRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Buckets newer than this are left to real-time aggregation, so late events still land in them cheaply.</summary>
-    public TimeSpan AggregateRefreshLag { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan AggregateRefreshLag { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often the 24 hours' busiest repositories, actors and countries are ranked (<c>refresh_top_24h</c>).</summary>
+    public TimeSpan RankingRefreshInterval { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
     /// How far back a refresh picks up changed buckets (late events, filled-in rows); defaults to the retention. At least
@@ -41,6 +44,7 @@ public sealed class StorageOptions : IValidatableObject
                  {
                      (nameof(ChunkInterval), ChunkInterval), (nameof(CompressAfter), CompressAfter), (nameof(Retention), Retention),
                      (nameof(AggregateRefreshInterval), AggregateRefreshInterval), (nameof(RetentionInterval), RetentionInterval),
+                     (nameof(RankingRefreshInterval), RankingRefreshInterval),
                      (nameof(AggregateRefreshWindow), EffectiveRefreshWindow),
                  })
         {

@@ -4,11 +4,11 @@ namespace GithubEvents.Enrich.Storage;
 
 /// <summary>
 /// Sets the hypertable's chunk interval and TimescaleDB's background jobs (compression, retention, aggregate
-/// refresh) from <see cref="StorageOptions"/>, replacing whatever an earlier start-up set.
+/// refresh, the 24 hours' rankings) from <see cref="StorageOptions"/>, replacing whatever an earlier start-up set.
 /// </summary>
 public static class TimescalePolicies
 {
-    public static readonly string[] ContinuousAggregates = ["event_stats_5m", "country_stats_5m", "actor_stats_1h"];
+    public static readonly string[] ContinuousAggregates = ["event_stats_1m", "event_stats_5m", "country_stats_5m", "actor_stats_1h", "repo_stats_1h"];
 
     public static async Task ApplyAsync(NpgsqlConnection connection, StorageOptions options, CancellationToken cancellationToken)
     {
@@ -30,6 +30,12 @@ public static class TimescalePolicies
                 "SELECT add_continuous_aggregate_policy(@view::regclass, start_offset => @window, end_offset => @lag, schedule_interval => @every, initial_start => now() + @every)",
                 ("view", view), ("window", options.EffectiveRefreshWindow), ("lag", options.AggregateRefreshLag), ("every", options.AggregateRefreshInterval)));
         }
+
+        // The rankings of the last 24 hours, read by the dashboard (0008_dashboard_rankings.sql): the first at once, so that a
+        // new or restarted Enrich does not leave them empty or old for a whole interval.
+        batch.BatchCommands.Add(Command("SELECT delete_job(job_id) FROM timescaledb_information.jobs WHERE proc_name = 'refresh_top_24h_job'"));
+        batch.BatchCommands.Add(Command(
+            "SELECT add_job('refresh_top_24h_job', @every, initial_start => now())", ("every", options.RankingRefreshInterval)));
 
         await using (batch)
         {

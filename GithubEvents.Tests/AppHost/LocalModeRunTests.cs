@@ -66,7 +66,8 @@ public sealed class LocalModeRunTests
                 .WithEnvironment("Geocoding__NominatimUrl", nominatim.BaseAddress.ToString())
                 .WithEnvironment("Profiles__IdleInterval", "00:00:01")
                 .WithEnvironment("Storage__AggregateRefreshInterval", "00:00:01")
-                .WithEnvironment("Storage__AggregateRefreshLag", "00:00:00");
+                .WithEnvironment("Storage__AggregateRefreshLag", "00:00:00")
+                .WithEnvironment("Storage__RankingRefreshInterval", "00:00:01");
 
             await using var app = await appHost.BuildAsync(cancellationToken).WaitAsync(Timeout, cancellationToken);
             await app.StartAsync(cancellationToken).WaitAsync(Timeout, cancellationToken);
@@ -95,11 +96,10 @@ public sealed class LocalModeRunTests
             Assert.Equal(0, await CountAsync(database, "SELECT count(*) FROM events WHERE actor = 'renovate[bot]' AND NOT is_bot"));
 
             // The README's four queries.
-            await EventuallyAsync(async () => await CountAsync(database, "SELECT count(*) FROM v_top_countries_24h") > 0, "the aggregates refreshed");
+            await EventuallyAsync(async () => await CountAsync(database, "SELECT count(*) FROM v_top_countries_24h") > 0, "the aggregates refreshed and ranked");
             Assert.NotEmpty(await Sql.RowsAsync(database, "SELECT * FROM v_event_rate_1m"));
             Assert.NotEmpty(await Sql.RowsAsync(database, "SELECT country, events FROM v_top_countries_24h LIMIT 10"));
-            Assert.NotEmpty(await Sql.RowsAsync(database,
-                "SELECT actor, sum(event_count) FROM actor_stats_1h WHERE bucket > now() - INTERVAL '24 hours' GROUP BY actor ORDER BY sum DESC LIMIT 10"));
+            Assert.NotEmpty(await Sql.RowsAsync(database, "SELECT actor, events FROM v_top_actors_24h LIMIT 10"));
             Assert.Contains(await Sql.RowsAsync(database,
                 "SELECT time, actor, event_type, payload->'commits'->0->>'message' AS commit_msg FROM events WHERE event_type = 'PushEvent' ORDER BY time DESC LIMIT 20"),
                 row => (string?)row[3] == "Fix the build");

@@ -49,6 +49,63 @@ public sealed class DatabaseSetupTests(PostgresServer postgres)
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public async Task A_database_from_before_the_dashboard_aggregates_moves_forward_with_its_events_in_the_new_ones(SchemaFlavor path)
+    {
+        if (path == SchemaFlavor.TimescaleDb && !postgres.HasTimescaleDb)
+        {
+            Assert.Skip("The test server has no TimescaleDB extension.");
+        }
+
+        var connectionString = await postgres.CreateDatabaseAsync();
+        // Version 6, as an earlier Enrich left it: its migrations recorded, events of the last three hours written and
+        // materialised by its own refresh.
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await ExecuteAsync(connection, "CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, storage_path text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+            foreach (var migration in Migration.All.Where(migration => migration.Version <= 6))
+            {
+                await ExecuteAsync(connection, migration.Sql(path));
+                await ExecuteAsync(connection, $"INSERT INTO schema_migrations (version, name, storage_path) VALUES ({migration.Version}, '{migration.Name}', '{path}')");
+            }
+
+            await ExecuteAsync(connection,
+                """
+                INSERT INTO events (time, event_id, event_type, actor, actor_id, repo, detail, country, country_code, company, is_bot, payload, envelope)
+                SELECT now() - i * INTERVAL '37 seconds', i, (ARRAY['PushEvent', 'WatchEvent', 'IssuesEvent'])[1 + i % 3], 'actor' || i % 7, i % 7,
+                       'octo/' || i % 5, 'starred', CASE WHEN i % 2 = 0 THEN 'Germany' END, CASE WHEN i % 2 = 0 THEN 'DE' END,
+                       CASE WHEN i % 3 = 0 THEN 'ACME' END, i % 7 = 6, '{}', '{}'
+                FROM generate_series(1, 290) AS i
+                """);
+            await ExecuteAsync(connection, path == SchemaFlavor.Postgres
+                ? "SELECT rollup.refresh(INTERVAL '0')"
+                : "CALL refresh_continuous_aggregate('event_stats_5m', NULL, date_trunc('hour', now()))");
+        }
+
+        await using var database = await EventDatabase.OpenAsync(connectionString, EventDatabase.Options(path));
+        Assert.Equal(Migration.All.Count, await MigrationsCountAsync(connectionString));
+        await database.RefreshAggregatesAsync();
+
+        // Each new relation, and an old one, against the same answer from the events.
+        foreach (var (relation, fromEvents) in new[]
+                 {
+                     ("SELECT bucket, event_type, event_count, profile_events, country_events FROM event_stats_1m",
+                      "SELECT date_bin(INTERVAL '1 minute', time, TIMESTAMPTZ '2000-01-01'), event_type, count(*), count(*) FILTER (WHERE is_bot OR company IS NOT NULL), count(country_code) FROM events GROUP BY 1, 2"),
+                     ("SELECT bucket, repo, is_bot, event_count, actors FROM repo_stats_1h",
+                      "SELECT date_bin(INTERVAL '1 hour', time, TIMESTAMPTZ '2000-01-01'), repo, is_bot, count(*), count(DISTINCT actor_id) FROM events GROUP BY 1, 2, 3"),
+                     ("SELECT bucket, event_type, event_count FROM event_stats_5m",
+                      "SELECT date_bin(INTERVAL '5 minutes', time, TIMESTAMPTZ '2000-01-01'), event_type, count(*) FROM events GROUP BY 1, 2"),
+                     ("SELECT repo, events, actors FROM v_top_repos_24h", "SELECT repo, count(*), count(DISTINCT actor_id) FROM events GROUP BY repo"),
+                     ("SELECT events, country_share FROM v_enrichment_coverage WHERE period = '24h'", "SELECT count(*), 0.5::float8 FROM events"),
+                 })
+        {
+            Assert.Equal(0L, await Sql.ScalarAsync(connectionString,
+                $"SELECT count(*) FROM (({relation} EXCEPT {fromEvents}) UNION ALL ({fromEvents} EXCEPT {relation})) AS differences"));
+        }
+    }
+
     [Fact]
     public async Task Auto_uses_TimescaleDB_exactly_when_the_server_has_it_and_Required_without_it_names_the_setting()
     {
@@ -94,7 +151,15 @@ public sealed class DatabaseSetupTests(PostgresServer postgres)
             await Sql.ExecuteAsync(writer, "SELECT rollup.refresh(INTERVAL '0')");
         }
 
-        foreach (var view in new[] { "events", "v_event_rate_1m", "v_top_countries_24h", "v_top_repos_24h", "v_recent_events", "event_stats_5m", "country_stats_5m", "actor_stats_1h" })
+        // The writer ranks the last 24 hours, as Enrich's maintenance does without TimescaleDB.
+        await Sql.ExecuteAsync(writer, "SELECT refresh_top_24h()");
+        await AssertDeniedAsync(Sql.ExecuteAsync(reader, "SELECT refresh_top_24h()"));
+
+        foreach (var view in new[]
+                 {
+                     "events", "v_event_rate_1m", "v_top_countries_24h", "v_top_repos_24h", "v_top_actors_24h", "v_recent_events", "event_stats_1m", "event_stats_5m",
+                     "country_stats_5m", "actor_stats_1h", "repo_stats_1h",
+                 })
         {
             Assert.Equal(1L, await Sql.ScalarAsync(reader, $"SELECT count(*) FROM {view}"));
         }
@@ -127,6 +192,12 @@ public sealed class DatabaseSetupTests(PostgresServer postgres)
         }
 
         return rows;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
     }
 
     private static async Task<long> MigrationsCountAsync(string connectionString) =>

@@ -84,7 +84,10 @@ internal sealed class EventDatabase : IAsyncDisposable
             TimeProvider.System,
             NullLogger<DatabaseSetup>.Instance);
 
-    /// <summary>Materialises the aggregates up to the last whole hour, as the background refresh does.</summary>
+    /// <summary>
+    /// Materialises the aggregates (TimescaleDB: up to the last whole hour; plain PostgreSQL: up to the last 5-minute boundary) and ranks
+    /// the last 24 hours, as the background refresh does.
+    /// </summary>
     public async Task RefreshAggregatesAsync()
     {
         if (Path == SchemaFlavor.Postgres)
@@ -92,14 +95,17 @@ internal sealed class EventDatabase : IAsyncDisposable
             var maintenance = new PostgresMaintenance(WriterDataSource, Readiness, Microsoft.Extensions.Options.Options.Create(Storage),
                 TimeProvider.System, NullLogger<PostgresMaintenance>.Instance);
             await maintenance.RefreshAggregatesAsync(TimeSpan.Zero, TestContext.Current.CancellationToken);
-            return;
+        }
+        else
+        {
+            foreach (var view in TimescalePolicies.ContinuousAggregates)
+            {
+                await Sql.ExecuteAsync(ConnectionString,
+                    $"CALL refresh_continuous_aggregate('{view}', NULL, date_trunc('hour', now()))");
+            }
         }
 
-        foreach (var view in TimescalePolicies.ContinuousAggregates)
-        {
-            await Sql.ExecuteAsync(ConnectionString,
-                $"CALL refresh_continuous_aggregate('{view}', NULL, date_trunc('hour', now()))");
-        }
+        await Sql.ExecuteAsync(ConnectionString, "SELECT refresh_top_24h()");
     }
 
     /// <summary>A row filler on this database, as Enrich's services use it.</summary>

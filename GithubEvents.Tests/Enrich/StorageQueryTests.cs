@@ -7,7 +7,8 @@ namespace GithubEvents.Tests.Enrich;
 
 /// <summary>
 /// Known events, written through the write path and enriched as the enrichment would, against the exact answers of
-/// every view, aggregate and README query, on both storage paths; before and after the aggregates are materialised.
+/// every view, aggregate and README query, on both storage paths; before and after the aggregates are materialised (the
+/// 24 hours' rankings are there from the first refresh on).
 /// </summary>
 public sealed class StorageQueryTests(PostgresServer postgres)
 {
@@ -35,10 +36,10 @@ public sealed class StorageQueryTests(PostgresServer postgres)
         await using var database = await EventDatabase.CreateAsync(postgres, path);
         var now = await WriteKnownEventsAsync(database);
 
-        await AssertAnswersAsync(database, now);
+        await AssertAnswersAsync(database, now, ranked: false);
 
         await database.RefreshAggregatesAsync();
-        await AssertAnswersAsync(database, now);
+        await AssertAnswersAsync(database, now, ranked: true);
     }
 
     [Theory]
@@ -59,6 +60,11 @@ public sealed class StorageQueryTests(PostgresServer postgres)
         Assert.Equal([[2L]], forks);
         var erin = await Sql.RowsAsync(database.ConnectionString, "SELECT sum(event_count) FROM actor_stats_1h WHERE actor = 'erin'");
         Assert.Equal([[1m]], erin);
+        Assert.Equal([[1L]], await Sql.RowsAsync(database.ConnectionString, "SELECT event_count FROM repo_stats_1h WHERE repo = 'octo/five'"));
+        Assert.Equal([["octo/five", 1L, 1L]], await Sql.RowsAsync(database.ConnectionString, "SELECT * FROM v_top_repos_24h WHERE repo = 'octo/five'"));
+        // The minute of the late fork already had one (event 8).
+        Assert.Equal([[2L]], await Sql.RowsAsync(database.ConnectionString,
+            $"SELECT event_count FROM event_stats_1m WHERE bucket = '{Floor(lateTime, TimeSpan.FromMinutes(1)):O}' AND event_type = 'ForkEvent'"));
     }
 
     private async Task<DateTime> WriteKnownEventsAsync(EventDatabase database)
@@ -95,7 +101,7 @@ public sealed class StorageQueryTests(PostgresServer postgres)
     private static EventRow Row(Known known, DateTime now) =>
         GitHubEventParser.TryParse(Json(known, now), out var row, out var rejection) ? row : throw new InvalidOperationException(rejection);
 
-    private static async Task AssertAnswersAsync(EventDatabase database, DateTime now)
+    private static async Task AssertAnswersAsync(EventDatabase database, DateTime now, bool ranked)
     {
         var within30Minutes = Events.Where(known => known.Ago <= TimeSpan.FromMinutes(30));
         var within24Hours = Events.Where(known => known.Ago <= TimeSpan.FromHours(24)).ToList();
@@ -107,13 +113,28 @@ public sealed class StorageQueryTests(PostgresServer postgres)
             .OrderBy(row => (DateTime)row[0]!).ThenBy(row => (string)row[1]!);
         Assert.Equal(expectedRate, await Sql.RowsAsync(database.ConnectionString, "SELECT * FROM v_event_rate_1m ORDER BY minute, event_type"));
 
-        // README: SELECT country, events FROM v_top_countries_24h LIMIT 10;
-        Assert.Equal([["Germany", 5L], ["France", 2L]], await Sql.RowsAsync(database.ConnectionString, "SELECT country, events FROM v_top_countries_24h LIMIT 10"));
-        Assert.Equal([["Germany", "DE", 5L, 2L], ["France", "FR", 2L, 2L]], await Sql.RowsAsync(database.ConnectionString, "SELECT * FROM v_top_countries_24h"));
+        if (ranked)
+        {
+            // README: SELECT country, events FROM v_top_countries_24h LIMIT 10;
+            Assert.Equal([["Germany", 5L], ["France", 2L]], await Sql.RowsAsync(database.ConnectionString, "SELECT country, events FROM v_top_countries_24h LIMIT 10"));
+            Assert.Equal([["Germany", "DE", 5L, 2L], ["France", "FR", 2L, 2L]], await Sql.RowsAsync(database.ConnectionString, "SELECT * FROM v_top_countries_24h"));
 
-        Assert.Equal(
-            [["octo/one", 3L, 2L], ["octo/three", 2L, 2L], ["octo/two", 2L, 2L], ["octo/four", 1L, 1L]],
-            await Sql.RowsAsync(database.ConnectionString, "SELECT * FROM v_top_repos_24h"));
+            Assert.Equal(
+                [["octo/one", 3L, 2L], ["octo/three", 2L, 2L], ["octo/two", 2L, 2L], ["octo/four", 1L, 1L]],
+                await Sql.RowsAsync(database.ConnectionString, "SELECT * FROM v_top_repos_24h"));
+
+            // README: SELECT actor, events FROM v_top_actors_24h LIMIT 10; the event 26 hours ago is outside the hourly buckets.
+            var top = await Sql.RowsAsync(database.ConnectionString, "SELECT actor, country, company, events FROM v_top_actors_24h LIMIT 10");
+            Assert.Equal([["alice", "Germany", "ACME", 3L], ["bob", "Germany", null, 2L]], top.Take(2));
+            // The three with one event each tie, and rank by login.
+            Assert.Equal(["carol", "dave", "dependabot[bot]"], top.Skip(2).Select(row => (string)row[0]!));
+            Assert.Equal([["alice", 3L], ["bob", 2L], ["carol", 1L], ["dave", 1L]], await Sql.RowsAsync(database.ConnectionString,
+                "SELECT actor, events FROM top_actors_24h WHERE NOT include_bots ORDER BY rank"));
+        }
+        else
+        {
+            Assert.Empty(await Sql.RowsAsync(database.ConnectionString, "SELECT * FROM v_top_repos_24h"));
+        }
 
         var recent = await Sql.RowsAsync(database.ConnectionString, "SELECT time, event_type, actor, repo, detail, country, company, public_repos FROM v_recent_events LIMIT 3");
         Assert.Equal(
@@ -124,7 +145,7 @@ public sealed class StorageQueryTests(PostgresServer postgres)
             ],
             recent);
 
-        // README: the actors of the last 24 hours from actor_stats_1h. Hourly buckets: the event 26 hours ago falls out.
+        // The actors of the last 24 hours from actor_stats_1h. Hourly buckets: the event 26 hours ago falls out.
         var actors = await Sql.RowsAsync(database.ConnectionString,
             "SELECT actor, sum(event_count) FROM actor_stats_1h WHERE bucket > now() - INTERVAL '24 hours' GROUP BY actor ORDER BY sum DESC LIMIT 10");
         Assert.Equal([["alice", 3m], ["bob", 2m]], actors.Take(2));
@@ -152,6 +173,22 @@ public sealed class StorageQueryTests(PostgresServer postgres)
             .Select(group => new object?[] { group.Key.Bucket, group.Key.Type, (long)group.Count() })
             .OrderBy(row => (DateTime)row[0]!).ThenBy(row => (string)row[1]!);
         Assert.Equal(expectedTypes, await Sql.RowsAsync(database.ConnectionString, "SELECT bucket, event_type, event_count FROM event_stats_5m ORDER BY bucket, event_type"));
+
+        // Per minute, with the events that carry a profile (none here: no profile columns are filled) and a country.
+        var expectedMinutes = Events
+            .GroupBy(known => (Bucket: Floor(now - known.Ago, TimeSpan.FromMinutes(1)), known.Type))
+            .Select(group => new object?[] { group.Key.Bucket, group.Key.Type, (long)group.Count(),
+                (long)group.Count(known => known.Actor.EndsWith("[bot]", StringComparison.Ordinal) || known.Company is not null), (long)group.Count(known => known.Code is not null) })
+            .OrderBy(row => (DateTime)row[0]!).ThenBy(row => (string)row[1]!);
+        Assert.Equal(expectedMinutes, await Sql.RowsAsync(database.ConnectionString,
+            "SELECT bucket, event_type, event_count, profile_events, country_events FROM event_stats_1m ORDER BY bucket, event_type"));
+
+        var expectedRepos = Events
+            .GroupBy(known => (Bucket: Floor(now - known.Ago, TimeSpan.FromHours(1)), known.Repo, IsBot: known.Actor.EndsWith("[bot]", StringComparison.Ordinal)))
+            .Select(group => new object?[] { group.Key.Bucket, group.Key.Repo, group.Key.IsBot, (long)group.Count(), (long)group.Select(known => known.ActorId).Distinct().Count() })
+            .OrderBy(row => (DateTime)row[0]!).ThenBy(row => (string)row[1]!, StringComparer.Ordinal);
+        Assert.Equal(expectedRepos, await Sql.RowsAsync(database.ConnectionString,
+            "SELECT bucket, repo, is_bot, event_count, actors FROM repo_stats_1h ORDER BY bucket, repo COLLATE \"C\""));
 
         var expectedCountries = Events
             .GroupBy(known => (Bucket: Floor(now - known.Ago, TimeSpan.FromMinutes(5)), known.Country, known.Code))

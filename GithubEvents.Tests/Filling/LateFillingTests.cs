@@ -58,6 +58,12 @@ public sealed class LateFillingTests(PostgresServer postgres)
             "SELECT company, event_count FROM actor_stats_1h WHERE actor = 'alice' AND bucket = date_bin(INTERVAL '1 hour', now() - INTERVAL '30 hours', TIMESTAMPTZ '2000-01-01')"));
         Assert.Equal([["Germany", 1m]], await Sql.RowsAsync(database.ConnectionString,
             "SELECT country, sum(event_count) FROM country_stats_5m WHERE bucket = date_bin(INTERVAL '5 minutes', now() - INTERVAL '23 hours', TIMESTAMPTZ '2000-01-01') GROUP BY country"));
+        // The minute aggregate counts the filled rows as having a profile and a country, and the rankings take the place.
+        Assert.Equal([[1L, 1L, 1L]], await Sql.RowsAsync(database.ConnectionString,
+            "SELECT sum(event_count)::bigint, sum(profile_events)::bigint, sum(country_events)::bigint FROM event_stats_1m WHERE bucket BETWEEN now() - INTERVAL '23 hours 10 minutes' AND now() - INTERVAL '22 hours 50 minutes'"));
+        Assert.Equal([["alice", "Germany", "ACME", 3L]], await Sql.RowsAsync(database.ConnectionString,
+            "SELECT actor, country, company, events FROM v_top_actors_24h WHERE actor = 'alice'"));
+        Assert.Equal([["Germany", "DE", 3L, 1L]], await Sql.RowsAsync(database.ConnectionString, "SELECT * FROM v_top_countries_24h"));
     }
 
     [Theory]
@@ -186,7 +192,8 @@ public sealed class LateFillingTests(PostgresServer postgres)
         await new ActorStore(database.WriterDataSource).SaveAsync(
             [new ActorLookup(1, "alice", new GitHubProfile(1, "alice", ActorType.User, Location: "Berlin")), new ActorLookup(3, "carol", null)],
             DateTimeOffset.UtcNow, TestContext.Current.CancellationToken);
-        // As the geocoding fills it in.
+        // As the late filling and the geocoding fill them in: a row counts as having a profile once it carries it.
+        Assert.Equal(3, await database.Filler().FillAsync([1, 3], TestContext.Current.CancellationToken));
         await Sql.ExecuteAsync(database.ConnectionString, "UPDATE events SET country = 'Germany', country_code = 'DE' WHERE actor = 'alice'");
 
         // The last hour: alice, bob and carol (gone); the last day adds two older events of alice's, not bob's of 25 hours ago.

@@ -10,8 +10,8 @@ namespace GithubEvents.Tests.Grafana;
 /// <summary>
 /// The recorded GH Archive sample (800 events of 2021: bursts of 200 in the first seconds of four hours), moved in time so that its newest event is a
 /// minute before <see cref="Now"/>, written through Enrich's write path, given countries and companies per actor as
-/// the enrichment would, and with the aggregates materialised up to the last whole hour (the newer buckets come
-/// from the events at query time). Panel queries run as the read-only role Grafana logs in as.
+/// the enrichment would, with the aggregates materialised (the newer buckets come from the events at query time) and
+/// the last 24 hours ranked, as the refresh does. Panel queries run as the read-only role Grafana logs in as.
 /// </summary>
 internal sealed class DashboardDatabase : IAsyncDisposable
 {

@@ -67,7 +67,9 @@ public sealed partial class DashboardProvisioningTests
                 ("Top repositories (24 h)", "table", "24h"), ("Most active actors (24 h)", "table", "24h"), ("Recent events", "table", null),
             ],
             dashboard.Panels.Select(panel => (panel.Title, panel.Type, panel.TimeFrom)));
-        Assert.Contains("FROM actor_stats_1h", dashboard.Panel("Most active actors (24 h)").Target.RawSql);
+        // The day's rankings, made ahead by the refresh (0008_dashboard_rankings.sql).
+        Assert.Contains("FROM top_actors_24h", dashboard.Panel("Most active actors (24 h)").Target.RawSql);
+        Assert.Contains("FROM top_repos_24h", dashboard.Panel("Top repositories (24 h)").Target.RawSql);
     }
 
     [Fact]
