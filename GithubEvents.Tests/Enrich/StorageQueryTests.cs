@@ -34,6 +34,13 @@ public sealed class StorageQueryTests(PostgresServer postgres)
     public async Task Every_view_aggregate_and_README_query_gives_the_exact_answer(SchemaFlavor path)
     {
         await using var database = await EventDatabase.CreateAsync(postgres, path);
+        if (path == SchemaFlavor.TimescaleDb)
+        {
+            // The ranking job's first run starts at once: held, so that the rankings stay as they were before any events.
+            await Sql.ExecuteAsync(database.ConnectionString,
+                "SELECT alter_job(job_id, scheduled => false) FROM timescaledb_information.jobs WHERE proc_name = 'refresh_top_24h_job'");
+        }
+
         var now = await WriteKnownEventsAsync(database);
 
         await AssertAnswersAsync(database, now, ranked: false);
