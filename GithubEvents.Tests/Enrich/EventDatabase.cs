@@ -105,7 +105,10 @@ internal sealed class EventDatabase : IAsyncDisposable
             }
         }
 
-        await Sql.ExecuteAsync(ConnectionString, "SELECT refresh_top_24h()");
+        // A ranking already under way (TimescaleDB's job starts at once) would make this one return at once: wait for it to
+        // end, then rank what is stored now (the lock is the session's, so the function's own try succeeds).
+        await Sql.ExecuteAsync(ConnectionString,
+            "BEGIN; SELECT pg_advisory_xact_lock(hashtext('github-events:top-24h')); SELECT refresh_top_24h(); COMMIT;");
     }
 
     /// <summary>A row filler on this database, as Enrich's services use it.</summary>
