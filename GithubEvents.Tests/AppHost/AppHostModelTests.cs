@@ -167,8 +167,7 @@ public sealed class AppHostModelTests
     [Fact]
     public async Task Forcing_containers_without_a_container_runtime_fails_naming_the_ways_out()
     {
-        var (exitCode, log) = await AppHostProcess.RunAsync(
-            AppHostProcess.RunEnvironment(new Dictionary<string, string> { ["ASPIRE_CONTAINER_RUNTIME"] = "no-such-container-runtime" }), Containers);
+        var (exitCode, log) = await AppHostProcess.RunWithoutContainerRuntimeAsync(Containers);
 
         Assert.Equal(1, exitCode);
         Assert.Contains("No container runtime answered", log);

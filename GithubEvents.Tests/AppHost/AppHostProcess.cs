@@ -66,6 +66,10 @@ internal static class AppHostProcess
         return environment;
     }
 
+    /// <summary>A run (<see cref="RunEnvironment"/>) on a machine where no container runtime answers.</summary>
+    public static Task<(int ExitCode, string Log)> RunWithoutContainerRuntimeAsync(params string[] arguments) =>
+        RunAsync(RunEnvironment(new Dictionary<string, string> { ["ASPIRE_CONTAINER_RUNTIME"] = "no-such-container-runtime" }), arguments);
+
     public static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

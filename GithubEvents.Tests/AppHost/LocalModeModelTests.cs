@@ -58,9 +58,7 @@ public sealed class LocalModeModelTests
     [Fact]
     public async Task Without_a_container_runtime_or_server_binaries_the_AppHost_exits_with_the_ways_out_and_no_stack_trace()
     {
-        var (exitCode, log) = await AppHostProcess.RunAsync(
-            AppHostProcess.RunEnvironment(new Dictionary<string, string> { ["ASPIRE_CONTAINER_RUNTIME"] = "no-such-container-runtime" }),
-            "--Local:PostgresBin=/no/such/folder");
+        var (exitCode, log) = await AppHostProcess.RunWithoutContainerRuntimeAsync("--Local:PostgresBin=/no/such/folder");
 
         Assert.Equal(1, exitCode);
         Assert.Contains("Local:PostgresBin ('/no/such/folder') holds no PostgreSQL server binaries", log);
