@@ -4,15 +4,16 @@ using Npgsql;
 namespace GithubEvents.Enrich.Consuming;
 
 /// <summary>
-/// Writes a batch's rows with <see cref="EventWriter"/>. A batch the database refuses as data (a value it cannot
+/// Writes a batch's poll figures with <see cref="PollFiguresWriter"/> and its rows with <see cref="EventWriter"/>. A batch the database refuses as data (a value it cannot
 /// store) is written row by row, and the rows it still refuses become dead letters: one bad event never stalls its
 /// partition.
 /// </summary>
-public sealed partial class BatchWriter(EventWriter writer, EnrichMetrics metrics, TimeProvider time, ILogger<BatchWriter> logger)
+public sealed partial class BatchWriter(EventWriter writer, PollFiguresWriter polls, EnrichMetrics metrics, TimeProvider time, ILogger<BatchWriter> logger)
 {
     /// <summary>Writes the rows; those the database refuses are added to <see cref="TriagedBatch.Rejected"/>.</summary>
     public async Task WriteAsync(TriagedBatch batch, CancellationToken cancellationToken)
     {
+        await polls.WriteAsync(batch.Polls, cancellationToken);
         var rows = batch.Rows;
         if (rows.Count == 0)
         {
@@ -22,8 +23,8 @@ public sealed partial class BatchWriter(EventWriter writer, EnrichMetrics metric
         var started = time.GetTimestamp();
         try
         {
-            var inserted = await writer.WriteAsync(rows.ConvertAll(row => row.Row), cancellationToken);
-            metrics.Written(inserted, rows.Count - inserted, time.GetElapsedTime(started));
+            var outcome = await writer.WriteAsync(rows.ConvertAll(row => row.Row), cancellationToken);
+            metrics.Written(rows.Count, outcome, time.GetElapsedTime(started));
         }
         catch (PostgresException ex) when (IsDataError(ex))
         {
@@ -34,8 +35,7 @@ public sealed partial class BatchWriter(EventWriter writer, EnrichMetrics metric
             {
                 try
                 {
-                    var inserted = await writer.WriteAsync([row], cancellationToken);
-                    metrics.Written(inserted, 1 - inserted, TimeSpan.Zero);
+                    metrics.Written(1, await writer.WriteAsync([row], cancellationToken), TimeSpan.Zero);
                 }
                 catch (PostgresException rowError) when (IsDataError(rowError))
                 {

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using GithubEvents.Enrich.Storage;
 
 namespace GithubEvents.Enrich.Consuming;
 
@@ -10,6 +11,7 @@ public sealed class EnrichMetrics
 {
     private readonly Counter<long> _written;
     private readonly Counter<long> _duplicates;
+    private readonly Counter<long> _marked;
     private readonly Counter<long> _deadLetters;
     private readonly Histogram<int> _batchSize;
     private readonly Histogram<double> _writeDuration;
@@ -18,7 +20,8 @@ public sealed class EnrichMetrics
     {
         var meter = meterFactory.Create(EnrichTelemetry.Name);
         _written = meter.CreateCounter<long>("enrich.events.written", "{event}", "Events written to the database");
-        _duplicates = meter.CreateCounter<long>("enrich.events.duplicates", "{event}", "Events skipped because the database already had them");
+        _duplicates = meter.CreateCounter<long>("enrich.events.duplicates", "{event}", "Events the database already had (another source's included)");
+        _marked = meter.CreateCounter<long>("enrich.events.sightings_added", "{event}", "Events the database had from another source, marked as delivered by this one too");
         _deadLetters = meter.CreateCounter<long>("enrich.events.dead_lettered", "{message}", "Messages sent to the dead-letter topic, by reason");
         _batchSize = meter.CreateHistogram<int>("enrich.batch.size", "{message}", "Messages per written batch");
         _writeDuration = meter.CreateHistogram<double>("enrich.write.duration", "s", "Time to write one batch to the database, retries excluded");
@@ -26,10 +29,11 @@ public sealed class EnrichMetrics
 
     public void Batch(int messages) => _batchSize.Record(messages);
 
-    public void Written(int rows, int skipped, TimeSpan duration)
+    public void Written(int events, EventWriteOutcome outcome, TimeSpan duration)
     {
-        _written.Add(rows);
-        _duplicates.Add(skipped);
+        _written.Add(outcome.Inserted);
+        _duplicates.Add(events - outcome.Inserted);
+        _marked.Add(outcome.Marked);
         _writeDuration.Record(duration.TotalSeconds);
     }
 

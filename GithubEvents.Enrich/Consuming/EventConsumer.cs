@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace GithubEvents.Enrich.Consuming;
 
 /// <summary>
-/// Consumes raw events in batches: collect, triage, write, then dead letters and the offset commit. Offsets are
+/// Consumes raw events and Ingest's poll figures in batches: collect, triage, write, then dead letters and the offset commit. Offsets are
 /// committed only after every message below them is in the database or in the dead-letter topic. While the database
 /// or Kafka fails, the partitions are paused and the batch is retried with backoff; nothing is skipped.
 /// </summary>
@@ -33,8 +33,8 @@ public sealed partial class EventConsumer(
     {
         var flavor = await storage.WaitAsync(stoppingToken);
         var topic = topics.Value.Raw;
-        consumer.Subscribe(topic);
-        LogStarted(topic, flavor);
+        consumer.Subscribe([topic, topics.Value.Polls]);
+        LogStarted(topic, topics.Value.Polls, flavor);
         InFlightBatch? writing = null;
         try
         {
@@ -74,7 +74,7 @@ public sealed partial class EventConsumer(
     {
         var caller = Activity.Current;
         var activity = BatchTracing.StartProcess(topic, messages);
-        var triage = MessageTriage.Sort(messages, options.Value.MaxEventBytes);
+        var triage = MessageTriage.Sort(messages, options.Value.MaxEventBytes, topics.Value.Polls);
         // The write runs on its own; its database spans are children of the batch's span.
         var write = Task.Run(() => writer.WriteAsync(triage, stoppingToken), stoppingToken);
         Activity.Current = caller;
@@ -130,8 +130,8 @@ public sealed partial class EventConsumer(
         }
     }
 
-    [LoggerMessage(LogLevel.Information, "Consuming {Topic} into the database ({Flavor} schema)")]
-    private partial void LogStarted(string topic, SchemaFlavor flavor);
+    [LoggerMessage(LogLevel.Information, "Consuming {Topic} and {PollsTopic} into the database ({Flavor} schema)")]
+    private partial void LogStarted(string topic, string pollsTopic, SchemaFlavor flavor);
 
     [LoggerMessage(LogLevel.Warning, "Could not store a batch of {Count} messages; partitions paused, retrying in {Delay}")]
     private partial void LogRetrying(Exception exception, int count, TimeSpan delay);

@@ -1,15 +1,18 @@
 using Confluent.Kafka;
 using GithubEvents.Enrich.Events;
+using GithubEvents.ServiceDefaults.Kafka;
 
 namespace GithubEvents.Enrich.Consuming;
 
-/// <summary>Sorts consumed messages into events and dead letters, with the reason for each of these; no I/O.</summary>
+/// <summary>Sorts consumed messages into events, poll figures and dead letters, with the reason for each of these; no I/O.</summary>
 public static class MessageTriage
 {
     /// <param name="maxEventBytes"><c>Enrich:MaxEventBytes</c>: larger messages are dead letters unread.</param>
-    public static TriagedBatch Sort(IReadOnlyCollection<ConsumeResult<string, byte[]>> messages, int maxEventBytes)
+    /// <param name="pollsTopic"><c>Kafka:Topics:Polls</c>: its messages are poll figures, the others events.</param>
+    public static TriagedBatch Sort(IReadOnlyCollection<ConsumeResult<string, byte[]>> messages, int maxEventBytes, string pollsTopic)
     {
         var rows = new List<ParsedEvent>(messages.Count);
+        var polls = new List<PollFigures>();
         var rejected = new List<DeadLetter>();
         foreach (var message in messages)
         {
@@ -22,9 +25,20 @@ public static class MessageTriage
             {
                 rejected.Add(new DeadLetter(message, "too_large", $"{value.Length} bytes is over Enrich:MaxEventBytes ({maxEventBytes})"));
             }
+            else if (message.Topic == pollsTopic)
+            {
+                if (PollFigures.TryParse(value, out var figures, out var rejection))
+                {
+                    polls.Add(figures);
+                }
+                else
+                {
+                    rejected.Add(new DeadLetter(message, "invalid_poll_figures", rejection));
+                }
+            }
             else if (GitHubEventParser.TryParse(value, out var row, out var reason))
             {
-                rows.Add(new ParsedEvent(message, row));
+                rows.Add(new ParsedEvent(message, row with { Sources = SourceBits.Of(message.Message.Headers) }));
             }
             else
             {
@@ -32,6 +46,6 @@ public static class MessageTriage
             }
         }
 
-        return new TriagedBatch(rows, rejected);
+        return new TriagedBatch(rows, polls, rejected);
     }
 }

@@ -1,4 +1,6 @@
+using GithubEvents.ServiceDefaults.Kafka;
+
 namespace GithubEvents.Enrich.Consuming;
 
-/// <summary>A batch's messages sorted into the rows to write and the dead letters to send.</summary>
-public sealed record TriagedBatch(List<ParsedEvent> Rows, List<DeadLetter> Rejected);
+/// <summary>A batch's messages sorted into the rows to write, the poll figures to store and the dead letters to send.</summary>
+public sealed record TriagedBatch(List<ParsedEvent> Rows, List<PollFigures> Polls, List<DeadLetter> Rejected);

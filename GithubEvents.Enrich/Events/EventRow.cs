@@ -1,7 +1,7 @@
 namespace GithubEvents.Enrich.Events;
 
 /// <summary>One row of the <c>events</c> table, as the write path builds it from a raw event.</summary>
-public sealed class EventRow
+public sealed record EventRow
 {
     public required DateTime Time { get; init; }
 
@@ -31,4 +31,7 @@ public sealed class EventRow
     /// (<c>v_raw_events</c>), so that rows can be reprocessed.
     /// </summary>
     public required byte[] Envelope { get; init; }
+
+    /// <summary>The sources that delivered the event, as <see cref="SourceBits"/> (0 when the message named none Enrich knows).</summary>
+    public short Sources { get; init; }
 }

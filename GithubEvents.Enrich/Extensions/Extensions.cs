@@ -38,6 +38,7 @@ public static class Extensions
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<WriterDataSource>();
         services.AddSingleton<EventWriter>();
+        services.AddSingleton<PollFiguresWriter>();
         services.AddHostedService<DatabaseSetup>();
         services.AddHostedService<PostgresMaintenance>();
         services.AddHealthChecks().AddCheck<StorageReadiness>("database-schema", tags: ["ready"]);

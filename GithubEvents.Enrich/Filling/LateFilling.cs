@@ -9,7 +9,7 @@ namespace GithubEvents.Enrich.Filling;
 /// the rows of the whole fill window whose actor is known (fills lost to a restart or a failure); then every
 /// <c>Profiles:FillInterval</c> those of the last two intervals (a row whose write raced with its actor's lookup), and
 /// reads the coverage for the metrics. Only recent rows after the first pass: a pass over the whole window reads a day
-/// of events.
+/// of events. Each pass also fills the rows of <c>actor_backlog</c>'s actors once their profile and place are known.
 /// </summary>
 public sealed partial class LateFilling(
     RowFiller filler,
@@ -21,6 +21,9 @@ public sealed partial class LateFilling(
     TimeProvider time,
     ILogger<LateFilling> logger) : LeaderService(storage, writer, time, logger)
 {
+    // Backlog actors filled in one transaction.
+    private const int BacklogBatch = 1_000;
+
     private TimeSpan _window;
 
     protected override string WorkName => "late filling";
@@ -37,15 +40,25 @@ public sealed partial class LateFilling(
         var started = Time.GetTimestamp();
         var filled = await filler.FillKnownAsync(_window, cancellationToken);
         _window = 2 * options.Value.FillInterval;
+        long done, actors = 0, backlogRows = 0;
+        do
+        {
+            (done, var rows) = await filler.FillBacklogAsync(BacklogBatch, cancellationToken);
+            actors += done;
+            backlogRows += rows;
+        }
+        while (done == BacklogBatch);
+
         var coverage = await coverageReader.ReadAsync(cancellationToken);
         metrics.Covered(coverage);
-        LogPass(filled, coverage.FirstOrDefault()?.ProfileShare ?? 0, coverage.FirstOrDefault()?.CountryShare ?? 0);
+        LogPass(filled, backlogRows, actors, coverage.FirstOrDefault()?.ProfileShare ?? 0, coverage.FirstOrDefault()?.CountryShare ?? 0);
         var wait = options.Value.FillInterval - Time.GetElapsedTime(started);
         return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
     }
 
     protected override TimeSpan BackOff(int failures) => options.Value.FillInterval;
 
-    [LoggerMessage(LogLevel.Information, "Late filling: {Rows} rows filled; last hour: {ProfileShare:P0} with a profile, {CountryShare:P0} with a country")]
-    private partial void LogPass(long rows, double profileShare, double countryShare);
+    [LoggerMessage(LogLevel.Information,
+        "Late filling: {Rows} rows filled, and {BacklogRows} older rows of {BacklogActors} backlog actors; last hour: {ProfileShare:P0} with a profile, {CountryShare:P0} with a country")]
+    private partial void LogPass(long rows, long backlogRows, long backlogActors, double profileShare, double countryShare);
 }

@@ -10,26 +10,75 @@ namespace GithubEvents.Enrich.Filling;
 /// country, country_code, lat and lng from the place its location was geocoded to. Only rows of the
 /// fill window that differ are written, never in a compressed chunk. The aggregates follow: on TimescaleDB the update
 /// lands in the continuous aggregates' invalidation log; on plain PostgreSQL the touched 5-minute slices are logged in
-/// <c>rollup.invalidations</c>; either way the next refresh recomputes those buckets.
+/// <c>rollup.invalidations</c>; either way the next refresh recomputes those buckets. The rows of
+/// <c>actor_backlog</c>'s actors are filled over the range queued, whatever their age.
 /// </summary>
 public sealed class RowFiller(WriterDataSource writer, StorageReadiness storage, FillMetrics metrics, IOptions<FillOptions> options, TimeProvider time)
 {
-    private const string Fill =
+    // What the enrichment knows of actor k, set on row e; and the test that a row differs from it.
+    private const string SetKnown =
         """
+        SET location = k.location, company = k.company, public_repos = k.public_repos, is_bot = e.is_bot OR k.is_bot,
+                country = k.country, country_code = k.country_code, lat = k.lat, lng = k.lng
+        """;
+
+    private const string DiffersFromKnown =
+        """
+        (e.location, e.company, e.public_repos, e.is_bot, e.country, e.country_code, e.lat, e.lng)
+                  IS DISTINCT FROM (k.location, k.company, k.public_repos, e.is_bot OR k.is_bot, k.country, k.country_code, k.lat, k.lng)
+        """;
+
+    // Without TimescaleDB the filled 5-minute slices are logged for rollup.refresh().
+    private const string Logged =
+        """
+        , logged AS (
+            INSERT INTO rollup.invalidations (from_time, to_time)
+            SELECT slice, slice FROM (SELECT DISTINCT rollup.bucket_5m(time) AS slice FROM filled) AS slices)
+        """;
+
+    private const string Counted = " SELECT (SELECT count(*) FROM ready), (SELECT count(*) FROM filled)";
+
+    private const string Fill =
+        $"""
         WITH known AS (
             SELECT * FROM actor_enrichment
             WHERE (@ids::bigint[] IS NULL OR id = ANY(@ids)) AND (@keys::text[] IS NULL OR location_key = ANY(@keys))
         ),
         filled AS (
             UPDATE events e
-            SET location = k.location, company = k.company, public_repos = k.public_repos, is_bot = e.is_bot OR k.is_bot,
-                country = k.country, country_code = k.country_code, lat = k.lat, lng = k.lng
+            {SetKnown}
             FROM known k
             WHERE e.actor = k.login AND e.actor_id = k.id AND e.time >= @from
               -- For some actors, only their rows, through the actor index: the join alone reads every row of the window.
               AND (@ids::bigint[] IS NULL AND @keys::text[] IS NULL OR e.actor = ANY(ARRAY(SELECT login FROM known)))
-              AND (e.location, e.company, e.public_repos, e.is_bot, e.country, e.country_code, e.lat, e.lng)
-                  IS DISTINCT FROM (k.location, k.company, k.public_repos, e.is_bot OR k.is_bot, k.country, k.country_code, k.lat, k.lng)
+              AND {DiffersFromKnown}
+            RETURNING e.time
+        )
+        """;
+
+    // The backlog's actors whose profile and place are known, their rows over the queued range (any age), and the
+    // backlog marked filled. An actor queued again meanwhile waits: its row is locked by the writer, or comes next time.
+    private const string FillBacklog =
+        $"""
+        WITH ready AS (
+            SELECT b.actor_id, b.first_time, b.last_time
+            FROM actor_backlog b
+            JOIN actors a ON a.id = b.actor_id
+            LEFT JOIN locations l ON l.key = a.location_key
+            WHERE b.filled_at IS NULL AND (a.not_found OR a.location_key IS NULL OR l.key IS NOT NULL)
+            ORDER BY b.actor_id
+            LIMIT @limit
+            FOR UPDATE OF b SKIP LOCKED
+        ),
+        marked AS (
+            UPDATE actor_backlog b SET filled_at = now() FROM ready r WHERE b.actor_id = r.actor_id
+        ),
+        filled AS (
+            UPDATE events e
+            {SetKnown}
+            FROM ready r JOIN actor_enrichment k ON k.id = r.actor_id
+            WHERE e.actor = k.login AND e.actor_id = k.id AND e.time >= r.first_time AND e.time <= r.last_time
+              AND {DiffersFromKnown}
             RETURNING e.time
         )
         """;
@@ -37,13 +86,13 @@ public sealed class RowFiller(WriterDataSource writer, StorageReadiness storage,
     private static readonly Dictionary<SchemaFlavor, string> FillSql = new()
     {
         [SchemaFlavor.TimescaleDb] = Fill + "SELECT count(*) FROM filled",
-        [SchemaFlavor.Postgres] = Fill +
-            """
-            , logged AS (
-                INSERT INTO rollup.invalidations (from_time, to_time)
-                SELECT slice, slice FROM (SELECT DISTINCT rollup.bucket_5m(time) AS slice FROM filled) AS slices)
-            SELECT count(*) FROM filled
-            """,
+        [SchemaFlavor.Postgres] = Fill + Logged + "SELECT count(*) FROM filled",
+    };
+
+    private static readonly Dictionary<SchemaFlavor, string> FillBacklogSql = new()
+    {
+        [SchemaFlavor.TimescaleDb] = FillBacklog + Counted,
+        [SchemaFlavor.Postgres] = FillBacklog + Logged + Counted,
     };
 
     /// <summary>Fills the rows of these actors, after their lookup.</summary>
@@ -69,14 +118,8 @@ public sealed class RowFiller(WriterDataSource writer, StorageReadiness storage,
             from = Max(from, await CompressedUntilAsync(connection, cancellationToken));
         }
 
-        // Fills of the resolver, the place filling and the late filling, on any replica, update the same rows in
-        // different orders: one at a time, so that they queue rather than deadlock.
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var turn = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext(@name))", connection, transaction))
-        {
-            turn.Parameters.AddWithValue("name", AdvisoryLocks.RowFilling);
-            await turn.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await TakeTurnAsync(connection, transaction, cancellationToken);
 
         await using var command = new NpgsqlCommand(FillSql[flavor], connection, transaction);
         command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)actorIds ?? DBNull.Value });
@@ -86,6 +129,48 @@ public sealed class RowFiller(WriterDataSource writer, StorageReadiness storage,
         await transaction.CommitAsync(cancellationToken);
         metrics.Filled(filled);
         return filled;
+    }
+
+    /// <summary>
+    /// Fills the rows of <c>actor_backlog</c>'s actors whose profile and place are known, in the range queued, of any
+    /// age: a backfilled hour in a compressed chunk is decompressed where it changes, and compressed again by the
+    /// compression policy. <paramref name="actors"/> at a time.
+    /// </summary>
+    /// <returns>How many actors were done, and how many rows changed.</returns>
+    public async Task<(long Actors, long Rows)> FillBacklogAsync(int actors, CancellationToken cancellationToken)
+    {
+        await using var connection = await writer.DataSource.OpenConnectionAsync(cancellationToken);
+        var flavor = storage.Flavor;
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await TakeTurnAsync(connection, transaction, cancellationToken);
+        if (flavor == SchemaFlavor.TimescaleDb)
+        {
+            // TimescaleDB refuses a change that decompresses more than 100,000 rows in one transaction, by default.
+            await using var unlimited = new NpgsqlCommand("SET LOCAL timescaledb.max_tuples_decompressed_per_dml_transaction = 0", connection, transaction);
+            await unlimited.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var command = new NpgsqlCommand(FillBacklogSql[flavor], connection, transaction);
+        command.Parameters.AddWithValue("limit", actors);
+        long done, filled;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            (done, filled) = (reader.GetInt64(0), reader.GetInt64(1));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        metrics.Filled(filled);
+        return (done, filled);
+    }
+
+    // Fills of the resolver, the place filling and the late filling, on any replica, update the same rows in
+    // different orders: one at a time, so that they queue rather than deadlock.
+    private static async Task TakeTurnAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var turn = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext(@name))", connection, transaction);
+        turn.Parameters.AddWithValue("name", AdvisoryLocks.RowFilling);
+        await turn.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The end of the newest compressed chunk of events: rows before it are not updated.</summary>

@@ -5,7 +5,7 @@ using NpgsqlTypes;
 
 namespace GithubEvents.Enrich.Profiles;
 
-/// <summary>The actors table (see <c>0005_profiles.sql</c>) and the recent events' actors.</summary>
+/// <summary>The actors table (see <c>0005_profiles.sql</c>), the recent events' actors and the backlog's.</summary>
 public sealed class ActorStore(WriterDataSource writer)
 {
     /// <summary>Every actor of the events since <paramref name="since"/>, the most active (most events) first.</summary>
@@ -14,14 +14,20 @@ public sealed class ActorStore(WriterDataSource writer)
         await using var command = writer.DataSource.CreateCommand(
             "SELECT actor_id, actor FROM events WHERE time >= @since GROUP BY actor_id, actor ORDER BY count(*) DESC, actor_id");
         command.Parameters.AddWithValue("since", since);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var actors = new List<PendingActor>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            actors.Add(new PendingActor(reader.GetInt64(0), reader.GetString(1), ETag: null));
-        }
+        return await ReadActorsAsync(command, cancellationToken);
+    }
 
-        return actors;
+    /// <summary>Actors of <c>actor_backlog</c> never looked up, the longest queued first.</summary>
+    public async Task<List<PendingActor>> BacklogActorsAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var command = writer.DataSource.CreateCommand(
+            """
+            SELECT b.actor_id, b.login FROM actor_backlog b
+            WHERE b.filled_at IS NULL AND NOT EXISTS (SELECT 1 FROM actors a WHERE a.id = b.actor_id)
+            ORDER BY b.queued_at, b.actor_id LIMIT @limit
+            """);
+        command.Parameters.AddWithValue("limit", limit);
+        return await ReadActorsAsync(command, cancellationToken);
     }
 
     /// <summary>When each of these actors was last looked up, and the ETag of that answer.</summary>
@@ -81,6 +87,18 @@ public sealed class ActorStore(WriterDataSource writer)
         command.Parameters.AddWithValue("fetched_at", fetchedAt);
         command.Parameters.AddWithValue("id", id);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<List<PendingActor>> ReadActorsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var actors = new List<PendingActor>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            actors.Add(new PendingActor(reader.GetInt64(0), reader.GetString(1), ETag: null));
+        }
+
+        return actors;
     }
 
     private static void Add<T>(NpgsqlParameterCollection parameters, string name, NpgsqlDbType type, IEnumerable<T> values) =>

@@ -51,6 +51,7 @@ public static class ProfileExtensions
         services.AddSingleton(provider => new ProfileCache(provider.GetRequiredService<IOptions<ProfileOptions>>().Value.CacheSize));
         services.AddSingleton<GitHubProfileClient>();
         services.AddSingleton<ProfileLookups>();
+        services.AddSingleton<BacklogAllowance>();
         services.AddSingleton<ActorStore>();
         services.AddSingleton<ProfileMetrics>();
         services.AddSingleton<RowFiller>();

@@ -22,6 +22,9 @@ public sealed partial class ProfileLookups(
     // Without a token GitHub refuses GraphQL (401): REST only, from the start.
     private bool _graphQL = github.Value.HasToken;
 
+    /// <summary>Whether the lookups go through GraphQL, in batches, or through REST, one request an actor.</summary>
+    public bool ThroughGraphQL => _graphQL;
+
     /// <summary>The API the lookups go through, for the logs.</summary>
     public string Api => _graphQL ? client.GraphQLUrl.ToString() : "REST only (no GitHub:Token, or GitHub refused it for GraphQL)";
 

@@ -10,6 +10,7 @@ public sealed class ProfileMetrics
     private readonly Counter<long> _cacheLookups;
     private readonly Counter<long> _requests;
     private readonly Counter<long> _actorsAsked;
+    private readonly Counter<long> _backlogTaken;
 
     public ProfileMetrics(IMeterFactory meterFactory, ProfileBudget budget)
     {
@@ -19,6 +20,7 @@ public sealed class ProfileMetrics
         _cacheLookups = meter.CreateCounter<long>("enrich.profiles.cache.lookups", "{actor}", "Recent actors checked against the profile cache, by result (hit, miss)");
         _requests = meter.CreateCounter<long>("enrich.github.requests", "{request}", "Profile requests sent to GitHub, by API (graphql, rest)");
         _actorsAsked = meter.CreateCounter<long>("enrich.github.actors_asked", "{actor}", "Actors asked about in those requests, by API");
+        _backlogTaken = meter.CreateCounter<long>("enrich.profiles.backlog_taken", "{actor}", "Actors of older rows (actor_backlog) taken for a lookup, within Profiles:BacklogBudgetShare");
         meter.CreateObservableGauge("enrich.github.budget.remaining", () => budget.Budgets.Select(pair =>
             new Measurement<int>(pair.Value.Remaining, new KeyValuePair<string, object?>("resource", pair.Key))),
             "{request}", "What is left of each GitHub budget (core requests, graphql points) as GitHub last said");
@@ -35,6 +37,8 @@ public sealed class ProfileMetrics
         _cacheLookups.Add(hits, new KeyValuePair<string, object?>("result", "hit"));
         _cacheLookups.Add(misses, new KeyValuePair<string, object?>("result", "miss"));
     }
+
+    public void BacklogTaken(int actors) => _backlogTaken.Add(actors);
 
     public void Request(string api, int actors)
     {

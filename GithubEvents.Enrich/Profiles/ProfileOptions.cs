@@ -18,6 +18,14 @@ public sealed class ProfileOptions
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00", ErrorMessage = "Profiles:ActivityWindow must be between 1 minute and 7 days.")]
     public TimeSpan ActivityWindow { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// The share of the lookups' budget (of <see cref="GraphQLBudgetShare"/>, or of <see cref="RestBudgetShare"/> through
+    /// REST) that the actors of older rows (<c>actor_backlog</c>: a backfilled hour, say) may spend in each budget window;
+    /// they are asked for after the recent actors, so that these come first.
+    /// </summary>
+    [Range(0.0, 1.0, ErrorMessage = "Profiles:BacklogBudgetShare must be between 0 (never) and 1.")]
+    public double BacklogBudgetShare { get; set; } = 0.25;
+
     /// <summary>Logins per GraphQL query (GitHub takes up to 100 aliased lookups in one).</summary>
     [Range(1, 100, ErrorMessage = "Profiles:BatchSize must be between 1 and 100.")]
     public int BatchSize { get; set; } = 100;

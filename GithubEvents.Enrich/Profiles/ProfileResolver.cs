@@ -9,13 +9,16 @@ namespace GithubEvents.Enrich.Profiles;
 
 /// <summary>
 /// Looks up the profiles of the recent events' actors that have none, or a stale one, most active first, through
-/// <see cref="ProfileLookups"/>. Every answer is stored, accounts GitHub does not know included, and the actors' recent
-/// rows are filled in at once. One replica at a time does this, since the budget belongs to the token.
+/// <see cref="ProfileLookups"/>; after them, within <see cref="BacklogAllowance"/>, actors of older rows queued in
+/// <c>actor_backlog</c> (a backfilled hour, say), longest queued first, whose rows the late filling fills. Every answer
+/// is stored, accounts GitHub does not know included, and the actors' recent rows are filled in at once. One replica at
+/// a time does this, since the budget belongs to the token.
 /// </summary>
 public sealed partial class ProfileResolver(
     ActorStore store,
     ProfileCache cache,
     ProfileLookups lookups,
+    BacklogAllowance backlog,
     RowFiller filler,
     NewLocations newLocations,
     ProfileMetrics metrics,
@@ -28,6 +31,9 @@ public sealed partial class ProfileResolver(
     // Rows are filled for this many looked-up actors at once: each fill is one UPDATE with its index reads and its
     // invalidation of the aggregates, and one per GraphQL batch would cost the write path more than the lookups.
     private const int FillBatch = 1_000;
+
+    // Backlog actors read at most in one pass, in batches of Profiles:BatchSize.
+    private const int BacklogBatches = 10;
 
     private readonly List<long> _unfilled = [];
 
@@ -42,6 +48,7 @@ public sealed partial class ProfileResolver(
     protected override async Task<TimeSpan> RunPassAsync(CancellationToken cancellationToken)
     {
         var pending = await PendingAsync(cancellationToken);
+        pending.AddRange(await BacklogAsync(pending, cancellationToken));
         if (pending.Count == 0)
         {
             return options.Value.IdleInterval;
@@ -109,6 +116,24 @@ public sealed partial class ProfileResolver(
         }
 
         return pending;
+    }
+
+    /// <summary>Backlog actors to look up after the recent ones, as many as the allowance grants; bots cost nothing.</summary>
+    private async Task<List<PendingActor>> BacklogAsync(List<PendingActor> recent, CancellationToken cancellationToken)
+    {
+        if (options.Value.BacklogBudgetShare <= 0)
+        {
+            return [];
+        }
+
+        var queued = await store.BacklogActorsAsync(options.Value.BatchSize * BacklogBatches, cancellationToken);
+        var ids = recent.Select(actor => actor.Id).ToHashSet();
+        queued.RemoveAll(actor => ids.Contains(actor.Id));
+        var bots = queued.Where(actor => BotLogin.Is(actor.Login)).ToList();
+        var users = queued.Where(actor => !BotLogin.Is(actor.Login)).ToList();
+        var granted = backlog.Grant(users.Count, lookups.ThroughGraphQL);
+        metrics.BacklogTaken(bots.Count + granted);
+        return [.. bots, .. users.Take(granted)];
     }
 
     private async Task CompleteAsync(string source, IReadOnlyList<ActorLookup> found, CancellationToken cancellationToken)

@@ -10,7 +10,8 @@ namespace GithubEvents.Ingest.GitHub;
 /// <summary>
 /// Polls the public events feed and publishes every event it has not seen. Reads page 2, then 3, only while
 /// every event on the page just read was new; when even page 3 was all new, events were missed (a gap).
-/// Errors never end the loop: each has its wait, from <see cref="FeedPacing"/>.
+/// Errors never end the loop: each has its wait, from <see cref="FeedPacing"/>. After every poll the minute's poll
+/// figures so far (<see cref="PollTally"/>) go to the polls topic, for the database's capture view.
 /// </summary>
 public sealed partial class LivePoller(
     EventsFeedClient feed,
@@ -26,6 +27,8 @@ public sealed partial class LivePoller(
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(15);
 
     private readonly RecentEventIds _seen = new(options.Value.DedupWindow);
+
+    private readonly PollTally _tally = new($"{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..8]}");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -63,6 +66,8 @@ public sealed partial class LivePoller(
         using var activity = IngestTelemetry.ActivitySource.StartActivity("poll GitHub events");
         // Before the first poll nothing is known, so an all-new feed is not a gap.
         var judgeGaps = _seen.Count > 0;
+        var missed = false;
+        _tally.PollStarted(time.GetUtcNow());
         var fresh = new List<RawEvent>();
         var duplicates = 0;
         FeedPage? answered = null;
@@ -72,6 +77,7 @@ public sealed partial class LivePoller(
         {
             var response = await feed.GetPageAsync(page, cancellationToken);
             requests++;
+            _tally.Answered(response);
             wait = response.Outcome switch
             {
                 FeedOutcome.RateLimited => RateLimited(response.RateLimit!.Value),
@@ -115,6 +121,7 @@ public sealed partial class LivePoller(
 
             if (allNew && page == MaxPages && judgeGaps && (response.HasNextPage || response.Events.Count == EventsFeedClient.PageSize))
             {
+                missed = true;
                 telemetry.Gap();
                 LogGap(MaxPages, EventsFeedClient.PageSize * MaxPages);
             }
@@ -131,6 +138,8 @@ public sealed partial class LivePoller(
             await publisher.PublishAsync(fresh[i], EventSources.Live, cancellationToken);
         }
 
+        _tally.Polled(fresh.Count, missed);
+        await publisher.PublishPollFiguresAsync(_tally.Figures(), cancellationToken);
         if (duplicates > 0)
         {
             telemetry.Duplicates(duplicates);

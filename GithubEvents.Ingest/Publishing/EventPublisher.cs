@@ -41,6 +41,10 @@ public sealed partial class EventPublisher(
         telemetry.Published(source);
     }
 
+    /// <summary>Sends the live poller's figures of a minute so far; keyed by the poller, so that they arrive in order.</summary>
+    public ValueTask PublishPollFiguresAsync(PollFigures figures, CancellationToken cancellationToken) =>
+        SendAsync(topics.Value.Polls, new Message<string, byte[]> { Key = figures.Poller, Value = figures.ToJson() }, cancellationToken);
+
     /// <summary>Sends bytes nothing can use to the dead-letter topic with the reason and where they came from.</summary>
     public async ValueTask DeadLetterAsync(ReadOnlyMemory<byte> value, string reason, string sourceFile, long sourceLine, CancellationToken cancellationToken)
     {

@@ -22,7 +22,7 @@ public sealed partial class TopicSetup(IProducer<string, byte[]> producer, IOpti
             ["retention.bytes"] = options.RetentionBytes.ToString(CultureInfo.InvariantCulture),
             ["compression.type"] = options.CompressionType,
         };
-        return new[] { options.Raw, options.DeadLetters }
+        return new[] { options.Raw, options.DeadLetters, options.Polls }
             .Select(name => new TopicSpecification
             {
                 Name = name,

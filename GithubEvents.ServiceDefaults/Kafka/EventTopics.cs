@@ -8,4 +8,7 @@ public static class EventTopics
 
     /// <summary>Messages nothing could use: value is the original bytes, headers say why and where from.</summary>
     public const string DeadLetters = "github.events.dlq";
+
+    /// <summary>Ingest's poll figures: value is a <see cref="PollFigures"/> as JSON, key is the poller.</summary>
+    public const string Polls = "github.ingest.polls";
 }

@@ -16,6 +16,9 @@ public sealed class TopicOptions
     [Required(ErrorMessage = "Kafka:Topics:DeadLetters must name the dead-letter topic.")]
     public string DeadLetters { get; set; } = EventTopics.DeadLetters;
 
+    [Required(ErrorMessage = "Kafka:Topics:Polls must name the topic for Ingest's poll figures.")]
+    public string Polls { get; set; } = EventTopics.Polls;
+
     [Range(1, 10_000, ErrorMessage = "Kafka:Topics:Partitions must be between 1 and 10000.")]
     public int Partitions { get; set; } = 6;
 

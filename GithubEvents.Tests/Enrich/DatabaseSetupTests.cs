@@ -143,7 +143,7 @@ public sealed class DatabaseSetupTests(PostgresServer postgres)
         // The write path itself runs as the writer: WriterDataSource logs in with its password.
         var json = TestEvents.Event(42, "WatchEvent", DateTime.UtcNow, "octocat", 583231, "octo/repo");
         Assert.True(GithubEvents.Enrich.Events.GitHubEventParser.TryParse(json, out var row, out _));
-        Assert.Equal(1, await database.Writer.WriteAsync([row], TestContext.Current.CancellationToken));
+        Assert.Equal(1, (await database.Writer.WriteAsync([row], TestContext.Current.CancellationToken)).Inserted);
         Assert.Equal(roles.WriterRole, await Sql.ScalarAsync(writer, "SELECT current_user"));
         await Sql.ExecuteAsync(writer, "UPDATE events SET country = 'Japan' WHERE event_id = 42");
         if (path == SchemaFlavor.Postgres)

@@ -17,6 +17,8 @@ internal sealed class EnrichPipeline(string bootstrapServers, string database, s
 
     public string DeadLetterTopic { get; } = KafkaMockCluster.NewTopicName();
 
+    public string PollsTopic => $"{topic}-polls";
+
     public string Group => group;
 
     public static EnrichPipeline Create(KafkaMockCluster kafka, string database) =>
@@ -37,6 +39,7 @@ internal sealed class EnrichPipeline(string bootstrapServers, string database, s
             ["Kafka:Consumer:Config:heartbeat.interval.ms"] = "500",
             ["Kafka:Topics:Raw"] = topic,
             ["Kafka:Topics:DeadLetters"] = DeadLetterTopic,
+            ["Kafka:Topics:Polls"] = PollsTopic,
             ["Enrich:BatchSize"] = "200",
             ["Enrich:BatchWindow"] = "00:00:00.200",
             ["Enrich:RetryDelay"] = "00:00:00.200",

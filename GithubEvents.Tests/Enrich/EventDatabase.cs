@@ -25,7 +25,7 @@ internal sealed class EventDatabase : IAsyncDisposable
         WriterDataSource = new WriterDataSource(configuration, Microsoft.Extensions.Options.Options.Create(roles));
         Readiness = new StorageReadiness();
         Readiness.Ready(path);
-        Writer = new EventWriter(WriterDataSource, Readiness);
+        Writer = new EventWriter(WriterDataSource, Readiness, Microsoft.Extensions.Options.Options.Create(new GithubEvents.Enrich.Profiles.ProfileOptions()));
     }
 
     public string ConnectionString { get; }

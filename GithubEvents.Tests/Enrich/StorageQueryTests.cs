@@ -79,7 +79,7 @@ public sealed class StorageQueryTests(PostgresServer postgres)
         var now = DateTime.UtcNow;
         // Ages are whole minutes back from a minute boundary, so no event sits on a bucket edge by accident.
         now = new DateTime(now.Year, now.Month, now.Day, now.Hour, now.Minute, 30, DateTimeKind.Utc);
-        var inserted = await database.Writer.WriteAsync(Events.Select(known => Row(known, now)).ToList(), TestContext.Current.CancellationToken);
+        var inserted = (await database.Writer.WriteAsync(Events.Select(known => Row(known, now)).ToList(), TestContext.Current.CancellationToken)).Inserted;
         Assert.Equal(Events.Length, inserted);
 
         // What the enrichment fills in later, per actor.

@@ -55,6 +55,7 @@ internal sealed class BackfillRun : IAsyncDisposable
         {
             settings["Kafka:Topics:Raw"] = topic;
             settings["Kafka:Topics:DeadLetters"] = $"{topic}-dlq";
+            settings["Kafka:Topics:Polls"] = $"{topic}-polls";
         }
 
         var builder = IngestTestHost.Builder(kafka.BootstrapServers, TimeProvider.System, Logs, settings);

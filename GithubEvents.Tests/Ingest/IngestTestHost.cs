@@ -21,6 +21,7 @@ internal static class IngestTestHost
         {
             ["Kafka:Topics:Raw"] = topic,
             ["Kafka:Topics:DeadLetters"] = $"{topic}-dlq",
+            ["Kafka:Topics:Polls"] = $"{topic}-polls",
             // The mock cluster has no controller to create topics: do not wait long for it.
             ["Kafka:Topics:CreateTimeout"] = "00:00:00.200",
         });
@@ -38,4 +39,6 @@ internal static class IngestTestHost
     public static string RawTopic(this IHost host) => host.Services.GetRequiredService<IConfiguration>()["Kafka:Topics:Raw"]!;
 
     public static string DeadLetterTopic(this IHost host) => host.Services.GetRequiredService<IConfiguration>()["Kafka:Topics:DeadLetters"]!;
+
+    public static string PollsTopic(this IHost host) => host.Services.GetRequiredService<IConfiguration>()["Kafka:Topics:Polls"]!;
 }

@@ -13,11 +13,11 @@ namespace GithubEvents.Tests.Ingest;
 public sealed class TopicSetupTests(KafkaMockCluster kafka)
 {
     [Fact]
-    public void By_default_both_topics_get_six_partitions_48_hours_512_MB_and_snappy()
+    public void By_default_the_three_topics_get_six_partitions_48_hours_512_MB_and_snappy()
     {
         var topics = TopicSetup.Specifications(new TopicOptions());
 
-        Assert.Equal(["github.events.raw", "github.events.dlq"], topics.Select(t => t.Name));
+        Assert.Equal(["github.events.raw", "github.events.dlq", "github.ingest.polls"], topics.Select(t => t.Name));
         Assert.All(topics, topic =>
         {
             Assert.Equal(6, topic.NumPartitions);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using GithubEvents.Enrich.Events;
+using GithubEvents.Enrich.Filling;
 using GithubEvents.Enrich.Geocoding;
 using GithubEvents.Enrich.Profiles;
 using GithubEvents.Enrich.Storage;
@@ -22,6 +23,9 @@ namespace GithubEvents.Tests.Profiles;
 internal sealed class ProfileRun : IAsyncDisposable
 {
     public const string Token = "test-profile-run-token-0123456789abcdef";
+
+    // Profiles:ActivityWindow, of the resolver and of the writer alike.
+    private static readonly TimeSpan ActivityWindow = TimeSpan.FromDays(1);
 
     private readonly IHost _host;
 
@@ -58,9 +62,10 @@ internal sealed class ProfileRun : IAsyncDisposable
         return (await EventDatabase.CreateAsync(postgres, path), github, time);
     }
 
+    /// <param name="lateFilling">With the late filling too, which fills the backlog's rows; its waits are on the clock as well.</param>
     public static async Task<ProfileRun> StartAsync(
         (EventDatabase Database, FakeGitHub GitHub, StepTimeProvider Time) arranged, bool token = true, IDictionary<string, string?>? settings = null,
-        bool places = false)
+        bool places = false, bool lateFilling = false)
     {
         var (database, github, time) = arranged;
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
@@ -71,7 +76,7 @@ internal sealed class ProfileRun : IAsyncDisposable
             [$"ConnectionStrings:{WriterDataSource.ConnectionName}"] = database.ConnectionString,
             ["GitHub:ApiUrl"] = github.BaseAddress.ToString(),
             ["GitHub:Token"] = token ? Token : null,
-            ["Profiles:ActivityWindow"] = "1.00:00:00",
+            ["Profiles:ActivityWindow"] = ActivityWindow.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
         });
         if (settings is not null)
         {
@@ -92,6 +97,11 @@ internal sealed class ProfileRun : IAsyncDisposable
             services.Add(ActivatorUtilities.CreateInstance<PlaceFilling>(host.Services));
         }
 
+        if (lateFilling)
+        {
+            services.Add(ActivatorUtilities.CreateInstance<LateFilling>(host.Services));
+        }
+
         foreach (var service in services)
         {
             await service.StartAsync(TestContext.Current.CancellationToken);
@@ -106,20 +116,20 @@ internal sealed class ProfileRun : IAsyncDisposable
         var now = DateTime.UtcNow;
         var id = await NextEventIdAsync(database);
         var rows = events.Select(e => Parse(TestEvents.Event(id++, "WatchEvent", now.AddMinutes(-e.MinutesAgo), e.Login, e.ActorId, "octo/repo"))).ToList();
-        await database.Writer.WriteAsync(rows, TestContext.Current.CancellationToken);
+        await Writer(database).WriteAsync(rows, TestContext.Current.CancellationToken);
     }
 
-    /// <summary>The recorded GH Archive sample, moved in time so that its newest event is a minute old.</summary>
-    public static async Task WriteArchiveSampleAsync(EventDatabase database)
+    /// <summary>The recorded GH Archive sample, moved in time so that its newest event is a minute old, or <paramref name="age"/>.</summary>
+    public static async Task WriteArchiveSampleAsync(EventDatabase database, TimeSpan? age = null)
     {
         var events = ArchiveFixture.Lines.Select(line => JsonNode.Parse(line)!.AsObject()).ToList();
-        var shift = DateTime.UtcNow.AddMinutes(-1) - events.Max(e => e["created_at"]!.GetValue<DateTime>());
+        var shift = DateTime.UtcNow - (age ?? TimeSpan.FromMinutes(1)) - events.Max(e => e["created_at"]!.GetValue<DateTime>());
         var rows = events.Select(e =>
         {
             e["created_at"] = (e["created_at"]!.GetValue<DateTime>() + shift).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
             return Parse(System.Text.Encoding.UTF8.GetBytes(e.ToJsonString()));
         }).ToList();
-        await database.Writer.WriteAsync(rows, TestContext.Current.CancellationToken);
+        await Writer(database).WriteAsync(rows, TestContext.Current.CancellationToken);
     }
 
     public Task<List<object?[]>> RowsAsync(string sql) => Sql.RowsAsync(Database.ConnectionString, sql);
@@ -137,6 +147,10 @@ internal sealed class ProfileRun : IAsyncDisposable
         await GitHub.DisposeAsync();
         await Database.DisposeAsync();
     }
+
+    // The write path as Enrich with these settings has it: rows older than the activity window queue their actors.
+    private static EventWriter Writer(EventDatabase database) =>
+        new(database.WriterDataSource, database.Readiness, Microsoft.Extensions.Options.Options.Create(new ProfileOptions { ActivityWindow = ActivityWindow }));
 
     private static EventRow Parse(byte[] json) =>
         GitHubEventParser.TryParse(json, out var row, out var rejection) ? row : throw new InvalidOperationException(rejection);

@@ -1,0 +1,61 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+
+namespace GithubEvents.ServiceDefaults.Kafka;
+
+/// <summary>
+/// One live poller's figures for one minute so far, as Ingest publishes them to <see cref="EventTopics.Polls"/> after
+/// every poll and Enrich stores them (<c>ingest_polls</c>): each message holds the whole minute up to then, so the last
+/// one wins and a lost or repeated one loses nothing.
+/// </summary>
+/// <param name="Minute">The minute of the polls (UTC, whole minute).</param>
+/// <param name="Poller">The Ingest process: a name of its own at every start.</param>
+/// <param name="Polls">Polls begun in the minute.</param>
+/// <param name="Requests">Feed requests, whatever their answer.</param>
+/// <param name="Ok">Requests answered 200 with events.</param>
+/// <param name="NotModified">Requests answered 304.</param>
+/// <param name="Failed">Requests refused (rate limits) or failed.</param>
+/// <param name="EventsReturned">Events the 200s returned.</param>
+/// <param name="NewEvents">Of those, events the poller had not seen before.</param>
+/// <param name="MissedPolls">Polls whose deepest page was all new: events were missed before them.</param>
+public sealed record PollFigures(
+    DateTimeOffset Minute,
+    string Poller,
+    int Polls,
+    int Requests,
+    int Ok,
+    int NotModified,
+    int Failed,
+    int EventsReturned,
+    int NewEvents,
+    int MissedPolls)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
+
+    public static bool TryParse(byte[] json, [NotNullWhen(true)] out PollFigures? figures, [NotNullWhen(false)] out string? rejection)
+    {
+        figures = null;
+        try
+        {
+            var parsed = JsonSerializer.Deserialize<PollFigures>(json, Json);
+            rejection = parsed switch
+            {
+                null => "not a JSON object",
+                _ when parsed.Minute == default => "no minute",
+                { Poller: null or "" } => "no poller",
+                { Minute.Second: not 0 } or { Minute.Millisecond: not 0 } => $"minute {parsed.Minute:O} is not a whole minute",
+                _ when new[] { parsed.Polls, parsed.Requests, parsed.Ok, parsed.NotModified, parsed.Failed, parsed.EventsReturned, parsed.NewEvents, parsed.MissedPolls }.Any(count => count < 0) => "a negative count",
+                _ => null,
+            };
+            figures = rejection is null ? parsed : null;
+        }
+        catch (JsonException ex)
+        {
+            rejection = $"invalid JSON: {ex.Message}";
+        }
+
+        return figures is not null;
+    }
+}

@@ -1,0 +1,59 @@
+using GithubEvents.Enrich.Events;
+using GithubEvents.Enrich.Storage;
+using GithubEvents.Tests.Infrastructure;
+
+namespace GithubEvents.Tests.Enrich;
+
+/// <summary>Which sources delivered each stored event: the write path's marks, and the hourly counts by source that follow them.</summary>
+public sealed class SightingsTests(PostgresServer postgres)
+{
+    // Three hours ago, on an hour: the aggregates materialise it at the first refresh.
+    private static readonly DateTime Time = new DateTime(DateTime.UtcNow.Ticks - (DateTime.UtcNow.Ticks % TimeSpan.TicksPerHour), DateTimeKind.Utc).AddHours(-3);
+
+    public static TheoryData<SchemaFlavor> Paths => [SchemaFlavor.Postgres, SchemaFlavor.TimescaleDb];
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public async Task Another_source_adds_its_mark_and_the_same_source_again_writes_nothing(SchemaFlavor path)
+    {
+        await using var database = await EventDatabase.CreateAsync(postgres, path);
+
+        Assert.Equal(new EventWriteOutcome(1, 0), await WriteAsync(database, (1, SourceBits.Live)));
+        var version = await RowVersionAsync(database, 1);
+        await database.RefreshAggregatesAsync();
+        Assert.Equal([[(short)1, 1L]], await CaptureAsync(database));
+
+        // Redelivered by the same source: no row, no mark, not even a new row version.
+        Assert.Equal(new EventWriteOutcome(0, 0), await WriteAsync(database, (1, SourceBits.Live)));
+        Assert.Equal(version, await RowVersionAsync(database, 1));
+
+        // The archive delivers it too: one row still, with both marks, and the materialised hour follows.
+        Assert.Equal(new EventWriteOutcome(0, 1), await WriteAsync(database, (1, SourceBits.Archive)));
+        Assert.Equal(new EventWriteOutcome(0, 0), await WriteAsync(database, (1, SourceBits.Archive), (1, SourceBits.Live)));
+        await database.RefreshAggregatesAsync();
+        Assert.Equal([[(short)3, 1L]], await CaptureAsync(database));
+
+        // Both sources in one batch: one row with both marks. A message that named no known source marks nothing.
+        Assert.Equal(new EventWriteOutcome(1, 0), await WriteAsync(database, (2, SourceBits.Live), (2, SourceBits.Archive)));
+        Assert.Equal(new EventWriteOutcome(1, 0), await WriteAsync(database, (3, 0)));
+        Assert.Equal(new EventWriteOutcome(0, 1), await WriteAsync(database, (3, SourceBits.Archive)));
+        Assert.Equal(
+            [[1L, (short)3], [2L, (short)3], [3L, (short)2]],
+            await Sql.RowsAsync(database.ConnectionString, "SELECT event_id, sources FROM events ORDER BY event_id"));
+        await database.RefreshAggregatesAsync();
+        Assert.Equal([[(short)2, 1L], [(short)3, 2L]], await CaptureAsync(database));
+    }
+
+    private static Task<EventWriteOutcome> WriteAsync(EventDatabase database, params (long Id, short Sources)[] events) =>
+        database.Writer.WriteAsync(
+            events.Select(e => GitHubEventParser.TryParse(TestEvents.Event(e.Id, "IssuesEvent", Time.AddMinutes(e.Id), "octocat", 583231, "octo/repo"), out var row, out var rejection)
+                ? row with { Sources = e.Sources }
+                : throw new InvalidOperationException(rejection)).ToList(),
+            TestContext.Current.CancellationToken);
+
+    private static async Task<string> RowVersionAsync(EventDatabase database, long id) =>
+        (string)(await Sql.ScalarAsync(database.ConnectionString, $"SELECT xmin::text || '/' || ctid::text FROM events WHERE event_id = {id}"))!;
+
+    private static Task<List<object?[]>> CaptureAsync(EventDatabase database) =>
+        Sql.RowsAsync(database.ConnectionString, "SELECT sources, event_count FROM capture_stats_1h ORDER BY sources");
+}
