@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using GithubEvents.Enrich.Events;
 using GithubEvents.Enrich.Storage;
+using GithubEvents.ServiceDefaults.Kafka;
 using GithubEvents.Tests.Enrich;
 using GithubEvents.Tests.Infrastructure;
 using Npgsql;
@@ -11,10 +12,14 @@ namespace GithubEvents.Tests.Grafana;
 /// The recorded GH Archive sample (800 events of 2021: bursts of 200 in the first seconds of four hours), moved in time so that its newest event is a
 /// minute before <see cref="Now"/>, written through Enrich's write path, given countries and companies per actor as
 /// the enrichment would, with the aggregates materialised (the newer buckets come from the events at query time) and
-/// the last 24 hours ranked, as the refresh does. Panel queries run as the read-only role Grafana logs in as.
+/// the last 24 hours ranked, as the refresh does. A third of the events came from the live poller, a third from the
+/// archive, a third from both; the poller's figures are there for every minute of the last two hours. Panel queries
+/// run as the read-only role Grafana logs in as.
 /// </summary>
 internal sealed class DashboardDatabase : IAsyncDisposable
 {
+    private static readonly short[] Sources = [SourceBits.Live, SourceBits.Archive, SourceBits.Live | SourceBits.Archive];
+
     private static readonly (string Country, string Code)?[] Places =
         [("Germany", "DE"), ("United States", "US"), ("India", "IN"), ("Brazil", "BR"), ("Japan", "JP"), null, null];
 
@@ -47,10 +52,11 @@ internal sealed class DashboardDatabase : IAsyncDisposable
 
         var now = DateTime.UtcNow;
         var rows = ShiftedSample(now);
-        Assert.Equal(ArchiveFixture.EventCount, await database.Writer.WriteAsync(rows, TestContext.Current.CancellationToken));
+        Assert.Equal(ArchiveFixture.EventCount, (await database.Writer.WriteAsync(rows, TestContext.Current.CancellationToken)).Inserted);
 
         var events = rows.Select(row => Enriched(row)).ToList();
         await FillInPlacesAsync(database, events);
+        await WritePollFiguresAsync(database, now);
         await database.RefreshAggregatesAsync();
 
         var reader = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = roles.ReaderRole, Password = roles.ReaderPassword }.ConnectionString;
@@ -92,7 +98,7 @@ internal sealed class DashboardDatabase : IAsyncDisposable
         {
             json["created_at"] = (CreatedAt(json) + shift).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
             return GitHubEventParser.TryParse(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()), out var row, out var rejection)
-                ? row
+                ? row with { Sources = Sources[row.EventId % Sources.Length] }
                 : throw new InvalidOperationException(rejection);
         }).ToList();
     }
@@ -104,7 +110,7 @@ internal sealed class DashboardDatabase : IAsyncDisposable
     {
         var place = row.IsBot ? null : Places[row.ActorId % Places.Length];
         return new StoredEvent(row.Time, row.EventId, row.EventType, row.Actor, row.ActorId, row.Repo, row.Detail, row.IsBot,
-            place?.Country, place?.Code, row.ActorId % 3 == 0 ? "ACME" : null);
+            place?.Country, place?.Code, row.ActorId % 3 == 0 ? "ACME" : null, row.Sources);
     }
 
     private static async Task FillInPlacesAsync(EventDatabase database, IReadOnlyList<StoredEvent> events)
@@ -120,6 +126,24 @@ internal sealed class DashboardDatabase : IAsyncDisposable
         update.Parameters.AddWithValue("codes", actors.Select(e => e.CountryCode).ToArray());
         update.Parameters.AddWithValue("companies", actors.Select(e => e.Company).ToArray());
         await update.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>
+    /// One poller's figures for each of the last 120 minutes as Enrich stores them: minute i (0 the newest) had 3
+    /// requests, i % 3 of them 304s, 100 events returned by each 200, 60 of them new, and missed events every tenth minute.
+    /// </summary>
+    public static (int Polls, int Requests, int Ok, int EventsReturned, int NewEvents, int MissedPolls) Polled(int minutesAgo) =>
+        (3, 3, 3 - (minutesAgo % 3), 100 * (3 - (minutesAgo % 3)), 60 * (3 - (minutesAgo % 3)), minutesAgo % 10 == 0 ? 1 : 0);
+
+    private static async Task WritePollFiguresAsync(EventDatabase database, DateTime now)
+    {
+        var minute = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerMinute), DateTimeKind.Utc);
+        var figures = Enumerable.Range(0, 120).Select(i =>
+        {
+            var f = Polled(i);
+            return new PollFigures(minute.AddMinutes(-i), "ingest-test", f.Polls, f.Requests, f.Ok, f.Requests - f.Ok, 0, f.EventsReturned, f.NewEvents, f.MissedPolls);
+        }).ToList();
+        await new PollFiguresWriter(database.WriterDataSource).WriteAsync(figures, TestContext.Current.CancellationToken);
     }
 
     public ValueTask DisposeAsync() => _database.DisposeAsync();

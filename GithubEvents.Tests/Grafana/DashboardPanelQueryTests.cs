@@ -1,3 +1,4 @@
+using GithubEvents.Enrich.Events;
 using GithubEvents.Enrich.Storage;
 
 namespace GithubEvents.Tests.Grafana;
@@ -16,6 +17,7 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
     private static readonly Dictionary<string, string[]> TableColumns = new()
     {
         ["Freshness"] = ["freshness"],
+        ["Live share, last complete hour"] = ["live share"],
         ["Events in the last hour"] = ["events"],
         ["Enrichment coverage (last hour)"] = ["profiles", "countries"],
         ["Top countries (24 h)"] = ["country", "country_code", "events"],
@@ -265,6 +267,43 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
         var row = result.Rows.Single();
         Assert.InRange(Convert.ToDouble(row[result.Index("profiles")]), 0, 1);
         Assert.Equal((double)lastHour.Count(e => e.Country is not null) / lastHour.Count, Convert.ToDouble(row[result.Index("countries")]), 1e-9);
+    }
+
+    // v_capture_by_hour (0011_capture_by_hour.sql): Chapman's estimate from the sample's sources, and the poller's figures.
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public async Task The_completeness_row_shows_each_hour_s_live_share_of_Chapman_s_estimate_and_the_poller_s_figures(SchemaFlavor path)
+    {
+        var database = await data.OnAsync(path);
+        var hours = database.Events.GroupBy(e => Floor(e.Time, Hour)).OrderBy(hour => hour.Key).Select(hour =>
+        {
+            var (live, archive) = (hour.Count(e => (e.Sources & SourceBits.Live) != 0), hour.Count(e => (e.Sources & SourceBits.Archive) != 0));
+            var both = hour.Count(e => e.Sources == (SourceBits.Live | SourceBits.Archive));
+            return (Hour: hour.Key, LiveShare: live / (((live + 1.0) * (archive + 1.0) / (both + 1.0)) - 1));
+        }).ToList();
+
+        var shares = Dashboard.Panel("Live share per hour (estimate and 95% interval)");
+        var result = await RunAsync(database, shares, Context(database, shares));
+        Assert.Equal(hours.Select(hour => hour.Hour), result.Values("time").Select(Time));
+        Assert.Equal(hours.Select(hour => hour.LiveShare), result.Values("live share").Select(value => Convert.ToDouble(value)), (a, b) => Math.Abs(a - b) < 1e-9);
+        Assert.All(result.Rows, row => Assert.InRange(Convert.ToDouble(row[result.Index("live share")]), Convert.ToDouble(row[result.Index("95% low")]), Convert.ToDouble(row[result.Index("95% high")])));
+
+        var lastComplete = Dashboard.Panel("Live share, last complete hour");
+        var stat = await RunAsync(database, lastComplete, Context(database, lastComplete));
+        Assert.Equal(hours.Last(hour => hour.Hour <= stat.DatabaseNow - Hour).LiveShare, Convert.ToDouble(stat.Rows.Single().Single()), 1e-9);
+
+        // The poller's 120 minutes, by the hour of the poll.
+        var minute = Floor(database.Now, Minute);
+        var polled = Enumerable.Range(0, 120).GroupBy(i => Floor(minute.AddMinutes(-i), Hour)).OrderBy(hour => hour.Key).ToList();
+        var perRequest = await RunAsync(database, Dashboard.Panel("Events per feed request"), Context(database, Dashboard.Panel("Events per feed request")));
+        Assert.Equal(polled.Select(hour => hour.Key), perRequest.Values("time").Select(Time));
+        Assert.Equal(
+            polled.Select(hour => hour.Sum(i => DashboardDatabase.Polled(i).NewEvents) / (double)hour.Sum(i => DashboardDatabase.Polled(i).Requests)),
+            perRequest.Values("new events per request").Select(value => Convert.ToDouble(value)), (a, b) => Math.Abs(a - b) < 1e-9);
+        Assert.All(perRequest.Values("events per 200"), value => Assert.Equal(100.0, Convert.ToDouble(value), 1e-9));
+        var missed = await RunAsync(database, Dashboard.Panel("Polls that missed events"), Context(database, Dashboard.Panel("Polls that missed events")));
+        Assert.Equal(polled.Select(hour => (long)hour.Count(i => i % 10 == 0)), missed.Values("polls that missed events").Select(value => Convert.ToInt64(value)));
+        Assert.Equal(polled.Select(hour => (long)hour.Count(i => i % 10 != 0) * 3 + (long)hour.Count(i => i % 10 == 0) * 2), missed.Values("other polls").Select(value => Convert.ToInt64(value)));
     }
 
     private static Task<PanelResult> RunAsync(DashboardDatabase database, DashboardPanel panel, QueryContext context) =>

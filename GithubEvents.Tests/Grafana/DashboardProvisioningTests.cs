@@ -65,8 +65,15 @@ public sealed partial class DashboardProvisioningTests
                 ("Freshness", "stat", null), ("Events in the last hour", "stat", "1h"), ("Enrichment coverage (last hour)", "stat", null),
                 ("Events per minute by type", "timeseries", null), ("Events by country", "geomap", null), ("Top countries (24 h)", "table", "24h"),
                 ("Top repositories (24 h)", "table", "24h"), ("Most active actors (24 h)", "table", "24h"), ("Recent events", "table", null),
+                ("Live share, last complete hour", "stat", "24h"), ("Live share per hour (estimate and 95% interval)", "timeseries", "24h"),
+                ("Events per feed request", "timeseries", "24h"), ("Polls that missed events", "timeseries", "24h"),
             ],
             dashboard.Panels.Select(panel => (panel.Title, panel.Type, panel.TimeFrom)));
+        // The last four in a row of their own, below the others.
+        var (title, y) = Assert.Single(dashboard.Rows);
+        Assert.Equal("Data completeness", title);
+        Assert.All(dashboard.Panels, panel => Assert.Equal(panel.Title.StartsWith("Live share", StringComparison.Ordinal) || panel.Title.Contains("feed request") || panel.Title.StartsWith("Polls", StringComparison.Ordinal),
+            (int)panel.Json["gridPos"]!["y"]! > y));
         // The day's rankings, made ahead by the refresh (0008_dashboard_rankings.sql).
         Assert.Contains("FROM top_actors_24h", dashboard.Panel("Most active actors (24 h)").Target.RawSql);
         Assert.Contains("FROM top_repos_24h", dashboard.Panel("Top repositories (24 h)").Target.RawSql);

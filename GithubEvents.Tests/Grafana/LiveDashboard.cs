@@ -15,13 +15,19 @@ internal sealed class LiveDashboard
     private LiveDashboard(JsonObject json)
     {
         Json = json;
-        Panels = json["panels"]!.AsArray().Select(node => Panel(node!.AsObject())).ToList();
+        // Rows only group the panels below them: they have no query.
+        var all = json["panels"]!.AsArray().Select(node => node!.AsObject()).ToList();
+        Panels = all.Where(node => (string?)node["type"] != "row").Select(Panel).ToList();
+        Rows = all.Where(node => (string?)node["type"] == "row").Select(node => ((string)node["title"]!, (int)node["gridPos"]!["y"]!)).ToList();
         Variables = json["templating"]!["list"]!.AsArray().Select(node => Variable(node!.AsObject())).ToList();
     }
 
     public JsonObject Json { get; }
 
     public IReadOnlyList<DashboardPanel> Panels { get; }
+
+    /// <summary>The rows' titles, and where each begins (its gridPos y).</summary>
+    public IReadOnlyList<(string Title, int Y)> Rows { get; }
 
     public IReadOnlyList<DashboardVariable> Variables { get; }
 
