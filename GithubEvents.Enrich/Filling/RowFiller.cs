@@ -36,8 +36,6 @@ public sealed class RowFiller(WriterDataSource writer, StorageReadiness storage,
             SELECT slice, slice FROM (SELECT DISTINCT rollup.bucket_5m(time) AS slice FROM filled) AS slices)
         """;
 
-    private const string Counted = " SELECT (SELECT count(*) FROM ready), (SELECT count(*) FROM filled)";
-
     private const string Fill =
         $"""
         WITH known AS (
@@ -56,31 +54,39 @@ public sealed class RowFiller(WriterDataSource writer, StorageReadiness storage,
         )
         """;
 
-    // The backlog's actors whose profile and place are known, their rows over the queued range (any age), and the
-    // backlog marked filled. An actor queued again meanwhile waits: its row is locked by the writer, or comes next time.
-    private const string FillBacklog =
+    // The backlog's actors whose profile and place are known, with the range of their rows queued (any age). Read
+    // without a lock, so that the writer, which queues actors, never waits for a fill.
+    private const string TakeReady =
+        """
+        CREATE TEMP TABLE backlog_ready (actor_id bigint, first_time timestamptz, last_time timestamptz) ON COMMIT DROP;
+        INSERT INTO backlog_ready
+        SELECT b.actor_id, b.first_time, b.last_time
+        FROM actor_backlog b
+        JOIN actors a ON a.id = b.actor_id
+        LEFT JOIN locations l ON l.key = a.location_key
+        WHERE b.filled_at IS NULL AND (a.not_found OR a.location_key IS NULL OR l.key IS NOT NULL)
+        ORDER BY b.actor_id
+        LIMIT @limit
+        """;
+
+    private const string FillReady =
         $"""
-        WITH ready AS (
-            SELECT b.actor_id, b.first_time, b.last_time
-            FROM actor_backlog b
-            JOIN actors a ON a.id = b.actor_id
-            LEFT JOIN locations l ON l.key = a.location_key
-            WHERE b.filled_at IS NULL AND (a.not_found OR a.location_key IS NULL OR l.key IS NOT NULL)
-            ORDER BY b.actor_id
-            LIMIT @limit
-            FOR UPDATE OF b SKIP LOCKED
-        ),
-        marked AS (
-            UPDATE actor_backlog b SET filled_at = now() FROM ready r WHERE b.actor_id = r.actor_id
-        ),
-        filled AS (
+        WITH filled AS (
             UPDATE events e
             {SetKnown}
-            FROM ready r JOIN actor_enrichment k ON k.id = r.actor_id
+            FROM backlog_ready r JOIN actor_enrichment k ON k.id = r.actor_id
             WHERE e.actor = k.login AND e.actor_id = k.id AND e.time >= r.first_time AND e.time <= r.last_time
               AND {DiffersFromKnown}
             RETURNING e.time
         )
+        """;
+
+    // Done, unless the writer queued more of an actor's rows meanwhile: those wait for the next pass.
+    private const string MarkFilled =
+        """
+        UPDATE actor_backlog b SET filled_at = now()
+        FROM backlog_ready r
+        WHERE b.actor_id = r.actor_id AND b.filled_at IS NULL AND b.first_time = r.first_time AND b.last_time = r.last_time
         """;
 
     private static readonly Dictionary<SchemaFlavor, string> FillSql = new()
@@ -89,10 +95,10 @@ public sealed class RowFiller(WriterDataSource writer, StorageReadiness storage,
         [SchemaFlavor.Postgres] = Fill + Logged + "SELECT count(*) FROM filled",
     };
 
-    private static readonly Dictionary<SchemaFlavor, string> FillBacklogSql = new()
+    private static readonly Dictionary<SchemaFlavor, string> FillReadySql = new()
     {
-        [SchemaFlavor.TimescaleDb] = FillBacklog + Counted,
-        [SchemaFlavor.Postgres] = FillBacklog + Logged + Counted,
+        [SchemaFlavor.TimescaleDb] = FillReady + "SELECT count(*) FROM filled",
+        [SchemaFlavor.Postgres] = FillReady + Logged + "SELECT count(*) FROM filled",
     };
 
     /// <summary>Fills the rows of these actors, after their lookup.</summary>
@@ -136,7 +142,7 @@ public sealed class RowFiller(WriterDataSource writer, StorageReadiness storage,
     /// age: a backfilled hour in a compressed chunk is decompressed where it changes, and compressed again by the
     /// compression policy. <paramref name="actors"/> at a time.
     /// </summary>
-    /// <returns>How many actors were done, and how many rows changed.</returns>
+    /// <returns>How many actors were ready, and how many rows changed.</returns>
     public async Task<(long Actors, long Rows)> FillBacklogAsync(int actors, CancellationToken cancellationToken)
     {
         await using var connection = await writer.DataSource.OpenConnectionAsync(cancellationToken);
@@ -150,18 +156,27 @@ public sealed class RowFiller(WriterDataSource writer, StorageReadiness storage,
             await unlimited.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using var command = new NpgsqlCommand(FillBacklogSql[flavor], connection, transaction);
-        command.Parameters.AddWithValue("limit", actors);
-        long done, filled;
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        long ready;
+        await using (var take = new NpgsqlCommand(TakeReady, connection, transaction))
         {
-            await reader.ReadAsync(cancellationToken);
-            (done, filled) = (reader.GetInt64(0), reader.GetInt64(1));
+            take.Parameters.AddWithValue("limit", actors);
+            ready = await take.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        long filled;
+        await using (var fill = new NpgsqlCommand(FillReadySql[flavor], connection, transaction))
+        {
+            filled = (long)(await fill.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        await using (var mark = new NpgsqlCommand(MarkFilled, connection, transaction))
+        {
+            await mark.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
         metrics.Filled(filled);
-        return (done, filled);
+        return (ready, filled);
     }
 
     // Fills of the resolver, the place filling and the late filling, on any replica, update the same rows in
