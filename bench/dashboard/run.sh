@@ -72,7 +72,15 @@ start=$(date +%s.%N)
 load_until "$events"
 load_seconds=$(echo "$(date +%s.%N) - $start" | bc -l)
 catch_up
-psql_db -c "VACUUM ANALYZE events"
+# The poller's figures for every minute of the retention (90 days), as a poller at the budget's pace leaves them.
+psql_db -v t0_end="$t0_end" <<'SQL'
+INSERT INTO ingest_polls
+SELECT m, 'bench-poller', 22, 66, 60 - f, 4, 2 + f, 100 * (60 - f), 70 * (60 - f), (random() < 0.1)::int
+FROM generate_series(date_bin(INTERVAL '1 minute', :'t0_end'::timestamptz, TIMESTAMPTZ 'epoch') - INTERVAL '90 days',
+                     :'t0_end'::timestamptz, INTERVAL '1 minute') AS m,
+     LATERAL (SELECT floor(random() * 3)::int AS f) AS failures;
+SQL
+psql_db -c "VACUUM ANALYZE events" -c "VACUUM ANALYZE ingest_polls"
 
 # The product's refresh: what Enrich's PostgresMaintenance calls on plain PostgreSQL with the default
 # Storage:AggregateRefreshLag, or the continuous aggregates' refresh policies' jobs on TimescaleDB, in their order;
