@@ -4,9 +4,9 @@ using Npgsql;
 namespace GithubEvents.Enrich.Consuming;
 
 /// <summary>
-/// Writes a batch's poll figures with <see cref="PollFiguresWriter"/> and its rows with <see cref="EventWriter"/>. A batch the database refuses as data (a value it cannot
-/// store) is written row by row, and the rows it still refuses become dead letters: one bad event never stalls its
-/// partition.
+/// Writes a batch's poll figures with <see cref="PollFiguresWriter"/> and its rows with <see cref="EventWriter"/>. A
+/// batch the database refuses as data (a value it cannot store) is written row by row, and the rows it still refuses
+/// become dead letters: one bad event never stalls its partition.
 /// </summary>
 public sealed partial class BatchWriter(EventWriter writer, PollFiguresWriter polls, EnrichMetrics metrics, TimeProvider time, ILogger<BatchWriter> logger)
 {

@@ -8,9 +8,10 @@ using Microsoft.Extensions.Options;
 namespace GithubEvents.Enrich.Consuming;
 
 /// <summary>
-/// Consumes raw events and Ingest's poll figures in batches: collect, triage, write, then dead letters and the offset commit. Offsets are
-/// committed only after every message below them is in the database or in the dead-letter topic. While the database
-/// or Kafka fails, the partitions are paused and the batch is retried with backoff; nothing is skipped.
+/// Consumes raw events and Ingest's poll figures in batches: collect, triage, write, then dead letters and the offset
+/// commit. Offsets are committed only after every message below them is in the database or in the dead-letter topic.
+/// While the database or Kafka fails, the partitions are paused and the batch is retried with backoff; nothing is
+/// skipped.
 /// </summary>
 public sealed partial class EventConsumer(
     IConsumer<string, byte[]> consumer,
