@@ -8,10 +8,10 @@ namespace GithubEvents.Enrich.Filling;
 /// Fills the recent rows written before their actor's profile or place was known (the write path fills the later ones
 /// itself, from the same <c>actor_enrichment</c> view): location, company, public_repos and is_bot from the profile,
 /// country, country_code, lat and lng from the place its location was geocoded to. Only rows of the
-/// fill window that differ are written, never in a compressed chunk. The aggregates follow: on TimescaleDB the update
-/// lands in the continuous aggregates' invalidation log; on plain PostgreSQL the touched 5-minute slices are logged in
-/// <c>rollup.invalidations</c>; either way the next refresh recomputes those buckets. The rows of
-/// <c>actor_backlog</c>'s actors are filled over the range queued, whatever their age.
+/// fill window that differ are written, never in a compressed chunk; the rows of <c>actor_backlog</c>'s actors are filled
+/// over the range queued instead, whatever their age, compressed chunks included. The aggregates follow: on TimescaleDB
+/// the update lands in the continuous aggregates' invalidation log; on plain PostgreSQL the touched 5-minute slices are
+/// logged in <c>rollup.invalidations</c>; either way the next refresh recomputes those buckets.
 /// </summary>
 public sealed class RowFiller(WriterDataSource writer, StorageReadiness storage, FillMetrics metrics, IOptions<FillOptions> options, TimeProvider time)
 {
@@ -54,19 +54,20 @@ public sealed class RowFiller(WriterDataSource writer, StorageReadiness storage,
         )
         """;
 
-    // The backlog's actors whose profile and place are known, with the range of their rows queued (any age). Read
-    // without a lock, so that the writer, which queues actors, never waits for a fill.
+    // The backlog's actors whose profile and place are known, with the range of their rows queued (any age) and the
+    // version read. Read without a lock: the writer, which queues actors, waits for no fill but its last moment (the mark).
     private const string TakeReady =
         """
-        CREATE TEMP TABLE backlog_ready (actor_id bigint, first_time timestamptz, last_time timestamptz) ON COMMIT DROP;
+        CREATE TEMP TABLE backlog_ready (actor_id bigint, login text, first_time timestamptz, last_time timestamptz, version bigint) ON COMMIT DROP;
         INSERT INTO backlog_ready
-        SELECT b.actor_id, b.first_time, b.last_time
+        SELECT b.actor_id, a.login, b.first_time, b.last_time, b.version
         FROM actor_backlog b
         JOIN actors a ON a.id = b.actor_id
         LEFT JOIN locations l ON l.key = a.location_key
         WHERE b.filled_at IS NULL AND (a.not_found OR a.location_key IS NULL OR l.key IS NOT NULL)
         ORDER BY b.actor_id
-        LIMIT @limit
+        LIMIT @limit;
+        ANALYZE backlog_ready;
         """;
 
     private const string FillReady =
@@ -76,17 +77,22 @@ public sealed class RowFiller(WriterDataSource writer, StorageReadiness storage,
             {SetKnown}
             FROM backlog_ready r JOIN actor_enrichment k ON k.id = r.actor_id
             WHERE e.actor = k.login AND e.actor_id = k.id AND e.time >= r.first_time AND e.time <= r.last_time
+              -- Only these actors' rows, through the actor index, within the ranges' bounds (chunks outside are skipped).
+              AND e.actor = ANY(ARRAY(SELECT login FROM backlog_ready))
+              AND e.time >= (SELECT min(first_time) FROM backlog_ready) AND e.time <= (SELECT max(last_time) FROM backlog_ready)
               AND {DiffersFromKnown}
             RETURNING e.time
         )
         """;
 
-    // Done, unless the writer queued more of an actor's rows meanwhile: those wait for the next pass.
+    // Done, unless the writer queued more of an actor's rows meanwhile (a newer version): those wait for the next pass.
+    // In actor order, as the writer queues them, so that the two never deadlock.
     private const string MarkFilled =
         """
         UPDATE actor_backlog b SET filled_at = now()
-        FROM backlog_ready r
-        WHERE b.actor_id = r.actor_id AND b.filled_at IS NULL AND b.first_time = r.first_time AND b.last_time = r.last_time
+        FROM (SELECT b.actor_id FROM actor_backlog b JOIN backlog_ready r USING (actor_id, version)
+              WHERE b.filled_at IS NULL ORDER BY b.actor_id FOR UPDATE OF b) AS done
+        WHERE b.actor_id = done.actor_id
         """;
 
     private static readonly Dictionary<SchemaFlavor, string> FillSql = new()

@@ -26,6 +26,11 @@ public sealed class EventWriter(WriterDataSource writer, StorageReadiness storag
     private const string CreateStaging =
         $"CREATE TEMP TABLE IF NOT EXISTS events_staging ON COMMIT DELETE ROWS AS SELECT {StagedColumns} FROM events WITH NO DATA";
 
+    // An event already in a compressed chunk (an archive hour replayed after its live events were compressed) is
+    // checked and marked by decompressing its batch; TimescaleDB refuses more than 100,000 such rows a transaction by
+    // default, and a batch it refused would be retried for ever.
+    private const string Unlimited = "SET LOCAL timescaledb.max_tuples_decompressed_per_dml_transaction = 0";
+
     // xmax is 0 on a row version the statement inserted, set on one it updated.
     private const string Written =
         $"""
@@ -45,7 +50,7 @@ public sealed class EventWriter(WriterDataSource writer, StorageReadiness storag
         """
         , backlog AS (
             INSERT INTO actor_backlog AS b (actor_id, login, first_time, last_time)
-            SELECT s.actor_id, max(s.actor), min(s.time), max(s.time)
+            SELECT s.actor_id, (array_agg(s.actor ORDER BY s.time DESC))[1], min(s.time), max(s.time)
             FROM events_staging s
             WHERE s.time < now() - @activity_window
               AND NOT EXISTS (
@@ -58,7 +63,8 @@ public sealed class EventWriter(WriterDataSource writer, StorageReadiness storag
                 first_time = CASE WHEN b.filled_at IS NULL THEN least(b.first_time, excluded.first_time) ELSE excluded.first_time END,
                 last_time = CASE WHEN b.filled_at IS NULL THEN greatest(b.last_time, excluded.last_time) ELSE excluded.last_time END,
                 queued_at = CASE WHEN b.filled_at IS NULL THEN b.queued_at ELSE now() END,
-                filled_at = NULL)
+                filled_at = NULL,
+                version = b.version + 1)
         """;
 
     // Without TimescaleDB the writer logs the time range it touched, for rollup.refresh() (see 0002_aggregates.postgres.sql).
@@ -82,7 +88,7 @@ public sealed class EventWriter(WriterDataSource writer, StorageReadiness storag
         await using var connection = await writer.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        await using (var staging = new NpgsqlCommand(CreateStaging, connection, transaction))
+        await using (var staging = new NpgsqlCommand(storage.Flavor == SchemaFlavor.TimescaleDb ? $"{Unlimited}; {CreateStaging}" : CreateStaging, connection, transaction))
         {
             await staging.ExecuteNonQueryAsync(cancellationToken);
         }

@@ -30,6 +30,8 @@ public sealed record PollFigures(
     int NewEvents,
     int MissedPolls)
 {
+    private const int MaxPollerLength = 200;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
@@ -45,7 +47,9 @@ public sealed record PollFigures(
                 null => "not a JSON object",
                 _ when parsed.Minute == default => "no minute",
                 { Poller: null or "" } => "no poller",
-                { Minute.Second: not 0 } or { Minute.Millisecond: not 0 } => $"minute {parsed.Minute:O} is not a whole minute",
+                { Poller.Length: > MaxPollerLength } => $"a poller name over {MaxPollerLength} characters",
+                _ when parsed.Poller.Any(char.IsControl) => "a control character in the poller name",
+                _ when parsed.Minute.UtcTicks % TimeSpan.TicksPerMinute != 0 => $"minute {parsed.Minute:O} is not a whole minute",
                 _ when new[] { parsed.Polls, parsed.Requests, parsed.Ok, parsed.NotModified, parsed.Failed, parsed.EventsReturned, parsed.NewEvents, parsed.MissedPolls }.Any(count => count < 0) => "a negative count",
                 _ => null,
             };

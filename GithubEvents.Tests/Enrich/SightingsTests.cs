@@ -4,7 +4,7 @@ using GithubEvents.Tests.Infrastructure;
 
 namespace GithubEvents.Tests.Enrich;
 
-/// <summary>Which sources delivered each stored event: the write path's marks, and the hourly counts by source that follow them.</summary>
+/// <summary>Which sources delivered each stored event: the write path's marks, and the counts by source that follow them.</summary>
 public sealed class SightingsTests(PostgresServer postgres)
 {
     // Three hours ago, on an hour: the aggregates materialise it at the first refresh.
@@ -44,9 +44,28 @@ public sealed class SightingsTests(PostgresServer postgres)
         Assert.Equal([[(short)2, 1L], [(short)3, 2L]], await CaptureAsync(database));
     }
 
-    private static Task<EventWriteOutcome> WriteAsync(EventDatabase database, params (long Id, short Sources)[] events) =>
+    [Fact]
+    public async Task The_archive_marks_live_events_already_in_a_compressed_chunk()
+    {
+        await using var database = await EventDatabase.CreateAsync(postgres, SchemaFlavor.TimescaleDb);
+        var tenDaysAgo = Time.AddDays(-10);
+        var ids = Enumerable.Range(1, 500).Select(i => (long)i).ToList();
+        Assert.Equal(new EventWriteOutcome(500, 0), await WriteAsync(database, tenDaysAgo, ids.Select(id => (id, SourceBits.Live)).ToArray()));
+        await Sql.ExecuteAsync(database.ConnectionString, "SELECT compress_chunk(c) FROM show_chunks('events') AS c");
+
+        // The archive hour, with a hundred events the poller missed.
+        var archive = ids.Where(id => id % 2 == 0).Concat(Enumerable.Range(501, 100).Select(i => (long)i)).Select(id => (id, SourceBits.Archive)).ToArray();
+        Assert.Equal(new EventWriteOutcome(100, 250), await WriteAsync(database, tenDaysAgo, archive));
+        Assert.Equal(
+            [[(short)1, 250L], [(short)2, 100L], [(short)3, 250L]],
+            await Sql.RowsAsync(database.ConnectionString, "SELECT sources, count(*) FROM events GROUP BY sources ORDER BY sources"));
+    }
+
+    private static Task<EventWriteOutcome> WriteAsync(EventDatabase database, params (long Id, short Sources)[] events) => WriteAsync(database, Time, events);
+
+    private static Task<EventWriteOutcome> WriteAsync(EventDatabase database, DateTime time, params (long Id, short Sources)[] events) =>
         database.Writer.WriteAsync(
-            events.Select(e => GitHubEventParser.TryParse(TestEvents.Event(e.Id, "IssuesEvent", Time.AddMinutes(e.Id), "octocat", 583231, "octo/repo"), out var row, out var rejection)
+            events.Select(e => GitHubEventParser.TryParse(TestEvents.Event(e.Id, "IssuesEvent", time.AddSeconds(e.Id), "octocat", 583231, "octo/repo"), out var row, out var rejection)
                 ? row with { Sources = e.Sources }
                 : throw new InvalidOperationException(rejection)).ToList(),
             TestContext.Current.CancellationToken);
@@ -55,5 +74,5 @@ public sealed class SightingsTests(PostgresServer postgres)
         (string)(await Sql.ScalarAsync(database.ConnectionString, $"SELECT xmin::text || '/' || ctid::text FROM events WHERE event_id = {id}"))!;
 
     private static Task<List<object?[]>> CaptureAsync(EventDatabase database) =>
-        Sql.RowsAsync(database.ConnectionString, "SELECT sources, event_count FROM capture_stats_1h ORDER BY sources");
+        Sql.RowsAsync(database.ConnectionString, "SELECT sources, sum(event_count)::bigint FROM capture_stats_5m GROUP BY sources ORDER BY sources");
 }

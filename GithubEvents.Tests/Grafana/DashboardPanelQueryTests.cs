@@ -279,14 +279,18 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
         {
             var (live, archive) = (hour.Count(e => (e.Sources & SourceBits.Live) != 0), hour.Count(e => (e.Sources & SourceBits.Archive) != 0));
             var both = hour.Count(e => e.Sources == (SourceBits.Live | SourceBits.Archive));
-            return (Hour: hour.Key, LiveShare: live / (((live + 1.0) * (archive + 1.0) / (both + 1.0)) - 1));
+            var n = ((live + 1.0) * (archive + 1.0) / (both + 1.0)) - 1;
+            var margin = 1.96 * Math.Sqrt((live + 1.0) * (archive + 1.0) * (live - both) * (archive - both) / ((both + 1.0) * (both + 1.0) * (both + 2.0)));
+            var low = Math.Max(n - margin, live + archive - both);
+            return (Hour: hour.Key, LiveShare: live / n, Low: live / (n + margin), High: live / low);
         }).ToList();
 
         var shares = Dashboard.Panel("Live share per hour (estimate and 95% interval)");
         var result = await RunAsync(database, shares, Context(database, shares));
         Assert.Equal(hours.Select(hour => hour.Hour), result.Values("time").Select(Time));
         Assert.Equal(hours.Select(hour => hour.LiveShare), result.Values("live share").Select(value => Convert.ToDouble(value)), (a, b) => Math.Abs(a - b) < 1e-9);
-        Assert.All(result.Rows, row => Assert.InRange(Convert.ToDouble(row[result.Index("live share")]), Convert.ToDouble(row[result.Index("95% low")]), Convert.ToDouble(row[result.Index("95% high")])));
+        Assert.Equal(hours.Select(hour => hour.Low), result.Values("95% low").Select(value => Convert.ToDouble(value)), (a, b) => Math.Abs(a - b) < 1e-9);
+        Assert.Equal(hours.Select(hour => hour.High), result.Values("95% high").Select(value => Convert.ToDouble(value)), (a, b) => Math.Abs(a - b) < 1e-9);
 
         var lastComplete = Dashboard.Panel("Live share, last complete hour");
         var stat = await RunAsync(database, lastComplete, Context(database, lastComplete));

@@ -1,7 +1,7 @@
 -- Which of Ingest's sources delivered each event (issue 14), from the message's event.source header, as a bit set:
--- 1 live (the events API, polled), 2 archive (a GH Archive hour), 4 watch (a repository's or organisation's own feed).
--- 0: written before sources were recorded, or by a producer that named no source Enrich knows. A later delivery of the
--- same event by another source adds its bit (EventWriter); one by the same source changes nothing.
+-- 1 live (the events API, polled), 2 archive (a GH Archive hour); the other bits are free for sources to come. 0: written
+-- before sources were recorded, or by a producer that named no source Enrich knows. A later delivery of the same event
+-- by another source adds its bit (EventWriter); one by the same source changes nothing.
 ALTER TABLE events ADD COLUMN sources smallint NOT NULL DEFAULT 0;
 
 -- Ingest's own figures, per minute and poller (one Ingest process: a name of its own at every start), as the poller
@@ -24,14 +24,16 @@ CREATE TABLE ingest_polls (
 -- Actors of rows older than the resolver's activity window (a backfilled hour, say) that the enrichment could not fill
 -- when they were written: the actor was not looked up yet, or its place not geocoded. The resolver looks up the first
 -- kind within Profiles:BacklogBudgetShare; the late filling fills the rows from first_time to last_time once both are
--- known and sets filled_at. A later such row of the same actor queues it again.
+-- known and sets filled_at. A later such row of the same actor queues it again; version counts the writes that queued
+-- it, so that a fill marks an actor done only if nothing was queued since it read the backlog.
 CREATE TABLE actor_backlog (
     actor_id   bigint      PRIMARY KEY,
     login      text        NOT NULL,
     first_time timestamptz NOT NULL,
     last_time  timestamptz NOT NULL,
     queued_at  timestamptz NOT NULL DEFAULT now(),
-    filled_at  timestamptz
+    filled_at  timestamptz,
+    version    bigint      NOT NULL DEFAULT 1
 );
 
 CREATE INDEX actor_backlog_queued_idx ON actor_backlog (queued_at) WHERE filled_at IS NULL;

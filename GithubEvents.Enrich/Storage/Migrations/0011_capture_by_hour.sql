@@ -19,12 +19,12 @@ WITH hours AS (
            sum(events_returned)::bigint AS events_returned, sum(new_events)::bigint AS new_events,
            sum(missed_polls)::bigint AS missed_polls
     FROM (
-        SELECT bucket AS hour, event_count AS events,
+        SELECT date_bin(INTERVAL '1 hour', bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS hour, event_count AS events,
                CASE WHEN sources & 1 <> 0 THEN event_count ELSE 0 END AS live,
                CASE WHEN sources & 2 <> 0 THEN event_count ELSE 0 END AS archive,
                CASE WHEN sources & 3 = 3 THEN event_count ELSE 0 END AS seen_by_both,
                0 AS polls, 0 AS requests, 0 AS ok, 0 AS not_modified, 0 AS failed, 0 AS events_returned, 0 AS new_events, 0 AS missed_polls
-        FROM capture_stats_1h
+        FROM capture_stats_5m
         UNION ALL
         SELECT date_bin(INTERVAL '1 hour', minute, TIMESTAMPTZ '2000-01-01 00:00:00+00'), 0, 0, 0, 0,
                polls, requests, ok, not_modified, failed, events_returned, new_events, missed_polls
