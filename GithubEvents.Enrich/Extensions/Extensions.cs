@@ -18,6 +18,9 @@ public static class Extensions
                 kafka.Config.TryAdd("auto.offset.reset", "earliest");
                 // librdkafka prefetches up to 64 MB by default; a few batches ahead is enough and keeps memory down.
                 kafka.Config.TryAdd("queued.max.messages.kbytes", "16384");
+                // A subscribed topic that appears after the group joined (Ingest creates the topics when it starts, and the
+                // polls topic may exist before the raw one) is seen at the next metadata refresh: 5 minutes by default.
+                kafka.Config.TryAdd("topic.metadata.refresh.interval.ms", "10000");
                 // EventConsumer commits offsets once the rows are in the database, never the client on its own.
                 kafka.Config["enable.auto.commit"] = "false";
             },

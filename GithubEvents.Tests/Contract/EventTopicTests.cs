@@ -5,12 +5,13 @@ using GithubEvents.Tests.Fakes;
 using GithubEvents.Tests.Infrastructure;
 using GithubEvents.Tests.Kafka;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace GithubEvents.Tests.Contract;
 
 /// <summary>The topics both services share: one section names them for both.</summary>
-public sealed class EventTopicTests(PostgresServer postgres, KafkaMockCluster kafka)
+public sealed class EventTopicTests(PostgresServer postgres, KafkaMockCluster kafka, ITestOutputHelper output)
 {
     [Fact]
     public async Task One_setting_renames_the_raw_topic_for_Ingest_and_Enrich_alike()
@@ -28,6 +29,8 @@ public sealed class EventTopicTests(PostgresServer postgres, KafkaMockCluster ka
             ["GitHub:ApiUrl"] = github.BaseAddress.ToString(),
             ["GitHub:Token"] = "test-token-not-a-real-one",
         });
+        var ingestLogs = new LogCapture();
+        ingestBuilder.Logging.AddProvider(ingestLogs);
         ingestBuilder.AddEventPublishing();
         ingestBuilder.AddLivePolling();
         using var ingest = ingestBuilder.Build();
@@ -45,6 +48,8 @@ public sealed class EventTopicTests(PostgresServer postgres, KafkaMockCluster ka
             ["Storage:Retention"] = "36500.00:00:00",
             ["Profiles:Enabled"] = "false",
         });
+        var enrichLogs = new LogCapture();
+        enrichBuilder.Logging.AddProvider(enrichLogs);
         enrichBuilder.AddApplicationServices();
         using var enrich = enrichBuilder.Build();
 
@@ -62,6 +67,13 @@ public sealed class EventTopicTests(PostgresServer postgres, KafkaMockCluster ka
         {
             await ingest.StopAsync(CancellationToken.None);
             await enrich.StopAsync(CancellationToken.None);
+            foreach (var (service, logs) in new[] { ("ingest", ingestLogs), ("enrich", enrichLogs) })
+            {
+                foreach (var entry in logs.Entries)
+                {
+                    output.WriteLine($"{service} {entry}");
+                }
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using GithubEvents.Enrich.Storage;
+using GithubEvents.ServiceDefaults.Kafka;
 using GithubEvents.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -77,6 +78,13 @@ internal sealed class EnrichPipeline(string bootstrapServers, string database, s
             producer.Produce(topic, new Message<string?, byte[]> { Key = key, Value = value });
         }
 
+        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+    }
+
+    public void ProducePollFigures(PollFigures figures)
+    {
+        using var producer = new ProducerBuilder<string?, byte[]>(new ProducerConfig { BootstrapServers = bootstrapServers }).Build();
+        producer.Produce(PollsTopic, new Message<string?, byte[]> { Key = figures.Poller, Value = figures.ToJson() });
         Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
     }
 

@@ -166,6 +166,23 @@ public sealed class EventConsumerTests(PostgresServer postgres, KafkaMockCluster
         Assert.Equal(100, await pipeline.CountAsync());
     }
 
+    [Fact]
+    public async Task A_replica_that_joined_on_the_polls_topic_alone_takes_the_raw_topic_up_when_it_appears()
+    {
+        var pipeline = EnrichPipeline.Create(kafka, await postgres.CreateDatabaseAsync());
+        pipeline.ProducePollFigures(new PollFigures(new DateTimeOffset(2026, 12, 1, 10, 42, 0, TimeSpan.Zero), "ingest-1", 1, 1, 1, 0, 0, 100, 100, 0));
+
+        await using var replica = await pipeline.StartAsync();
+        await EnrichPipeline.EventuallyAsync(
+            async () => await pipeline.CountAsync("SELECT count(*) FROM pg_class WHERE relname = 'ingest_polls'") == 1
+                && await pipeline.CountAsync("SELECT count(*) FROM ingest_polls") == 1,
+            "the poll figures stored");
+        pipeline.Produce(Sample(0, 100));
+
+        await EnrichPipeline.EventuallyAsync(async () => pipeline.CommittedTotal() == 100, "the events of the topic that appeared later committed");
+        Assert.Equal(100, await pipeline.CountAsync());
+    }
+
     private static string ActorId(byte[] json)
     {
         using var document = System.Text.Json.JsonDocument.Parse(json);
