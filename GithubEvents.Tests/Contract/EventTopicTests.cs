@@ -39,10 +39,6 @@ public sealed class EventTopicTests(PostgresServer postgres, KafkaMockCluster ka
         {
             ["Kafka:Topics:Raw"] = topic,
             ["Kafka:Consumer:Config:group.id"] = $"enricher-{Guid.NewGuid():N}",
-            // The polls topic appears after the first poll, and the group rebalances; the mock cluster completes a
-            // rebalance only once every member has rejoined or timed out, so a short session keeps it quick.
-            ["Kafka:Consumer:Config:session.timeout.ms"] = "6000",
-            ["Kafka:Consumer:Config:heartbeat.interval.ms"] = "500",
             [$"ConnectionStrings:{WriterDataSource.ConnectionName}"] = database.ConnectionString,
             // The recorded events are from 2021: the default retention would drop them as soon as they are written.
             ["Storage:Retention"] = "36500.00:00:00",
