@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using GithubEvents.Ingest.Events;
@@ -7,22 +8,24 @@ using GithubEvents.ServiceDefaults.GitHub;
 namespace GithubEvents.Ingest.GitHub;
 
 /// <summary>
-/// GETs <c>/events?per_page=100</c> pages, sending each page's ETag back exactly as it was received so that an
-/// unchanged page costs a 304 and no quota.
+/// GETs pages of 100 of an events feed (the public <c>/events</c>, or a watched repository's or organisation's), sending
+/// each page's ETag back exactly as it was received so that an unchanged page costs a 304 and no quota.
 /// </summary>
 public sealed class EventsFeedClient(IHttpClientFactory httpClientFactory, TimeProvider time)
 {
     public const string HttpClientName = "github-events";
     public const int PageSize = 100;
 
-    private readonly Dictionary<int, string> _etags = [];
+    // The live poller and the watch poller share the client, each with feeds of its own.
+    private readonly ConcurrentDictionary<(string Feed, int Page), string> _etags = [];
 
-    public async Task<FeedPage> GetPageAsync(int page, CancellationToken cancellationToken)
+    /// <param name="feed">The feed's path relative to <c>GitHub:ApiUrl</c>, e.g. <c>repos/dotnet/aspire/events</c>.</param>
+    public async Task<FeedPage> GetPageAsync(string feed, int page, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, page == 1
-            ? $"events?per_page={PageSize}"
-            : $"events?per_page={PageSize}&page={page}");
-        if (_etags.TryGetValue(page, out var etag))
+            ? $"{feed}?per_page={PageSize}"
+            : $"{feed}?per_page={PageSize}&page={page}");
+        if (_etags.TryGetValue((feed, page), out var etag))
         {
             request.Headers.TryAddWithoutValidation("If-None-Match", etag);
         }
@@ -30,7 +33,7 @@ public sealed class EventsFeedClient(IHttpClientFactory httpClientFactory, TimeP
         try
         {
             using var response = await httpClientFactory.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
-            return await ReadAsync(page, response, cancellationToken);
+            return await ReadAsync(feed, page, response, cancellationToken);
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -46,7 +49,7 @@ public sealed class EventsFeedClient(IHttpClientFactory httpClientFactory, TimeP
         }
     }
 
-    private async Task<FeedPage> ReadAsync(int page, HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task<FeedPage> ReadAsync(string feed, int page, HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var rateLimit = GitHubApi.ReadRateLimit(response);
         var status = response.StatusCode;
@@ -98,7 +101,7 @@ public sealed class EventsFeedClient(IHttpClientFactory httpClientFactory, TimeP
         // Kept as received: a reformatted weak ETag would not match and every poll would cost quota.
         if (response.Headers.NonValidated.TryGetValues("ETag", out var etags) && etags.Count == 1)
         {
-            _etags[page] = etags.First();
+            _etags[(feed, page)] = etags.First();
         }
 
         return new FeedPage(FeedOutcome.Events)

@@ -28,7 +28,7 @@ public sealed partial class LivePoller(
 
     private readonly RecentEventIds _seen = new(options.Value.DedupWindow);
 
-    private readonly PollTally _tally = new($"{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..8]}");
+    private readonly PollTally _tally = new(PollTally.ProcessPoller);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -75,7 +75,7 @@ public sealed partial class LivePoller(
         TimeSpan? wait = null;
         for (var page = 1; page <= MaxPages; page++)
         {
-            var response = await feed.GetPageAsync(page, cancellationToken);
+            var response = await feed.GetPageAsync(PollFigures.PublicFeed, page, cancellationToken);
             requests++;
             _tally.Answered(response);
             wait = response.Outcome switch

@@ -2,9 +2,12 @@ using GithubEvents.ServiceDefaults.Kafka;
 
 namespace GithubEvents.Ingest.GitHub;
 
-/// <summary>The live poller's figures for the current minute, counted as it polls; no I/O.</summary>
-public sealed class PollTally(string poller)
+/// <summary>A poller's figures for one feed and the current minute, counted as it polls; no I/O.</summary>
+public sealed class PollTally(string poller, string feed = PollFigures.PublicFeed)
 {
+    /// <summary>This Ingest process's name in the figures: a name of its own at every start.</summary>
+    public static readonly string ProcessPoller = $"{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..8]}";
+
     private DateTimeOffset _minute;
     private int _polls;
     private int _requests;
@@ -52,5 +55,5 @@ public sealed class PollTally(string poller)
     }
 
     public PollFigures Figures() =>
-        new(_minute, poller, _polls, _requests, _ok, _notModified, _failed, _eventsReturned, _newEvents, _missedPolls);
+        new(_minute, poller, _polls, _requests, _ok, _notModified, _failed, _eventsReturned, _newEvents, _missedPolls, feed);
 }

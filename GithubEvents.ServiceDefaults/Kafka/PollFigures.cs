@@ -4,9 +4,9 @@ using System.Text.Json;
 namespace GithubEvents.ServiceDefaults.Kafka;
 
 /// <summary>
-/// One live poller's figures for one minute so far, as Ingest publishes them to <see cref="EventTopics.Polls"/> after
-/// every poll and Enrich stores them (<c>ingest_polls</c>): each message holds the whole minute up to then, so the last
-/// one wins and a lost or repeated one loses nothing.
+/// One poller's figures for one feed and one minute so far, as Ingest publishes them to <see cref="EventTopics.Polls"/>
+/// after every poll and Enrich stores them (<c>ingest_polls</c> for the public feed, <c>watch_polls</c> for a watched
+/// one): each message holds the whole minute up to then, so the last one wins and a lost or repeated one loses nothing.
 /// </summary>
 /// <param name="Minute">The minute of the polls (UTC, whole minute).</param>
 /// <param name="Poller">The Ingest process: a name of its own at every start.</param>
@@ -18,6 +18,7 @@ namespace GithubEvents.ServiceDefaults.Kafka;
 /// <param name="EventsReturned">Events the 200s returned.</param>
 /// <param name="NewEvents">Of those, events the poller had not seen before.</param>
 /// <param name="MissedPolls">Polls whose deepest page was all new: events were missed before them.</param>
+/// <param name="Feed">The feed's path: <see cref="PublicFeed"/>, or a watched one such as <c>repos/dotnet/aspire/events</c>.</param>
 public sealed record PollFigures(
     DateTimeOffset Minute,
     string Poller,
@@ -28,8 +29,12 @@ public sealed record PollFigures(
     int Failed,
     int EventsReturned,
     int NewEvents,
-    int MissedPolls)
+    int MissedPolls,
+    string Feed = PollFigures.PublicFeed)
 {
+    /// <summary>GitHub's public events feed, the live poller's.</summary>
+    public const string PublicFeed = "events";
+
     private const int MaxPollerLength = 200;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -49,6 +54,9 @@ public sealed record PollFigures(
                 { Poller: null or "" } => "no poller",
                 { Poller.Length: > MaxPollerLength } => $"a poller name over {MaxPollerLength} characters",
                 _ when parsed.Poller.Any(char.IsControl) => "a control character in the poller name",
+                { Feed: null or "" } => "no feed",
+                { Feed.Length: > MaxPollerLength } => $"a feed over {MaxPollerLength} characters",
+                _ when parsed.Feed.Any(char.IsControl) => "a control character in the feed",
                 _ when parsed.Minute.UtcTicks % TimeSpan.TicksPerMinute != 0 => $"minute {parsed.Minute:O} is not a whole minute",
                 _ when new[] { parsed.Polls, parsed.Requests, parsed.Ok, parsed.NotModified, parsed.Failed, parsed.EventsReturned, parsed.NewEvents, parsed.MissedPolls }.Any(count => count < 0) => "a negative count",
                 _ => null,
