@@ -23,6 +23,9 @@ try
         .WithReference(kafka).WaitFor(kafka)
         .WithSettingsFrom("Kafka:Topics")
         .WithSettingsFrom("GitHub:ApiUrl")
+        // The watched repositories and organisations (GitHub:Watch:Repositories:0=dotnet/aspire, ...); Ingest also reads
+        // them again from its own configuration at every change, without a restart.
+        .WithSettingsFrom("GitHub:Watch")
         .WithEnvironment("GitHub__Token", githubToken)
         .WithServiceDefaultsProbes();
 

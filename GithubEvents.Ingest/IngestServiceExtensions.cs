@@ -2,6 +2,7 @@ using GithubEvents.Ingest;
 using GithubEvents.Ingest.Archive;
 using GithubEvents.Ingest.GitHub;
 using GithubEvents.Ingest.Publishing;
+using GithubEvents.Ingest.Watch;
 using GithubEvents.ServiceDefaults.GitHub;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -57,9 +58,17 @@ public static class IngestServiceExtensions
         builder.Services.AddSingleton<EventsFeedClient>();
         builder.Services.AddSingleton(services => new FeedPacing(
             services.GetRequiredService<IOptions<GitHubOptions>>().Value,
+            services.GetRequiredService<WatchBudget>(),
             services.GetRequiredService<TimeProvider>(),
             Random.Shared));
         builder.Services.AddHostedService<LivePoller>();
+
+        // The watched feeds: read again at every change of the configuration, so an empty list at start is no reason to
+        // leave them out. WatchPoller validates them, at start and at each change.
+        builder.Services.AddOptions<WatchOptions>().BindConfiguration(WatchOptions.SectionName);
+        builder.Services.AddSingleton<WatchOptionsValidation>();
+        builder.Services.AddSingleton<WatchBudget>();
+        builder.Services.AddHostedService<WatchPoller>();
         return builder;
     }
 

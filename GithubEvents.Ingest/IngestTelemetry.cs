@@ -13,6 +13,7 @@ public sealed class IngestTelemetry
     private readonly Counter<long> _published;
     private readonly Counter<long> _duplicates;
     private readonly Counter<long> _gaps;
+    private readonly Counter<long> _watchMisses;
     private readonly Histogram<long> _eventsPerRequest;
     private readonly Counter<long> _pollFailures;
     private readonly Counter<long> _deadLetters;
@@ -24,6 +25,8 @@ public sealed class IngestTelemetry
         _published = meter.CreateCounter<long>("github.events.published", "{event}", "Events handed to Kafka, by source (live or archive).");
         _duplicates = meter.CreateCounter<long>("github.events.duplicates", "{event}", "Events the live poller had already seen and dropped.");
         _gaps = meter.CreateCounter<long>("github.events.gaps", "{gap}", "Polls whose deepest page was all new: events were missed between polls.");
+        _watchMisses = meter.CreateCounter<long>(
+            "github.watch.misses", "{poll}", "Polls of a watched feed that found all of it new: the feed turned over between two polls, by feed.");
         _eventsPerRequest = meter.CreateHistogram<long>(
             "github.events.per_request", "{event}", "New events each answered feed request brought (0 for a 304): what a request of the budget buys.");
         _pollFailures = meter.CreateCounter<long>("github.poll.failures", "{request}", "Feed requests that failed, by reason.");
@@ -36,6 +39,8 @@ public sealed class IngestTelemetry
     public void Duplicates(int count) => _duplicates.Add(count);
 
     public void Gap() => _gaps.Add(1);
+
+    public void WatchMissed(string feed) => _watchMisses.Add(1, new KeyValuePair<string, object?>("github.feed", feed));
 
     public void RequestAnswered(int newEvents) => _eventsPerRequest.Record(newEvents);
 

@@ -1,3 +1,4 @@
+using GithubEvents.Ingest.Watch;
 using GithubEvents.ServiceDefaults;
 using GithubEvents.ServiceDefaults.GitHub;
 
@@ -10,9 +11,10 @@ namespace GithubEvents.Ingest.GitHub;
 /// request, so what a poller captures grows with the requests it makes, and <c>X-Poll-Interval</c> would leave most of
 /// the budget unspent. That header stays the floor without a token (60 requests an hour), where
 /// <see cref="GitHubOptions.ObeyPollInterval"/> asks for it, and while no budget is known;
-/// <see cref="GitHubOptions.PollInterval"/> sets a fixed floor instead. No poll ever spends beyond the share.
+/// <see cref="GitHubOptions.PollInterval"/> sets a fixed floor instead. No poll ever spends beyond the share, nor what
+/// the watched feeds may still spend of theirs (<see cref="WatchBudget"/>), which is taken from it.
 /// </summary>
-public sealed class FeedPacing(GitHubOptions options, TimeProvider time, Random jitter)
+public sealed class FeedPacing(GitHubOptions options, WatchBudget watch, TimeProvider time, Random jitter)
 {
     public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(60);
 
@@ -72,7 +74,7 @@ public sealed class FeedPacing(GitHubOptions options, TimeProvider time, Random 
             return TimeSpan.Zero;
         }
 
-        var reserved = status.Limit * (1 - options.BudgetShare);
+        var reserved = (status.Limit * (1 - options.BudgetShare)) + watch.Unspent(status);
         var spendable = status.Remaining - reserved;
         var untilReset = UntilReset(status);
         return spendable < 1

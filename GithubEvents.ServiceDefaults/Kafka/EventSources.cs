@@ -8,4 +8,7 @@ public static class EventSources
 
     /// <summary>A GH Archive hour, replayed.</summary>
     public const string Archive = "archive";
+
+    /// <summary>The feed of a watched repository or organisation (<c>GitHub:Watch</c>), polled.</summary>
+    public const string Watch = "watch";
 }

@@ -80,6 +80,21 @@ public sealed class AppHostModelTests
         Assert.Equal(("custom.raw", "06:00:00"), (enrich["Kafka__Topics__Raw"], enrich["Kafka__Topics__Retention"]));
     }
 
+    [Fact]
+    public async Task The_watch_list_reaches_Ingest_alone()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GithubEvents_AppHost>(
+            [.. Containers, "--GitHub:Watch:Repositories:0=dotnet/aspire,npgsql/npgsql", "--GitHub:Watch:Organizations:0=timescale", "--GitHub:Watch:BudgetShare=0.2"],
+            TestContext.Current.CancellationToken);
+
+        var ingest = await PublishedEnvironment(Resource(builder, "ingest"));
+        var enrich = await PublishedEnvironment(Resource(builder, "enrich"));
+
+        Assert.Equal(("dotnet/aspire,npgsql/npgsql", "timescale", "0.2"),
+            (ingest["GitHub__Watch__Repositories__0"], ingest["GitHub__Watch__Organizations__0"], ingest["GitHub__Watch__BudgetShare"]));
+        Assert.DoesNotContain(enrich.Keys, key => key.StartsWith("GitHub__Watch", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("--Kafka:Retention=06:00:00", "Kafka:Topics:Retention")]
     [InlineData("--Kafka:RetentionBytes=1073741824", "Kafka:Topics:RetentionBytes")]

@@ -11,7 +11,7 @@ namespace GithubEvents.Tests.Fakes;
 /// <summary>
 /// The parts of api.github.com the pipeline uses, behaving as the recorded responses show: the public events
 /// feed (at most 300 events, Link pagination, weak ETags answered with 304 at no quota, X-Poll-Interval; set by hand,
-/// or moving at a steady rate on the fake's clock),
+/// or moving at a steady rate on the fake's clock), repository and organisation feeds (<c>FakeGitHubFeeds.cs</c>),
 /// user profiles, and the core rate limit (60 an hour anonymous, 5,000 with a token, 403 when spent); and the
 /// GraphQL API as GitHub documents it for the profile lookups: aliased <c>repositoryOwner(login:)</c> and
 /// <c>user(login:)</c>, <c>rateLimit</c>, a separate budget of 5,000 points an hour (resource <c>graphql</c>), 401
@@ -145,6 +145,7 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
         app.MapGet("/users/{login}", (HttpContext context, string login) => ServeUser(context, u => string.Equals(u.Login, login, StringComparison.OrdinalIgnoreCase)));
         app.MapGet("/user/{id:long}", (HttpContext context, long id) => ServeUser(context, u => u.Id == id));
         app.MapPost("/graphql", ServeGraphQLAsync);
+        MapFeeds(app);
     }
 
     private const string Anonymous = "anonymous";
@@ -170,7 +171,7 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
         }
 
         context.Response.Headers["X-Poll-Interval"] = PollIntervalSeconds.ToString(CultureInfo.InvariantCulture);
-        context.Response.Headers.Link = PageLinks(perPage, page, lastPage);
+        context.Response.Headers.Link = PageLinks("events", perPage, page, lastPage);
         return Answer(context, 200, body, WeakETag(body));
     }
 
@@ -261,9 +262,9 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
         return window;
     }
 
-    private string PageLinks(int perPage, int page, int lastPage)
+    private string PageLinks(string feed, int perPage, int page, int lastPage)
     {
-        string Link(int target, string rel) => $"<{new Uri(BaseAddress, $"events?per_page={perPage}&page={target}")}>; rel=\"{rel}\"";
+        string Link(int target, string rel) => $"<{new Uri(BaseAddress, $"{feed}?per_page={perPage}&page={target}")}>; rel=\"{rel}\"";
         var links = new List<string>();
         if (page > 1)
         {
@@ -293,6 +294,7 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
     // Under _lock: the events released since the last request go on top of the feed; only the newest 300 can show.
     private void CatchUp()
     {
+        ReleaseScheduled();
         if (_stream is not { } stream)
         {
             return;

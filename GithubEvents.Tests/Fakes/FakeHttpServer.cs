@@ -57,14 +57,22 @@ public abstract class FakeHttpServer : IAsyncLifetime
         _app = builder.Build();
         _app.Use(async (context, next) =>
         {
-            await RecordAsync(context);
-            if (NextFault(context.Request.Path) is { } fault)
+            var request = await ReadAsync(context);
+            _requests.Enqueue(request);
+            try
             {
-                await WriteFaultAsync(context.Response, fault);
-                return;
-            }
+                if (NextFault(context.Request.Path) is { } fault)
+                {
+                    await WriteFaultAsync(context.Response, fault);
+                    return;
+                }
 
-            await next(context);
+                await next(context);
+            }
+            finally
+            {
+                request.Status = context.Response.StatusCode;
+            }
         });
         MapEndpoints(_app);
         await _app.StartAsync();
@@ -85,18 +93,18 @@ public abstract class FakeHttpServer : IAsyncLifetime
         GC.SuppressFinalize(this);
     }
 
-    private async Task RecordAsync(HttpContext context)
+    private async Task<RecordedRequest> ReadAsync(HttpContext context)
     {
         context.Request.EnableBuffering();
         var body = await new StreamReader(context.Request.Body, leaveOpen: true).ReadToEndAsync();
         context.Request.Body.Position = 0;
-        _requests.Enqueue(new RecordedRequest(
+        return new RecordedRequest(
             Time.GetUtcNow(),
             context.Request.Method,
             context.Request.Path.Value ?? "",
             context.Request.QueryString.Value ?? "",
             context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-            body));
+            body);
     }
 
     private Fault? NextFault(PathString path)

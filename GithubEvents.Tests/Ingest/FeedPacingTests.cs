@@ -1,4 +1,5 @@
 using GithubEvents.Ingest.GitHub;
+using GithubEvents.Ingest.Watch;
 using GithubEvents.ServiceDefaults.GitHub;
 using Microsoft.Extensions.Time.Testing;
 
@@ -96,7 +97,27 @@ public sealed class FeedPacingTests
         Assert.True(waits.Distinct().Count() > 3, "the waits are jittered");
     }
 
-    private FeedPacing Pacing(GitHubOptions options) => new(options, _time, new Random(7));
+    [Fact]
+    public void The_live_poller_leaves_what_the_watched_feeds_may_still_spend_of_their_share_alone()
+    {
+        var watch = new WatchBudget(_time);
+        watch.Configure(0.1);
+        var pacing = Pacing(new GitHubOptions { Token = "t" }, watch);
+        var reset = TimeSpan.FromHours(1);
+
+        // 5,000 left, 1,000 kept back for others and 500 for the watch: 3,500 requests for the hour, three a poll.
+        Assert.Equal(TimeSpan.FromHours(1) / 3500 * 3, pacing.AfterPoll(null, Budget(5000, 5000, reset), 3));
+
+        // The watch spent 100 of its 500: they are gone from the remaining budget and from its reserve alike.
+        for (var i = 0; i < 100; i++)
+        {
+            watch.Answered(Budget(5000, 4999 - i, reset), costly: true);
+        }
+
+        Assert.Equal(TimeSpan.FromHours(1) / 3500 * 3, pacing.AfterPoll(null, Budget(5000, 4900, reset), 3));
+    }
+
+    private FeedPacing Pacing(GitHubOptions options, WatchBudget? watch = null) => new(options, watch ?? new WatchBudget(_time), _time, new Random(7));
 
     private RateLimitStatus Budget(int limit, int remaining, TimeSpan untilReset) => new(limit, remaining, _time.GetUtcNow() + untilReset);
 }

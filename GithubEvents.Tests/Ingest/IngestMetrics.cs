@@ -27,7 +27,7 @@ internal sealed class IngestMetrics : IDisposable
             _sums.AddOrUpdate($"{instrument.Name}#count", 1, (_, count) => count + 1);
             foreach (var tag in tags)
             {
-                if (tag.Key is "error.type" or "event.source")
+                if (tag.Key is "error.type" or "event.source" or "github.feed")
                 {
                     _sums.AddOrUpdate($"{instrument.Name}/{tag.Value}", value, (_, sum) => sum + value);
                 }

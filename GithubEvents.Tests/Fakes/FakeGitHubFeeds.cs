@@ -1,0 +1,97 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace GithubEvents.Tests.Fakes;
+
+/// <summary>
+/// Repository and organisation feeds, as GitHub serves them: the newest 300 events of each, pages of at most 100 with
+/// Link headers, a weak ETag per page answered with a free 304, 422 past the horizon. Activity can be scheduled on the
+/// fake's clock (<see cref="Schedule"/>): each event lands on its repository's and organisation's feeds when its time
+/// comes, and on the public feed only when the public feed's sample shows it.
+/// </summary>
+public sealed partial class FakeGitHub
+{
+    private readonly Dictionary<string, List<string>> _feeds = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Queue<ScheduledEvent> _schedule = new();
+
+    /// <summary>Activity from now on, in order of time.</summary>
+    public void Schedule(IEnumerable<ScheduledEvent> events)
+    {
+        lock (_lock)
+        {
+            foreach (var scheduled in events.OrderBy(e => e.At))
+            {
+                _schedule.Enqueue(scheduled);
+            }
+        }
+    }
+
+    private void MapFeeds(WebApplication app)
+    {
+        app.MapGet("/repos/{owner}/{repo}/events", (HttpContext context, string owner, string repo) => ServeFeed(context, $"repos/{owner}/{repo}/events"));
+        app.MapGet("/orgs/{org}/events", (HttpContext context, string org) => ServeFeed(context, $"orgs/{org}/events"));
+    }
+
+    private Task ServeFeed(HttpContext context, string feed)
+    {
+        var perPage = Math.Clamp(QueryInt(context, "per_page") ?? 30, 1, 100);
+        var page = Math.Max(QueryInt(context, "page") ?? 1, 1);
+        if ((page - 1) * perPage >= FeedLimit)
+        {
+            return Answer(context, 422, """{"message":"In order to keep the API fast for everyone, pagination is limited for this resource.","documentation_url":"https://docs.github.com/v3/#pagination","status":"422"}""", etag: null);
+        }
+
+        string body;
+        int lastPage;
+        lock (_lock)
+        {
+            CatchUp();
+            var events = _feeds.TryGetValue(feed, out var list) ? list : [];
+            lastPage = Math.Max(1, (int)Math.Ceiling(events.Count / (double)perPage));
+            body = "[" + string.Join(",", events.Skip((page - 1) * perPage).Take(perPage)) + "]";
+        }
+
+        context.Response.Headers["X-Poll-Interval"] = PollIntervalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.Headers.Link = PageLinks(feed, perPage, page, lastPage);
+        return Answer(context, 200, body, WeakETag(body));
+    }
+
+    // Under _lock: the scheduled events whose time has come go on top of their feeds.
+    private void ReleaseScheduled()
+    {
+        var now = Time.GetUtcNow();
+        while (_schedule.TryPeek(out var next) && next.At <= now)
+        {
+            _schedule.Dequeue();
+            PushOnto($"repos/{next.Repo}/events", next.Json);
+            if (next.Org is not null)
+            {
+                PushOnto($"orgs/{next.Org}/events", next.Json);
+            }
+
+            if (next.OnPublicFeed)
+            {
+                _events.Insert(0, next.Json);
+            }
+        }
+
+        if (_events.Count > FeedLimit)
+        {
+            _events.RemoveRange(FeedLimit, _events.Count - FeedLimit);
+        }
+    }
+
+    private void PushOnto(string feed, string json)
+    {
+        if (!_feeds.TryGetValue(feed, out var events))
+        {
+            _feeds[feed] = events = [];
+        }
+
+        events.Insert(0, json);
+        if (events.Count > FeedLimit)
+        {
+            events.RemoveAt(FeedLimit);
+        }
+    }
+}
