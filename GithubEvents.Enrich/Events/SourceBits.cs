@@ -8,6 +8,7 @@ public static class SourceBits
 {
     public const short Live = 1;
     public const short Archive = 2;
+    public const short Watch = 4;
 
     /// <summary>The bit of the source a message's <see cref="EventHeaders.Source"/> names; 0 for none, or one Enrich does not know.</summary>
     public static short Of(Headers? headers)
@@ -20,6 +21,7 @@ public static class SourceBits
         var source = value.AsSpan();
         return source.SequenceEqual("live"u8) ? Live
             : source.SequenceEqual("archive"u8) ? Archive
+            : source.SequenceEqual("watch"u8) ? Watch
             : (short)0;
     }
 }

@@ -4,36 +4,61 @@ using NpgsqlTypes;
 namespace GithubEvents.Enrich.Storage;
 
 /// <summary>
-/// Stores Ingest's poll figures in <c>ingest_polls</c>, one row per minute and poller. Each message holds the minute's
-/// counts so far, which only grow: the larger of the stored and the new count wins, so that a message redelivered or
-/// taken out of order changes nothing.
+/// Stores Ingest's poll figures: the public feed's in <c>ingest_polls</c> (one row per minute and poller), the watched
+/// feeds' in <c>watch_polls</c> (one per minute, poller and feed). Each message holds the minute's counts so far, which
+/// only grow: the larger of the stored and the new count wins, so that a message redelivered or taken out of order
+/// changes nothing.
 /// </summary>
 public sealed class PollFiguresWriter(WriterDataSource writer)
 {
-    private const string Upsert =
+    private const string Counts = "polls, requests, ok, not_modified, failed, events_returned, new_events, missed_polls";
+
+    private const string Greatest =
         """
-        INSERT INTO ingest_polls AS p (minute, poller, polls, requests, ok, not_modified, failed, events_returned, new_events, missed_polls)
-        SELECT * FROM unnest(@minute, @poller, @polls, @requests, @ok, @not_modified, @failed, @events_returned, @new_events, @missed_polls)
-        ON CONFLICT (minute, poller) DO UPDATE SET
-            polls = greatest(p.polls, excluded.polls), requests = greatest(p.requests, excluded.requests),
-            ok = greatest(p.ok, excluded.ok), not_modified = greatest(p.not_modified, excluded.not_modified),
-            failed = greatest(p.failed, excluded.failed), events_returned = greatest(p.events_returned, excluded.events_returned),
-            new_events = greatest(p.new_events, excluded.new_events), missed_polls = greatest(p.missed_polls, excluded.missed_polls)
+        polls = greatest(p.polls, excluded.polls), requests = greatest(p.requests, excluded.requests),
+        ok = greatest(p.ok, excluded.ok), not_modified = greatest(p.not_modified, excluded.not_modified),
+        failed = greatest(p.failed, excluded.failed), events_returned = greatest(p.events_returned, excluded.events_returned),
+        new_events = greatest(p.new_events, excluded.new_events), missed_polls = greatest(p.missed_polls, excluded.missed_polls)
         """;
+
+    private const string PublicUpsert =
+        $"""
+         INSERT INTO ingest_polls AS p (minute, poller, {Counts})
+         SELECT * FROM unnest(@minute, @poller, @polls, @requests, @ok, @not_modified, @failed, @events_returned, @new_events, @missed_polls)
+         ON CONFLICT (minute, poller) DO UPDATE SET {Greatest}
+         """;
+
+    private const string WatchedUpsert =
+        $"""
+         INSERT INTO watch_polls AS p (minute, poller, feed, {Counts})
+         SELECT * FROM unnest(@minute, @poller, @feed, @polls, @requests, @ok, @not_modified, @failed, @events_returned, @new_events, @missed_polls)
+         ON CONFLICT (minute, poller, feed) DO UPDATE SET {Greatest}
+         """;
 
     public async Task WriteAsync(IReadOnlyCollection<PollFigures> figures, CancellationToken cancellationToken)
     {
-        if (figures.Count == 0)
+        // One row per key in a statement: the latest figures of each.
+        var latest = figures.GroupBy(f => (f.Minute, f.Poller, f.Feed)).Select(g => g.MaxBy(f => f.Requests)!).ToLookup(f => f.Feed == PollFigures.PublicFeed);
+        await UpsertAsync(PublicUpsert, [.. latest[true]], withFeed: false, cancellationToken);
+        await UpsertAsync(WatchedUpsert, [.. latest[false]], withFeed: true, cancellationToken);
+    }
+
+    private async Task UpsertAsync(string sql, IReadOnlyList<PollFigures> rows, bool withFeed, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
         {
             return;
         }
 
-        // One row per minute and poller in the statement: the latest figures of each.
-        var latest = figures.GroupBy(f => (f.Minute, f.Poller)).Select(g => g.MaxBy(f => f.Requests)!).ToList();
-        await using var command = writer.DataSource.CreateCommand(Upsert);
+        await using var command = writer.DataSource.CreateCommand(sql);
         var parameters = command.Parameters;
-        parameters.Add(new("minute", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = latest.Select(f => f.Minute.UtcDateTime).ToArray() });
-        parameters.Add(new("poller", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = latest.Select(f => f.Poller).ToArray() });
+        parameters.Add(new("minute", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = rows.Select(f => f.Minute.UtcDateTime).ToArray() });
+        parameters.Add(new("poller", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(f => f.Poller).ToArray() });
+        if (withFeed)
+        {
+            parameters.Add(new("feed", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(f => f.Feed).ToArray() });
+        }
+
         Add("polls", f => f.Polls);
         Add("requests", f => f.Requests);
         Add("ok", f => f.Ok);
@@ -45,6 +70,6 @@ public sealed class PollFiguresWriter(WriterDataSource writer)
         await command.ExecuteNonQueryAsync(cancellationToken);
 
         void Add(string name, Func<PollFigures, int> count) =>
-            parameters.Add(new(name, NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = latest.Select(count).ToArray() });
+            parameters.Add(new(name, NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = rows.Select(count).ToArray() });
     }
 }
