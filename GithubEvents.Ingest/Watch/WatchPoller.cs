@@ -114,7 +114,14 @@ public sealed partial class WatchPoller(
             _feeds[target.Feed] = new WatchedFeed(target, time.GetUtcNow());
         }
 
-        LogWatching(_feeds.Count, string.Join(", ", targets.Select(t => t.Name)), settings.BudgetShare);
+        if (targets.Count == 0)
+        {
+            LogNothingWatched();
+        }
+        else
+        {
+            LogWatching(targets.Count, string.Join(", ", targets.Select(t => t.Name)), settings.BudgetShare);
+        }
     }
 
     private async Task WaitAsync(TimeSpan wait, CancellationToken changed, CancellationToken stoppingToken)
@@ -248,6 +255,9 @@ public sealed partial class WatchPoller(
 
     [LoggerMessage(LogLevel.Information, "Watching {Count} feeds ({Targets}) within {Share} of the hourly budget (GitHub:Watch)")]
     private partial void LogWatching(int count, string targets, double share);
+
+    [LoggerMessage(LogLevel.Information, "No feeds watched: GitHub:Watch:Repositories and GitHub:Watch:Organizations may name some, without a restart")]
+    private partial void LogNothingWatched();
 
     [LoggerMessage(LogLevel.Error, "The changed watch list was refused, the one in force stays: {Reasons}")]
     private partial void LogInvalidChange(string reasons);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GithubEvents.Ingest.Events;
 using GithubEvents.Ingest.GitHub;
 
 namespace GithubEvents.Ingest.Watch;
@@ -34,7 +35,7 @@ public sealed class WatchedFeed(WatchTarget target, DateTimeOffset due)
 
     /// <summary>After a poll that answered: the next one when about a page of new events is expected.</summary>
     /// <param name="fresh">The new events, newest first.</param>
-    public TimeSpan Polled(DateTimeOffset now, IReadOnlyList<Events.RawEvent> fresh, bool answeredEvents, bool missed, WatchOptions options)
+    public TimeSpan Polled(DateTimeOffset now, IReadOnlyList<RawEvent> fresh, bool answeredEvents, bool missed, WatchOptions options)
     {
         _failures = 0;
         var sample = _lastPoll is { } last && now > last
@@ -59,7 +60,7 @@ public sealed class WatchedFeed(WatchTarget target, DateTimeOffset due)
     public int Failed() => ++_failures;
 
     // Before the first poll, how fast the events the feed showed were made.
-    private static double FirstRate(IReadOnlyList<Events.RawEvent> fresh)
+    private static double FirstRate(IReadOnlyList<RawEvent> fresh)
     {
         if (fresh.Count < 2
             || !DateTimeOffset.TryParse(fresh[0].Fields.CreatedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var newest)
