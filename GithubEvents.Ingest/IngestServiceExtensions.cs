@@ -56,6 +56,7 @@ public static class IngestServiceExtensions
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
         builder.Services.AddSingleton<EventsFeedClient>();
+        builder.Services.AddSingleton<FeedReader>();
         builder.Services.AddSingleton(services => new FeedPacing(
             services.GetRequiredService<IOptions<GitHubOptions>>().Value,
             services.GetRequiredService<WatchBudget>(),

@@ -23,7 +23,7 @@ public sealed class IngestTelemetry
     {
         var meter = meterFactory.Create(Name);
         _published = meter.CreateCounter<long>("github.events.published", "{event}", "Events handed to Kafka, by source (live or archive).");
-        _duplicates = meter.CreateCounter<long>("github.events.duplicates", "{event}", "Events the live poller had already seen and dropped.");
+        _duplicates = meter.CreateCounter<long>("github.events.duplicates", "{event}", "Events a poller had already seen on its feed and dropped.");
         _gaps = meter.CreateCounter<long>("github.events.gaps", "{gap}", "Polls whose deepest page was all new: events were missed between polls.");
         _watchMisses = meter.CreateCounter<long>(
             "github.watch.misses", "{poll}", "Polls of a watched feed that found all of it new: the feed turned over between two polls, by feed.");

@@ -1,5 +1,4 @@
 using System.Globalization;
-using GithubEvents.Ingest.Events;
 using GithubEvents.Ingest.Publishing;
 using GithubEvents.ServiceDefaults.GitHub;
 using GithubEvents.ServiceDefaults.Kafka;
@@ -8,13 +7,13 @@ using Microsoft.Extensions.Options;
 namespace GithubEvents.Ingest.GitHub;
 
 /// <summary>
-/// Polls the public events feed and publishes every event it has not seen. Reads page 2, then 3, only while
-/// every event on the page just read was new; when even page 3 was all new, events were missed (a gap).
+/// Polls the public events feed and publishes every event it has not seen (each poll a <see cref="FeedReader"/>'s);
+/// when even page 3 was all new, events were missed (a gap).
 /// Errors never end the loop: each has its wait, from <see cref="FeedPacing"/>. After every poll the minute's poll
 /// figures so far (<see cref="PollTally"/>) go to the polls topic, for the database's capture view.
 /// </summary>
 public sealed partial class LivePoller(
-    EventsFeedClient feed,
+    FeedReader reader,
     EventPublisher publisher,
     FeedPacing pacing,
     IOptions<GitHubOptions> options,
@@ -22,8 +21,6 @@ public sealed partial class LivePoller(
     TimeProvider time,
     ILogger<LivePoller> logger) : BackgroundService
 {
-    public const int MaxPages = 3;
-
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(15);
 
     private readonly RecentEventIds _seen = new(options.Value.DedupWindow);
@@ -64,92 +61,28 @@ public sealed partial class LivePoller(
     private async Task<TimeSpan> PollAsync(CancellationToken cancellationToken)
     {
         using var activity = IngestTelemetry.ActivitySource.StartActivity("poll GitHub events");
-        // Before the first poll nothing is known, so an all-new feed is not a gap.
-        var judgeGaps = _seen.Count > 0;
-        var missed = false;
         _tally.PollStarted(time.GetUtcNow());
-        var fresh = new List<RawEvent>();
-        var duplicates = 0;
-        FeedPage? answered = null;
-        var requests = 0;
-        TimeSpan? wait = null;
-        for (var page = 1; page <= MaxPages; page++)
+        // Before the first poll nothing is known, so an all-new feed is not a gap.
+        var read = await reader.ReadAsync(PollFigures.PublicFeed, _seen, judgeMisses: _seen.Count > 0, _tally, mayRequest: null, answered: null, cancellationToken);
+        var wait = read.Refused switch
         {
-            var response = await feed.GetPageAsync(PollFigures.PublicFeed, page, cancellationToken);
-            requests++;
-            _tally.Answered(response);
-            wait = response.Outcome switch
-            {
-                FeedOutcome.RateLimited => RateLimited(response.RateLimit!.Value),
-                FeedOutcome.SecondaryRateLimited => SecondaryRateLimited(response.RetryAfter),
-                FeedOutcome.Failed => Failed(response),
-                _ => null,
-            };
-            if (wait is not null)
-            {
-                break;
-            }
-
-            answered = response;
-            if (response.Outcome == FeedOutcome.NotModified)
-            {
-                telemetry.RequestAnswered(0);
-                break;
-            }
-
-            var freshBefore = fresh.Count;
-            var allNew = true;
-            foreach (var rawEvent in response.Events)
-            {
-                if (_seen.Add(rawEvent.Fields.Id))
-                {
-                    fresh.Add(rawEvent);
-                }
-                else
-                {
-                    duplicates++;
-                    allNew = false;
-                }
-            }
-
-            telemetry.RequestAnswered(fresh.Count - freshBefore);
-            for (var i = 0; i < response.Rejected.Count; i++)
-            {
-                var (json, reason) = response.Rejected[i];
-                await publisher.DeadLetterAsync(json, reason, $"events page {page}", i + 1, cancellationToken);
-            }
-
-            if (allNew && page == MaxPages && judgeGaps && (response.HasNextPage || response.Events.Count == EventsFeedClient.PageSize))
-            {
-                missed = true;
-                telemetry.Gap();
-                LogGap(MaxPages, EventsFeedClient.PageSize * MaxPages);
-            }
-
-            if (!allNew || !response.HasNextPage)
-            {
-                break;
-            }
+            { Outcome: FeedOutcome.RateLimited } refused => RateLimited(refused.RateLimit!.Value),
+            { Outcome: FeedOutcome.SecondaryRateLimited } refused => SecondaryRateLimited(refused.RetryAfter),
+            { } refused => Failed(refused),
+            null => (TimeSpan?)null,
+        };
+        if (read.Missed)
+        {
+            telemetry.Gap();
+            LogGap(FeedReader.MaxPages, EventsFeedClient.PageSize * FeedReader.MaxPages);
         }
 
-        // Oldest first, so that the topic holds each actor's events in the order they happened.
-        for (var i = fresh.Count - 1; i >= 0; i--)
-        {
-            await publisher.PublishAsync(fresh[i], EventSources.Live, cancellationToken);
-        }
-
-        _tally.Polled(fresh.Count, missed);
-        await publisher.PublishPollFiguresAsync(_tally.Figures(), cancellationToken);
-        if (duplicates > 0)
-        {
-            telemetry.Duplicates(duplicates);
-        }
-
-        activity?.SetTag("github.events.new", fresh.Count);
-        activity?.SetTag("github.events.duplicates", duplicates);
-        activity?.SetTag("github.requests", requests);
-        LogPolled(fresh.Count, duplicates, requests);
-        return wait ?? pacing.AfterPoll(answered?.PollInterval, answered?.RateLimit, requests);
+        await reader.PublishAsync(read, EventSources.Live, _tally, cancellationToken);
+        activity?.SetTag("github.events.new", read.Fresh.Count);
+        activity?.SetTag("github.events.duplicates", read.Duplicates);
+        activity?.SetTag("github.requests", read.Requests);
+        LogPolled(read.Fresh.Count, read.Duplicates, read.Requests);
+        return wait ?? pacing.AfterPoll(read.Last?.PollInterval, read.Last?.RateLimit, read.Requests);
     }
 
     private TimeSpan RateLimited(RateLimitStatus rateLimit)

@@ -1,6 +1,4 @@
-using GithubEvents.Ingest.Events;
 using GithubEvents.Ingest.GitHub;
-using GithubEvents.Ingest.Publishing;
 using GithubEvents.ServiceDefaults;
 using GithubEvents.ServiceDefaults.GitHub;
 using GithubEvents.ServiceDefaults.Kafka;
@@ -11,14 +9,12 @@ namespace GithubEvents.Ingest.Watch;
 /// <summary>
 /// Polls the feeds of the watched repositories and organisations (<see cref="WatchOptions"/>), one request at a time,
 /// each feed when it is due (<see cref="WatchedFeed"/>) and within the watch's budget (<see cref="WatchBudget"/>),
-/// and publishes their new events with source <c>watch</c>. Pages as the live poller does: page 2, then 3, only while
-/// every event on the page just read was new; a known feed whose three pages were all new turned over between two
-/// polls, a miss for that feed. A change of the watch list takes effect at once, without a restart; an invalid one is
+/// and publishes their new events with source <c>watch</c>. Each poll is a <see cref="FeedReader"/>'s, as the live
+/// poller's: a known feed whose three pages were all new turned over between two polls, a miss for that feed. A change of the watch list takes effect at once, without a restart; an invalid one is
 /// refused with its reason and the list in force stays.
 /// </summary>
 public sealed partial class WatchPoller(
-    EventsFeedClient feed,
-    EventPublisher publisher,
+    FeedReader reader,
     WatchBudget budget,
     IOptionsMonitor<WatchOptions> options,
     WatchOptionsValidation validation,
@@ -144,103 +140,55 @@ public sealed partial class WatchPoller(
     {
         using var activity = IngestTelemetry.ActivitySource.StartActivity("poll a watched feed");
         activity?.SetTag("github.feed", watched.Target.Feed);
-        var tally = watched.Tally;
-        tally.PollStarted(time.GetUtcNow());
-        var fresh = new List<RawEvent>();
-        var answeredEvents = false;
-        var missed = false;
-        DateTimeOffset? deferUntil = null;
-        for (var page = 1; page <= LivePoller.MaxPages; page++)
+        watched.Tally.PollStarted(time.GetUtcNow());
+        var read = await reader.ReadAsync(
+            watched.Target.Feed,
+            watched.Seen,
+            judgeMisses: watched.Known,
+            watched.Tally,
+            budget.CanSpend,
+            response => budget.Answered(response.RateLimit, costly: response.Outcome != FeedOutcome.NotModified),
+            cancellationToken);
+        if (read.Missed)
         {
-            if (!budget.CanSpend())
-            {
-                deferUntil = page == 1 ? budget.NotBefore : null;
-                break;
-            }
-
-            var response = await feed.GetPageAsync(watched.Target.Feed, page, cancellationToken);
-            tally.Answered(response);
-            budget.Answered(response.RateLimit, costly: response.Outcome != FeedOutcome.NotModified);
-            deferUntil = Deferral(watched, response);
-            if (deferUntil is not null || response.Outcome == FeedOutcome.NotModified)
-            {
-                telemetry.RequestAnswered(0);
-                break;
-            }
-
-            answeredEvents = true;
-            var freshBefore = fresh.Count;
-            var allNew = true;
-            foreach (var rawEvent in response.Events)
-            {
-                if (watched.Seen.Add(rawEvent.Fields.Id))
-                {
-                    fresh.Add(rawEvent);
-                }
-                else
-                {
-                    allNew = false;
-                }
-            }
-
-            telemetry.RequestAnswered(fresh.Count - freshBefore);
-            for (var i = 0; i < response.Rejected.Count; i++)
-            {
-                var (json, reason) = response.Rejected[i];
-                await publisher.DeadLetterAsync(json, reason, $"{watched.Target.Feed} page {page}", i + 1, cancellationToken);
-            }
-
-            if (allNew && page == LivePoller.MaxPages && watched.Known && (response.HasNextPage || response.Events.Count == EventsFeedClient.PageSize))
-            {
-                missed = true;
-                telemetry.WatchMissed(watched.Target.Feed);
-                LogMissed(watched.Target.Name, EventsFeedClient.PageSize * LivePoller.MaxPages);
-            }
-
-            if (!allNew || !response.HasNextPage)
-            {
-                break;
-            }
+            telemetry.WatchMissed(watched.Target.Feed);
+            LogMissed(watched.Target.Name, EventsFeedClient.PageSize * FeedReader.MaxPages);
         }
 
-        // Oldest first, as the live poller publishes.
-        for (var i = fresh.Count - 1; i >= 0; i--)
+        await reader.PublishAsync(read, EventSources.Watch, watched.Tally, cancellationToken);
+        if (read.Requests == 0)
         {
-            await publisher.PublishAsync(fresh[i], EventSources.Watch, cancellationToken);
+            // The budget allowed no request: the feed waits for it.
+            watched.Deferred(budget.NotBefore);
         }
-
-        tally.Polled(fresh.Count, missed);
-        await publisher.PublishPollFiguresAsync(tally.Figures(), cancellationToken);
-        if (deferUntil is { } until)
+        else if (read.Refused is { } refused)
         {
-            watched.Deferred(until);
+            watched.Deferred(Deferral(watched, refused));
         }
         else
         {
-            var interval = watched.Polled(time.GetUtcNow(), fresh, answeredEvents, missed, _settings);
-            LogPolled(watched.Target.Name, fresh.Count, interval);
+            var interval = watched.Polled(time.GetUtcNow(), read.Fresh, answeredEvents: read.Last!.Outcome == FeedOutcome.Events, read.Missed, _settings);
+            LogPolled(watched.Target.Name, read.Fresh.Count, interval);
         }
     }
 
-    // A limit or a failure: when to ask this feed again; null for an answer.
-    private DateTimeOffset? Deferral(WatchedFeed watched, FeedPage response)
+    // A limit or a failure: when to ask this feed again.
+    private DateTimeOffset Deferral(WatchedFeed watched, FeedPage refused)
     {
         var now = time.GetUtcNow();
-        switch (response.Outcome)
+        switch (refused.Outcome)
         {
             case FeedOutcome.RateLimited:
                 telemetry.PollFailed("rate_limited");
-                return Later(response.RateLimit!.Value.Reset + GitHubApi.ResetMargin, now + GitHubApi.FailureMinimum);
+                return Later(refused.RateLimit!.Value.Reset + GitHubApi.ResetMargin, now + GitHubApi.FailureMinimum);
             case FeedOutcome.SecondaryRateLimited:
                 telemetry.PollFailed("secondary_rate_limited");
-                return now + (response.RetryAfter ?? GitHubApi.SecondaryLimitMinimum);
-            case FeedOutcome.Failed:
-                var wait = Backoff(watched);
-                telemetry.PollFailed(response.FailureType!);
-                LogRequestFailed(watched.Target.Name, response.FailureType!, response.FailureMessage!, wait);
-                return now + wait;
+                return now + (refused.RetryAfter ?? GitHubApi.SecondaryLimitMinimum);
             default:
-                return null;
+                var wait = Backoff(watched);
+                telemetry.PollFailed(refused.FailureType!);
+                LogRequestFailed(watched.Target.Name, refused.FailureType!, refused.FailureMessage!, wait);
+                return now + wait;
         }
     }
 

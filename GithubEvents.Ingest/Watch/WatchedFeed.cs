@@ -14,7 +14,7 @@ public sealed class WatchedFeed(WatchTarget target, DateTimeOffset due)
     public const int EventsPerPoll = EventsFeedClient.PageSize;
 
     // Twice what the feed can show: an event that left it never comes back.
-    private const int RememberedEvents = 2 * EventsFeedClient.PageSize * LivePoller.MaxPages;
+    private const int RememberedEvents = 2 * EventsFeedClient.PageSize * FeedReader.MaxPages;
 
     private DateTimeOffset? _lastPoll;
     private int _failures;
