@@ -4,20 +4,8 @@
 
 -- The watch poller's figures per minute and feed, as ingest_polls holds the live poller's: one row per minute, Ingest
 -- process and feed (repos/{owner}/{name}/events or orgs/{login}/events).
-CREATE TABLE watch_polls (
-    minute          timestamptz NOT NULL,
-    poller          text        NOT NULL,
-    feed            text        NOT NULL,
-    polls           integer     NOT NULL,
-    requests        integer     NOT NULL,
-    ok              integer     NOT NULL,
-    not_modified    integer     NOT NULL,
-    failed          integer     NOT NULL,
-    events_returned integer     NOT NULL,
-    new_events      integer     NOT NULL,
-    missed_polls    integer     NOT NULL,
-    PRIMARY KEY (minute, poller, feed)
-);
+CREATE TABLE watch_polls (LIKE ingest_polls);
+ALTER TABLE watch_polls ADD COLUMN feed text NOT NULL, ADD PRIMARY KEY (minute, poller, feed);
 
 -- The events a watched feed delivered, by repository and time: a small part of all events.
 CREATE INDEX events_watched_idx ON events (repo, time) WHERE sources & 4 <> 0;
