@@ -21,6 +21,8 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
 {
     public const int FeedLimit = 300;
 
+    private const string PublicFeed = "events";
+
     // Headers GitHub sends on every REST answer, taken from the recorded GET /events; the dynamic ones are made per request.
     private static readonly string[] DynamicHeaders =
     [
@@ -141,7 +143,7 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
 
     protected override void MapEndpoints(WebApplication app)
     {
-        app.MapGet("/events", ServeEvents);
+        app.MapGet("/events", (HttpContext context) => ServeFeed(context, PublicFeed));
         app.MapGet("/users/{login}", (HttpContext context, string login) => ServeUser(context, u => string.Equals(u.Login, login, StringComparison.OrdinalIgnoreCase)));
         app.MapGet("/user/{id:long}", (HttpContext context, long id) => ServeUser(context, u => u.Id == id));
         app.MapPost("/graphql", ServeGraphQLAsync);
@@ -152,26 +154,28 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
     private const string Core = "core";
     public const string GraphQL = "graphql";
 
-    private Task ServeEvents(HttpContext context)
+    // The public feed ("events") and the repositories' and organisations' feeds alike.
+    private Task ServeFeed(HttpContext context, string feed)
     {
         var perPage = Math.Clamp(QueryInt(context, "per_page") ?? 30, 1, 100);
         var page = Math.Max(QueryInt(context, "page") ?? 1, 1);
-        string body;
-        int lastPage;
-        lock (_lock)
-        {
-            CatchUp();
-            lastPage = Math.Max(1, (int)Math.Ceiling(_events.Count / (double)perPage));
-            body = "[" + string.Join(",", _events.Skip((page - 1) * perPage).Take(perPage)) + "]";
-        }
-
         if ((page - 1) * perPage >= FeedLimit)
         {
             return Answer(context, 422, """{"message":"In order to keep the API fast for everyone, pagination is limited for this resource.","documentation_url":"https://docs.github.com/v3/#pagination","status":"422"}""", etag: null);
         }
 
+        string body;
+        int lastPage;
+        lock (_lock)
+        {
+            CatchUp();
+            var events = feed == PublicFeed ? _events : _feeds.GetValueOrDefault(feed, []);
+            lastPage = Math.Max(1, (int)Math.Ceiling(events.Count / (double)perPage));
+            body = "[" + string.Join(",", events.Skip((page - 1) * perPage).Take(perPage)) + "]";
+        }
+
         context.Response.Headers["X-Poll-Interval"] = PollIntervalSeconds.ToString(CultureInfo.InvariantCulture);
-        context.Response.Headers.Link = PageLinks("events", perPage, page, lastPage);
+        context.Response.Headers.Link = PageLinks(feed, perPage, page, lastPage);
         return Answer(context, 200, body, WeakETag(body));
     }
 

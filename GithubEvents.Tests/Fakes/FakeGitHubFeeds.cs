@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Http;
 namespace GithubEvents.Tests.Fakes;
 
 /// <summary>
-/// Repository and organisation feeds, as GitHub serves them: the newest 300 events of each, pages of at most 100 with
-/// Link headers, a weak ETag per page answered with a free 304, 422 past the horizon. Activity can be scheduled on the
+/// Repository and organisation feeds, served as the public feed is: the newest 300 events of each, pages of at most 100
+/// with Link headers, a weak ETag per page answered with a free 304, 422 past the horizon. Activity can be scheduled on the
 /// fake's clock (<see cref="Schedule"/>): each event lands on its repository's and organisation's feeds when its time
 /// comes, and on the public feed only when the public feed's sample shows it.
 /// </summary>
@@ -30,30 +30,6 @@ public sealed partial class FakeGitHub
     {
         app.MapGet("/repos/{owner}/{repo}/events", (HttpContext context, string owner, string repo) => ServeFeed(context, $"repos/{owner}/{repo}/events"));
         app.MapGet("/orgs/{org}/events", (HttpContext context, string org) => ServeFeed(context, $"orgs/{org}/events"));
-    }
-
-    private Task ServeFeed(HttpContext context, string feed)
-    {
-        var perPage = Math.Clamp(QueryInt(context, "per_page") ?? 30, 1, 100);
-        var page = Math.Max(QueryInt(context, "page") ?? 1, 1);
-        if ((page - 1) * perPage >= FeedLimit)
-        {
-            return Answer(context, 422, """{"message":"In order to keep the API fast for everyone, pagination is limited for this resource.","documentation_url":"https://docs.github.com/v3/#pagination","status":"422"}""", etag: null);
-        }
-
-        string body;
-        int lastPage;
-        lock (_lock)
-        {
-            CatchUp();
-            var events = _feeds.TryGetValue(feed, out var list) ? list : [];
-            lastPage = Math.Max(1, (int)Math.Ceiling(events.Count / (double)perPage));
-            body = "[" + string.Join(",", events.Skip((page - 1) * perPage).Take(perPage)) + "]";
-        }
-
-        context.Response.Headers["X-Poll-Interval"] = PollIntervalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        context.Response.Headers.Link = PageLinks(feed, perPage, page, lastPage);
-        return Answer(context, 200, body, WeakETag(body));
     }
 
     // Under _lock: the scheduled events whose time has come go on top of their feeds.
