@@ -56,6 +56,7 @@ public static class Extensions
 
         builder.AddGeocoding();
         builder.AddProfiles();
+        builder.AddRestoration();
 
         return builder;
     }

@@ -1,8 +1,10 @@
 namespace GithubEvents.Enrich.Profiles;
 
+/// <summary>How GitHub answered a request of the lookups or the restorations.</summary>
 public enum AnswerKind
 {
-    Profiles,
+    /// <summary>200 with what was asked for (some of it may be unknown to GitHub).</summary>
+    Answered,
     NotModified,
     NotFound,
 

@@ -2,7 +2,7 @@ using GithubEvents.ServiceDefaults.GitHub;
 
 namespace GithubEvents.Enrich.Profiles;
 
-/// <summary>One answer of GitHub to a profile lookup, or why there is none.</summary>
+/// <summary>One answer of GitHub to a profile lookup or a restoration, or why there is none.</summary>
 public sealed record GitHubAnswer(AnswerKind Kind)
 {
     /// <summary>Per login asked: the profile, or null when GitHub knows no such account.</summary>

@@ -1,7 +1,5 @@
-using System.Net;
 using System.Text;
 using System.Text.Json;
-using GithubEvents.ServiceDefaults;
 using GithubEvents.ServiceDefaults.GitHub;
 using Microsoft.Extensions.Options;
 
@@ -34,12 +32,7 @@ public sealed class GitHubProfileClient(IHttpClientFactory httpClientFactory, IO
         {
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
             var batch = ProfileQuery.Parse(body, logins);
-            var rateLimit = batch.RateLimit is { } points
-                ? new RateLimitStatus(points.Limit, points.Remaining, points.ResetAt, ProfileBudget.GraphQL)
-                : headerRateLimit;
-            return batch.RateLimited
-                ? new GitHubAnswer(AnswerKind.RateLimited) { RateLimit = rateLimit is { } spent ? spent with { Remaining = 0 } : null }
-                : new GitHubAnswer(AnswerKind.Profiles) { Profiles = batch.Profiles, RateLimit = rateLimit };
+            return GitHubRequests.GraphQLAnswer(batch.RateLimit, headerRateLimit, batch.RateLimited) with { Profiles = batch.Profiles };
         }, cancellationToken);
     }
 
@@ -55,7 +48,7 @@ public sealed class GitHubProfileClient(IHttpClientFactory httpClientFactory, IO
         {
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
             var profile = ReadUser(body);
-            return new GitHubAnswer(AnswerKind.Profiles)
+            return new GitHubAnswer(AnswerKind.Answered)
             {
                 Profiles = new Dictionary<string, GitHubProfile?>(StringComparer.OrdinalIgnoreCase) { [login] = profile },
                 // Kept as received: a reformatted weak ETag would not match.
@@ -65,43 +58,8 @@ public sealed class GitHubProfileClient(IHttpClientFactory httpClientFactory, IO
         }, cancellationToken);
     }
 
-    private async Task<GitHubAnswer> SendAsync(HttpRequestMessage request, Func<HttpResponseMessage, RateLimitStatus?, Task<GitHubAnswer>> read, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var response = await httpClientFactory.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
-            var rateLimit = GitHubApi.ReadRateLimit(response);
-            return response.StatusCode switch
-            {
-                HttpStatusCode.OK => await read(response, rateLimit),
-                HttpStatusCode.NotModified => new GitHubAnswer(AnswerKind.NotModified) { RateLimit = rateLimit },
-                HttpStatusCode.NotFound or HttpStatusCode.Gone => new GitHubAnswer(AnswerKind.NotFound) { RateLimit = rateLimit },
-                HttpStatusCode.Unauthorized => new GitHubAnswer(AnswerKind.Unauthorized) { RateLimit = rateLimit, Failure = "401 Unauthorized" },
-                HttpStatusCode.Forbidden or HttpStatusCode.TooManyRequests => Limited(response, rateLimit),
-                var status => new GitHubAnswer(AnswerKind.Failed) { RateLimit = rateLimit, Failure = $"GitHub answered {(int)status} {response.ReasonPhrase}" },
-            };
-        }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new GitHubAnswer(AnswerKind.Failed) { Failure = "The request timed out" };
-        }
-        // A body in another shape than asked for: a missing member (KeyNotFoundException), a value of another kind
-        // (InvalidOperationException) or format (FormatException).
-        catch (Exception ex) when (ex is HttpRequestException or IOException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
-        {
-            return new GitHubAnswer(AnswerKind.Failed) { Failure = ex.Message };
-        }
-    }
-
-    private GitHubAnswer Limited(HttpResponseMessage response, RateLimitStatus? rateLimit)
-    {
-        var retryAfter = Retries.RetryAfter(response, time);
-        return new GitHubAnswer(GitHubApi.IsBudgetSpent(rateLimit, retryAfter) ? AnswerKind.RateLimited : AnswerKind.SecondaryRateLimited)
-        {
-            RateLimit = rateLimit,
-            RetryAfter = retryAfter,
-        };
-    }
+    private Task<GitHubAnswer> SendAsync(HttpRequestMessage request, Func<HttpResponseMessage, RateLimitStatus?, Task<GitHubAnswer>> read, CancellationToken cancellationToken) =>
+        GitHubRequests.SendAsync(httpClientFactory.CreateClient(HttpClientName), request, read, time, cancellationToken);
 
     private static GitHubProfile ReadUser(byte[] body)
     {

@@ -61,7 +61,7 @@ public sealed partial class ProfileLookups(
             budget.Update(ProfileBudget.GraphQL, answer.RateLimit);
             switch (answer.Kind)
             {
-                case AnswerKind.Profiles:
+                case AnswerKind.Answered:
                     budget.Answered();
                     return new ProfileAnswer(ProfileBudget.GraphQL, actors.Select(actor => Found(actor, answer.Profiles.GetValueOrDefault(actor.Login), etag: null)).ToList(), []);
                 case AnswerKind.RateLimited or AnswerKind.SecondaryRateLimited:
@@ -90,7 +90,7 @@ public sealed partial class ProfileLookups(
             budget.Update(ProfileBudget.Core, answer.RateLimit);
             switch (answer.Kind)
             {
-                case AnswerKind.Profiles:
+                case AnswerKind.Answered:
                     budget.Answered();
                     return new ProfileAnswer("rest", [Found(actor, answer.Profiles.GetValueOrDefault(actor.Login), answer.ETag)], []);
                 case AnswerKind.NotFound:

@@ -68,7 +68,7 @@ public static class ProfileQuery
                 : null;
         }
 
-        return new ProfileBatch(profiles, ReadRateLimit(data), rateLimited);
+        return new ProfileBatch(profiles, GraphQLRateLimit.Read(data), rateLimited);
     }
 
     private static GitHubProfile ReadOwner(JsonElement owner)
@@ -95,15 +95,6 @@ public static class ProfileQuery
             TotalCount(owner, "followers"),
             owner.TryGetProperty("createdAt", out var created) && created.ValueKind == JsonValueKind.String ? created.GetDateTimeOffset() : null);
     }
-
-    private static GraphQLRateLimit? ReadRateLimit(JsonElement data) =>
-        data.TryGetProperty("rateLimit", out var rateLimit) && rateLimit.ValueKind == JsonValueKind.Object
-            ? new GraphQLRateLimit(
-                rateLimit.GetProperty("limit").GetInt32(),
-                rateLimit.GetProperty("cost").GetInt32(),
-                rateLimit.GetProperty("remaining").GetInt32(),
-                rateLimit.GetProperty("resetAt").GetDateTimeOffset())
-            : null;
 
     /// <summary>The member's string, or null when it is missing or not a string.</summary>
     internal static string? String(JsonElement element, string name) =>

@@ -13,6 +13,9 @@ public static class AdvisoryLocks
     /// <summary>The leader of the profile lookups (the token's budget is one for all replicas).</summary>
     public const string Profiles = "github-events:profiles";
 
+    /// <summary>The leader of the restorations of trimmed payloads (the same token's GraphQL budget).</summary>
+    public const string Restorations = "github-events:restorations";
+
     /// <summary>The leader of the geocoding of actors' locations.</summary>
     public const string Places = "github-events:places";
 

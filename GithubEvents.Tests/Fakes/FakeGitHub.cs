@@ -13,8 +13,8 @@ namespace GithubEvents.Tests.Fakes;
 /// feed (at most 300 events, Link pagination, weak ETags answered with 304 at no quota, X-Poll-Interval; set by hand,
 /// or moving at a steady rate on the fake's clock), repository and organisation feeds (<c>FakeGitHubFeeds.cs</c>),
 /// user profiles, and the core rate limit (60 an hour anonymous, 5,000 with a token, 403 when spent); and the
-/// GraphQL API as GitHub documents it for the profile lookups: aliased <c>repositoryOwner(login:)</c> and
-/// <c>user(login:)</c>, <c>rateLimit</c>, a separate budget of 5,000 points an hour (resource <c>graphql</c>), 401
+/// GraphQL API as GitHub documents it for the profile lookups (aliased <c>repositoryOwner(login:)</c> and
+/// <c>user(login:)</c>) and the restorations (repositories' commits and pull requests, <c>FakeGitHubObjects.cs</c>): <c>rateLimit</c>, a separate budget of 5,000 points an hour (resource <c>graphql</c>), 401
 /// without a token, 200 with a RATE_LIMITED error when the points are spent.
 /// </summary>
 public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : FakeHttpServer(timeProvider)

@@ -62,8 +62,9 @@ public sealed partial class FakeGitHub
         var query = request.RootElement.GetProperty("query").GetString()!;
         var variables = request.RootElement.TryGetProperty("variables", out var v) && v.ValueKind == JsonValueKind.Object ? v : default;
         var lookups = Lookups(query);
-        // GitHub's rule: the connections a query may need, per hundred, at least one point.
-        var cost = Math.Max(1, (int)Math.Ceiling(lookups.Count / 100.0));
+        var repositories = RepositoryLookups(query);
+        // GitHub's rule: the requests a query may need, per hundred, at least one point; each lookup counts as one.
+        var cost = Math.Max(1, (int)Math.Ceiling((lookups.Count + repositories.Sum(r => 1 + r.Objects.Count)) / 100.0));
 
         var data = new JsonObject();
         var errors = new JsonArray();
@@ -96,6 +97,7 @@ public sealed partial class FakeGitHub
                     };
                 }
 
+                ServeRepositories(repositories, variables, data, errors);
                 foreach (var lookup in lookups)
                 {
                     var login = variables.GetProperty(lookup.Variable).GetString()!;

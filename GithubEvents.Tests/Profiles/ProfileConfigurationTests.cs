@@ -17,6 +17,9 @@ public sealed class ProfileConfigurationTests
     [InlineData("Profiles:FillWindow", "30.00:00:00")]
     [InlineData("Profiles:GraphQLUrl", "/graphql")]
     [InlineData("GitHub:RequestTimeout", "01:00:00")]
+    [InlineData("Restoration:BatchSize", "0")]
+    [InlineData("Restoration:Window", "30.00:00:00")]
+    [InlineData("Restoration:GraphQLBudgetShare", "0.2")]
     public async Task A_setting_out_of_range_stops_start_up_with_its_name(string setting, string value)
     {
         using var host = Build(new Dictionary<string, string?> { [setting] = value });

@@ -37,9 +37,10 @@ internal sealed class WatchRun : IAsyncDisposable
         KafkaMockCluster kafka,
         Action<FakeGitHub> arrange,
         IDictionary<string, string?> settings,
-        Action<HostApplicationBuilder>? configure = null)
+        Action<HostApplicationBuilder>? configure = null,
+        DateTimeOffset? start = null)
     {
-        var time = new SimulatedTime(StepTimeProvider.DefaultStart);
+        var time = new SimulatedTime(start ?? StepTimeProvider.DefaultStart);
         var gitHub = new FakeGitHub(time);
         await gitHub.InitializeAsync();
         arrange(gitHub);
