@@ -13,12 +13,16 @@ namespace GithubEvents.Tests.Grafana;
 /// minute before <see cref="Now"/>, written through Enrich's write path, given countries and companies per actor as
 /// the enrichment would, with the aggregates materialised (the newer buckets come from the events at query time) and
 /// the last 24 hours ranked, as the refresh does. A third of the events came from the live poller, a third from the
-/// archive, a third from both; the poller's figures are there for every minute of the last two hours. Panel queries
+/// archive, a third from both, and the events of the <see cref="WatchedRepositories"/> busiest repositories from
+/// their watched feeds too; the poller's figures are there for every minute of the last two hours. Panel queries
 /// run as the read-only role Grafana logs in as.
 /// </summary>
 internal sealed class DashboardDatabase : IAsyncDisposable
 {
     private static readonly short[] Sources = [SourceBits.Live, SourceBits.Archive, SourceBits.Live | SourceBits.Archive];
+
+    /// <summary>How many of the sample's busiest repositories are watched.</summary>
+    public const int WatchedRepositories = 5;
 
     private static readonly (string Country, string Code)?[] Places =
         [("Germany", "DE"), ("United States", "US"), ("India", "IN"), ("Brazil", "BR"), ("Japan", "JP"), null, null];
@@ -94,13 +98,16 @@ internal sealed class DashboardDatabase : IAsyncDisposable
         var newest = events.Max(CreatedAt);
         // Whole minutes, so that the sample keeps its seconds and its place within minutes and hours.
         var shift = TimeSpan.FromMinutes(Math.Floor((now - newest).TotalMinutes) - 1);
-        return events.Select(json =>
+        var rows = events.Select(json =>
         {
             json["created_at"] = (CreatedAt(json) + shift).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
             return GitHubEventParser.TryParse(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()), out var row, out var rejection)
                 ? row with { Sources = Sources[row.EventId % Sources.Length] }
                 : throw new InvalidOperationException(rejection);
         }).ToList();
+        var watched = rows.Where(row => row.Repo is not null).GroupBy(row => row.Repo).OrderByDescending(repo => repo.Count()).ThenBy(repo => repo.Key, StringComparer.Ordinal)
+            .Take(WatchedRepositories).Select(repo => repo.Key).ToHashSet();
+        return rows.Select(row => watched.Contains(row.Repo) ? row with { Sources = (short)(row.Sources | SourceBits.Watch) } : row).ToList();
     }
 
     private static DateTime CreatedAt(JsonObject json) => json["created_at"]!.GetValue<DateTime>().ToUniversalTime();

@@ -24,6 +24,7 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
         ["Top repositories (24 h)"] = ["repo", "events", "actors"],
         ["Most active actors (24 h)"] = ["actor", "country", "company", "events"],
         ["Recent events"] = ["time", "event_type", "actor", "repo", "detail", "country"],
+        ["Watched repositories: live coverage"] = ["repository", "watched events", "also live", "live share"],
     };
 
     private LiveDashboard Dashboard => data.Dashboard;
@@ -278,7 +279,7 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
         var hours = database.Events.GroupBy(e => Floor(e.Time, Hour)).OrderBy(hour => hour.Key).Select(hour =>
         {
             var (live, archive) = (hour.Count(e => (e.Sources & SourceBits.Live) != 0), hour.Count(e => (e.Sources & SourceBits.Archive) != 0));
-            var both = hour.Count(e => e.Sources == (SourceBits.Live | SourceBits.Archive));
+            var both = hour.Count(e => (e.Sources & (SourceBits.Live | SourceBits.Archive)) == (SourceBits.Live | SourceBits.Archive));
             var n = ((live + 1.0) * (archive + 1.0) / (both + 1.0)) - 1;
             var margin = 1.96 * Math.Sqrt((live + 1.0) * (archive + 1.0) * (live - both) * (archive - both) / ((both + 1.0) * (both + 1.0) * (both + 2.0)));
             var low = Math.Max(n - margin, live + archive - both);
@@ -310,6 +311,42 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
         Assert.Equal(polled.Select(hour => (long)hour.Count(i => i % 10 != 0) * 3 + (long)hour.Count(i => i % 10 == 0) * 2), missed.Values("other polls").Select(value => Convert.ToInt64(value)));
     }
 
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public async Task The_watched_repositories_coverage_and_the_repository_filter_count_what_the_watched_feeds_and_the_live_poller_delivered(SchemaFlavor path)
+    {
+        var database = await data.OnAsync(path);
+        var watchedEvents = database.Events.Where(e => (e.Sources & SourceBits.Watch) != 0).ToList();
+        var repos = watchedEvents.Select(e => e.Repo!).Distinct().Order(StringComparer.Ordinal).ToList();
+        var variable = Dashboard.Variable("watched_repo");
+        Assert.Equal(repos, (await database.QueryAsync(GrafanaMacros.Expand(variable.Query, Context(database, range: TimeSpan.FromHours(24))))).Values("repo").Cast<string>());
+
+        var panel = Dashboard.Panel("Watched repositories: live coverage");
+        var all = await RunAsync(database, panel, Context(database, panel));
+        (long Watched, long Live) Counts(IEnumerable<StoredEvent> events) =>
+            (events.LongCount(), events.LongCount(e => (e.Sources & SourceBits.Live) != 0));
+        Assert.Equal(
+            new[] { ("all watched repositories", Counts(watchedEvents)) }.Concat(repos.Select(repo => (repo, Counts(watchedEvents.Where(e => e.Repo == repo))))
+                .OrderByDescending(r => r.Item2.Item1).ThenBy(r => r.repo, StringComparer.Ordinal)),
+            all.Rows.Select(row => ((string)row[0]!, (Convert.ToInt64(row[1]), Convert.ToInt64(row[2])))));
+        var total = all.Rows[0];
+        Assert.Equal(Convert.ToDouble(total[2]) / Convert.ToDouble(total[1]), Convert.ToDouble(total[3]), 1e-9);
+
+        var chosen = repos.Take(2).ToArray();
+        var some = await RunAsync(database, panel, Context(database, panel, watchedRepos: chosen));
+        Assert.Equal(Counts(watchedEvents.Where(e => chosen.Contains(e.Repo))), (Convert.ToInt64(some.Rows[0][1]), Convert.ToInt64(some.Rows[0][2])));
+        var recent = Dashboard.Panel("Recent events");
+        var filtered = await RunAsync(database, recent, Context(database, recent, range: TimeSpan.FromHours(24), watchedRepos: chosen));
+        Assert.NotEmpty(filtered.Rows);
+        Assert.All(filtered.Values("repo"), repo => Assert.Contains((string)repo!, chosen));
+
+        var perHour = await RunAsync(database, Dashboard.Panel("Watched repositories: live share per hour"), Context(database, Dashboard.Panel("Watched repositories: live share per hour")));
+        var hours = watchedEvents.GroupBy(e => Floor(e.Time, Hour)).OrderBy(hour => hour.Key).ToList();
+        Assert.Equal(hours.Select(hour => hour.Key), perHour.Values("time").Select(Time));
+        Assert.Equal(hours.Select(hour => hour.Count(e => (e.Sources & SourceBits.Live) != 0) / (double)hour.Count()),
+            perHour.Values("live share of watched events").Select(Convert.ToDouble), (a, b) => Math.Abs(a - b) < 1e-9);
+    }
+
     private static Task<PanelResult> RunAsync(DashboardDatabase database, DashboardPanel panel, QueryContext context) =>
         database.QueryAsync(GrafanaMacros.Expand(panel.Target.RawSql, context));
 
@@ -320,16 +357,18 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
     /// is on where the database has the extension.
     /// </summary>
     private QueryContext Context(DashboardDatabase database, DashboardPanel? panel = null, TimeSpan? range = null, TimeSpan? interval = null,
-        string[]? eventTypes = null, bool includeBots = false)
+        string[]? eventTypes = null, bool includeBots = false, string[]? watchedRepos = null)
     {
         range ??= panel?.TimeFrom is { } timeFrom ? GrafanaMacros.ParseInterval(timeFrom) : Dashboard.DefaultRange();
         interval ??= GrafanaMacros.ParseInterval(panel?.MinInterval ?? "1m");
         var eventType = Dashboard.Variable("event_type");
         var bots = Dashboard.Variable("include_bots");
+        var watched = Dashboard.Variable("watched_repo");
         var variables = new Dictionary<string, VariableSelection>
         {
             [eventType.Name] = new(eventTypes ?? [], eventType.Multi, eventType.IncludeAll, eventType.AllValue, IsAll: eventTypes is null),
             [bots.Name] = new([includeBots ? "true" : "false"], bots.Multi, bots.IncludeAll, bots.AllValue),
+            [watched.Name] = new(watchedRepos ?? [], watched.Multi, watched.IncludeAll, watched.AllValue, IsAll: watchedRepos is null),
         };
         return new QueryContext(database.Now - range.Value, database.Now, interval.Value, database.Path == SchemaFlavor.TimescaleDb, variables);
     }
