@@ -55,34 +55,44 @@ CREATE OR REPLACE VIEW v_raw_events AS
 SELECT time, event_id, envelope || jsonb_build_object('payload', payload_as_sent(payload, restored)) AS event
 FROM events;
 
+-- Ingest's poll figures (ingest_polls) by the hour of the poll, through 0011's index: what v_capture_by_hour shows
+-- beside the capture counts, for the panels that need no events.
+CREATE VIEW v_polls_by_hour AS
+SELECT date_bin(INTERVAL '1 hour', minute, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS hour,
+       sum(polls)::bigint AS polls, sum(requests)::bigint AS requests, sum(ok)::bigint AS ok,
+       sum(not_modified)::bigint AS not_modified, sum(failed)::bigint AS failed,
+       sum(events_returned)::bigint AS events_returned, sum(new_events)::bigint AS new_events,
+       sum(missed_polls)::bigint AS missed_polls,
+       sum(new_events)::double precision / nullif(sum(requests), 0) AS new_events_per_request
+FROM ingest_polls
+GROUP BY 1;
+
 -- v_capture_by_hour with the watched feeds: the events they delivered in the hour, those the live poller delivered too,
 -- and the live share of them, a direct measure of the public feed's coverage (v_watch_coverage_by_hour has it per
--- repository).
+-- repository); the poll figures from v_polls_by_hour.
 CREATE OR REPLACE VIEW v_capture_by_hour AS
-WITH hours AS (
-    SELECT hour,
-           sum(events)::bigint AS events, sum(live)::bigint AS live_events, sum(archive)::bigint AS archive_events,
-           sum(seen_by_both)::bigint AS both_events,
-           sum(polls)::bigint AS polls, sum(requests)::bigint AS requests, sum(ok)::bigint AS ok,
-           sum(not_modified)::bigint AS not_modified, sum(failed)::bigint AS failed,
-           sum(events_returned)::bigint AS events_returned, sum(new_events)::bigint AS new_events,
-           sum(missed_polls)::bigint AS missed_polls,
-           sum(watched)::bigint AS watch_events, sum(watched_live)::bigint AS watch_live_events
-    FROM (
-        SELECT date_bin(INTERVAL '1 hour', bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS hour, event_count AS events,
-               CASE WHEN sources & 1 <> 0 THEN event_count ELSE 0 END AS live,
-               CASE WHEN sources & 2 <> 0 THEN event_count ELSE 0 END AS archive,
-               CASE WHEN sources & 3 = 3 THEN event_count ELSE 0 END AS seen_by_both,
-               0 AS polls, 0 AS requests, 0 AS ok, 0 AS not_modified, 0 AS failed, 0 AS events_returned, 0 AS new_events, 0 AS missed_polls,
-               CASE WHEN sources & 4 <> 0 THEN event_count ELSE 0 END AS watched,
-               CASE WHEN sources & 5 = 5 THEN event_count ELSE 0 END AS watched_live
-        FROM capture_stats_5m
-        UNION ALL
-        SELECT date_bin(INTERVAL '1 hour', minute, TIMESTAMPTZ '2000-01-01 00:00:00+00'), 0, 0, 0, 0,
-               polls, requests, ok, not_modified, failed, events_returned, new_events, missed_polls, 0, 0
-        FROM ingest_polls
-    ) AS parts
-    GROUP BY hour
+WITH captured AS (
+    SELECT date_bin(INTERVAL '1 hour', bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS hour,
+           sum(event_count)::bigint AS events,
+           sum(event_count) FILTER (WHERE sources & 1 <> 0)::bigint AS live_events,
+           sum(event_count) FILTER (WHERE sources & 2 <> 0)::bigint AS archive_events,
+           sum(event_count) FILTER (WHERE sources & 3 = 3)::bigint AS both_events,
+           sum(event_count) FILTER (WHERE sources & 4 <> 0)::bigint AS watch_events,
+           sum(event_count) FILTER (WHERE sources & 5 = 5)::bigint AS watch_live_events
+    FROM capture_stats_5m
+    GROUP BY 1
+),
+hours AS (
+    SELECT coalesce(c.hour, p.hour) AS hour,
+           coalesce(c.events, 0) AS events, coalesce(c.live_events, 0) AS live_events,
+           coalesce(c.archive_events, 0) AS archive_events, coalesce(c.both_events, 0) AS both_events,
+           coalesce(p.polls, 0) AS polls, coalesce(p.requests, 0) AS requests, coalesce(p.ok, 0) AS ok,
+           coalesce(p.not_modified, 0) AS not_modified, coalesce(p.failed, 0) AS failed,
+           coalesce(p.events_returned, 0) AS events_returned, coalesce(p.new_events, 0) AS new_events,
+           coalesce(p.missed_polls, 0) AS missed_polls,
+           coalesce(c.watch_events, 0) AS watch_events, coalesce(c.watch_live_events, 0) AS watch_live_events
+    FROM captured c
+    FULL JOIN v_polls_by_hour p ON p.hour = c.hour
 ),
 estimated AS (
     SELECT *,
