@@ -33,8 +33,8 @@ FROM (
 ) AS trimmed
 WHERE kind = 'commit' AND key ~ '^[0-9a-f]{40}$' OR kind = 'pull_request' AND key ~ '^[0-9]{1,9}$';
 
--- 0012's index of the watched feeds' events, with their sources, so that the dashboard's coverage per watched
--- repository reads the index alone.
+-- 0012's index of the watched feeds' events, with their sources, so that their aggregate (0014: its refreshes and the
+-- part of it read at query time) reads the index alone.
 DROP INDEX events_watched_idx;
 CREATE INDEX events_watched_idx ON events (repo, time) INCLUDE (sources) WHERE sources & 4 <> 0;
 
