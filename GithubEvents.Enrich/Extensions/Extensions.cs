@@ -1,4 +1,5 @@
 using GithubEvents.Enrich.Consuming;
+using GithubEvents.Enrich.Leadership;
 using GithubEvents.Enrich.Storage;
 
 namespace Microsoft.Extensions.Hosting;
@@ -40,6 +41,7 @@ public static class Extensions
         services.AddSingleton<StorageReadiness>();
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<WriterDataSource>();
+        services.AddSingleton<LeaderElection>();
         services.AddSingleton<EventWriter>();
         services.AddSingleton<PollFiguresWriter>();
         services.AddHostedService<DatabaseSetup>();

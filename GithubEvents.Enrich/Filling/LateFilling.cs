@@ -16,19 +16,13 @@ public sealed partial class LateFilling(
     CoverageReader coverageReader,
     FillMetrics metrics,
     IOptions<FillOptions> options,
-    StorageReadiness storage,
-    WriterDataSource writer,
-    TimeProvider time,
-    ILogger<LateFilling> logger) : LeaderService(storage, writer, time, logger)
+    LeaderElection election,
+    ILogger<LateFilling> logger) : LeaderService(election, "late filling", AdvisoryLocks.LateFilling, logger)
 {
     // Backlog actors filled in one transaction.
     private const int BacklogBatch = 1_000;
 
     private TimeSpan _window;
-
-    protected override string WorkName => "late filling";
-
-    protected override string LockName => AdvisoryLocks.LateFilling;
 
     protected override TimeSpan AcquireInterval => options.Value.FillInterval;
 

@@ -19,19 +19,13 @@ public sealed partial class PlaceFilling(
     NewLocations newLocations,
     IOptions<PlaceFillingOptions> options,
     IOptions<GeocodingOptions> geocoding,
-    StorageReadiness storage,
-    WriterDataSource writer,
-    TimeProvider time,
-    ILogger<PlaceFilling> logger) : LeaderService(storage, writer, time, logger)
+    LeaderElection election,
+    ILogger<PlaceFilling> logger) : LeaderService(election, "the geocoding of actors' locations", AdvisoryLocks.Places, logger)
 {
     private const int ListSize = 100;
 
     private static readonly TimeSpan FirstBackOff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackOff = TimeSpan.FromMinutes(5);
-
-    protected override string WorkName => "the geocoding of actors' locations";
-
-    protected override string LockName => AdvisoryLocks.Places;
 
     protected override TimeSpan AcquireInterval => options.Value.IdleInterval;
 

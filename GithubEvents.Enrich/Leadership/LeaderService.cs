@@ -3,24 +3,20 @@ using GithubEvents.Enrich.Storage;
 namespace GithubEvents.Enrich.Leadership;
 
 /// <summary>
-/// Work that one replica at a time does, under the advisory lock <see cref="LockName"/>: once the schema is ready, it
-/// waits for the lead, then runs <see cref="RunPassAsync"/> again and again while the lead holds, and asks for the lead
-/// again when its session ends. A pass that fails, with any exception, is logged and retried after
+/// Work that one replica at a time does, under an advisory lock: once the schema is ready, it waits for the lead
+/// (<see cref="LeaderElection"/>), then runs <see cref="RunPassAsync"/> again and again while the lead holds, and asks
+/// for the lead again when its session ends. A pass that fails, with any exception, is logged and retried after
 /// <see cref="BackOff"/> with the lead given up meanwhile; only the host's stopping ends the service.
 /// </summary>
-public abstract partial class LeaderService(StorageReadiness storage, WriterDataSource writer, TimeProvider time, ILogger logger)
+/// <param name="workName">What the work is, for the logs: "late filling", say.</param>
+/// <param name="lockName">One of <see cref="AdvisoryLocks"/>.</param>
+public abstract partial class LeaderService(LeaderElection election, string workName, string lockName, ILogger logger)
     : BackgroundService
 {
-    /// <summary>What the work is, for the logs: "late filling", say.</summary>
-    protected abstract string WorkName { get; }
-
-    /// <summary>One of <see cref="AdvisoryLocks"/>.</summary>
-    protected abstract string LockName { get; }
-
     /// <summary>How often a replica that does not lead asks for the lead again.</summary>
     protected abstract TimeSpan AcquireInterval { get; }
 
-    protected TimeProvider Time => time;
+    protected TimeProvider Time => election.Time;
 
     /// <summary>Called each time this replica takes the lead, before its first pass.</summary>
     protected virtual void OnLeadTaken()
@@ -47,14 +43,14 @@ public abstract partial class LeaderService(StorageReadiness storage, WriterData
 
     private async Task LeadAsync(CancellationToken stoppingToken)
     {
-        await storage.WaitAsync(stoppingToken);
+        await election.WaitForSchemaAsync(stoppingToken);
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await using var leader = await LeaderLock.AcquireAsync(writer, LockName, AcquireInterval, time, stoppingToken);
-                LogLeading(WorkName, LockName);
+                await using var leader = await election.LeadAsync(lockName, AcquireInterval, stoppingToken);
+                LogLeading(workName, lockName);
                 OnLeadTaken();
                 while (await leader.IsHeldAsync(stoppingToken))
                 {
@@ -62,17 +58,17 @@ public abstract partial class LeaderService(StorageReadiness storage, WriterData
                     failures = 0;
                     if (wait > TimeSpan.Zero)
                     {
-                        await Task.Delay(wait, time, stoppingToken);
+                        await Task.Delay(wait, Time, stoppingToken);
                     }
                 }
 
-                LogLeadLost(WorkName, LockName);
+                LogLeadLost(workName, lockName);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 var wait = BackOff(++failures);
-                LogFailed(ex, WorkName, wait);
-                await Task.Delay(wait, time, stoppingToken);
+                LogFailed(ex, workName, wait);
+                await Task.Delay(wait, Time, stoppingToken);
             }
         }
     }

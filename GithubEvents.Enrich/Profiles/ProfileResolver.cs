@@ -23,10 +23,8 @@ public sealed partial class ProfileResolver(
     NewLocations newLocations,
     ProfileMetrics metrics,
     IOptions<ProfileOptions> options,
-    StorageReadiness storage,
-    WriterDataSource writer,
-    TimeProvider time,
-    ILogger<ProfileResolver> logger) : LeaderService(storage, writer, time, logger)
+    LeaderElection election,
+    ILogger<ProfileResolver> logger) : LeaderService(election, "the profile lookups", AdvisoryLocks.Profiles, logger)
 {
     // Rows are filled for this many looked-up actors at once: each fill is one UPDATE with its index reads and its
     // invalidation of the aggregates, and one per GraphQL batch would cost the write path more than the lookups.
@@ -36,10 +34,6 @@ public sealed partial class ProfileResolver(
     private const int BacklogBatches = 10;
 
     private readonly List<long> _unfilled = [];
-
-    protected override string WorkName => "the profile lookups";
-
-    protected override string LockName => AdvisoryLocks.Profiles;
 
     protected override TimeSpan AcquireInterval => options.Value.IdleInterval;
 

@@ -19,18 +19,12 @@ public sealed partial class PayloadRestorer(
     RestorationMetrics metrics,
     IOptions<RestorationOptions> options,
     IOptions<GitHubApiOptions> github,
-    StorageReadiness storage,
-    WriterDataSource writer,
-    TimeProvider time,
-    ILogger<PayloadRestorer> logger) : LeaderService(storage, writer, time, logger)
+    LeaderElection election,
+    ILogger<PayloadRestorer> logger) : LeaderService(election, "the payload restorations", AdvisoryLocks.Restorations, logger)
 {
     // Batches asked for in one pass, and rows patched in one statement.
     private const int BatchesPerPass = 10;
     private const int PatchRows = 5_000;
-
-    protected override string WorkName => "the payload restorations";
-
-    protected override string LockName => AdvisoryLocks.Restorations;
 
     protected override TimeSpan AcquireInterval => options.Value.IdleInterval;
 

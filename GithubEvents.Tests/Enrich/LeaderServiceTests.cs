@@ -56,17 +56,13 @@ public sealed class LeaderServiceTests(PostgresServer postgres)
 
     /// <summary>Throws <paramref name="failure"/> in its first pass, then counts passes.</summary>
     private sealed class FailingOnce(Exception? failure, StorageReadiness storage, WriterDataSource writer, ILogger logger, TimeSpan? passWait = null)
-        : LeaderService(storage, writer, TimeProvider.System, logger)
+        : LeaderService(new LeaderElection(storage, writer, TimeProvider.System), "the test work", "github-events:test-leader-service", logger)
     {
         private int _passes;
 
         public int Passes => Volatile.Read(ref _passes);
 
         public List<int> BackOffs { get; } = [];
-
-        protected override string WorkName => "the test work";
-
-        protected override string LockName => "github-events:test-leader-service";
 
         protected override TimeSpan AcquireInterval => TimeSpan.FromMilliseconds(50);
 
