@@ -39,6 +39,7 @@ public static class Extensions
         services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton<StorageReadiness>();
+        services.AddSingleton(ActorBacklogQueueing.Off);
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<WriterDataSource>();
         services.AddSingleton<LeaderElection>();

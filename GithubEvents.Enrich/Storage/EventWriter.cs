@@ -1,6 +1,4 @@
 using GithubEvents.Enrich.Events;
-using GithubEvents.Enrich.Profiles;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -12,10 +10,10 @@ namespace GithubEvents.Enrich.Storage;
 /// event from the live feed and the archive) is not duplicated: it gets the bit of the source that delivered it now,
 /// when it lacks it, and is left alone (no new row version) when it has it. The enrichment columns come in the same
 /// statement from what the enrichment already knows of each actor (<c>actor_enrichment</c>): the write path never
-/// waits for a lookup, and the rows of actors not known yet are filled in later; those older than the resolver's
-/// activity window (a backfilled hour) are queued in <c>actor_backlog</c> for it.
+/// waits for a lookup, and the rows of actors not known yet are filled in later; while the lookups are on, those older
+/// than their activity window (a backfilled hour) are queued in <c>actor_backlog</c> for them (<see cref="ActorBacklogQueueing"/>).
 /// </summary>
-public sealed class EventWriter(WriterDataSource writer, StorageReadiness storage, IOptions<ProfileOptions> profiles)
+public sealed class EventWriter(WriterDataSource writer, StorageReadiness storage, ActorBacklogQueueing backlog)
 {
     private const string Columns =
         "time, event_id, event_type, actor, actor_id, repo, repo_id, org, detail, location, country, country_code, lat, lng, company, public_repos, is_bot, payload, envelope, sources";
@@ -79,8 +77,8 @@ public sealed class EventWriter(WriterDataSource writer, StorageReadiness storag
 
     private readonly Dictionary<SchemaFlavor, string> _insert = new()
     {
-        [SchemaFlavor.TimescaleDb] = "WITH " + Written + (profiles.Value.Enabled ? Backlog : "") + Counted,
-        [SchemaFlavor.Postgres] = "WITH " + Written + (profiles.Value.Enabled ? Backlog : "") + Logged + Counted,
+        [SchemaFlavor.TimescaleDb] = "WITH " + Written + (backlog.Enabled ? Backlog : "") + Counted,
+        [SchemaFlavor.Postgres] = "WITH " + Written + (backlog.Enabled ? Backlog : "") + Logged + Counted,
     };
 
     public async Task<EventWriteOutcome> WriteAsync(IReadOnlyCollection<EventRow> rows, CancellationToken cancellationToken)
@@ -117,9 +115,9 @@ public sealed class EventWriter(WriterDataSource writer, StorageReadiness storag
         }
 
         await using var insert = new NpgsqlCommand(_insert[storage.Flavor], connection, transaction);
-        if (profiles.Value.Enabled)
+        if (backlog.OlderThan is { } olderThan)
         {
-            insert.Parameters.AddWithValue("activity_window", profiles.Value.ActivityWindow);
+            insert.Parameters.AddWithValue("activity_window", olderThan);
         }
 
         int inserted, marked;

@@ -25,7 +25,7 @@ internal sealed class EventDatabase : IAsyncDisposable
         WriterDataSource = new WriterDataSource(configuration, Microsoft.Extensions.Options.Options.Create(roles));
         Readiness = new StorageReadiness();
         Readiness.Ready(path);
-        Writer = new EventWriter(WriterDataSource, Readiness, Microsoft.Extensions.Options.Options.Create(new GithubEvents.Enrich.Profiles.ProfileOptions()));
+        Writer = new EventWriter(WriterDataSource, Readiness, new ActorBacklogQueueing(new GithubEvents.Enrich.Profiles.ProfileOptions().ActivityWindow));
     }
 
     public string ConnectionString { get; }

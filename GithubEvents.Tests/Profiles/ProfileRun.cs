@@ -150,7 +150,7 @@ internal sealed class ProfileRun : IAsyncDisposable
 
     // The write path as Enrich with these settings has it: rows older than the activity window queue their actors.
     private static EventWriter Writer(EventDatabase database) =>
-        new(database.WriterDataSource, database.Readiness, Microsoft.Extensions.Options.Options.Create(new ProfileOptions { ActivityWindow = ActivityWindow }));
+        new(database.WriterDataSource, database.Readiness, new ActorBacklogQueueing(ActivityWindow));
 
     private static EventRow Parse(byte[] json) =>
         GitHubEventParser.TryParse(json, out var row, out var rejection) ? row : throw new InvalidOperationException(rejection);
