@@ -7,7 +7,7 @@ namespace GithubEvents.Enrich.Storage;
 /// <summary>
 /// At start-up, under one advisory lock so that replicas starting together take turns: migrates the schema, applies
 /// the TimescaleDB policies, and keeps the login roles in step with their passwords. Retries while the database is
-/// unreachable; any other failure stops the service.
+/// unreachable; any other failure stops the service (a changed migration with its message alone: it says what to do).
 /// </summary>
 public sealed partial class DatabaseSetup(
     NpgsqlDataSource dataSource,
@@ -16,6 +16,7 @@ public sealed partial class DatabaseSetup(
     IOptions<StorageOptions> storageOptions,
     IOptions<DatabaseOptions> databaseOptions,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILogger<DatabaseSetup> logger) : BackgroundService
 {
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
@@ -36,6 +37,13 @@ public sealed partial class DatabaseSetup(
                 LogRetrying(ex, delay);
                 await Task.Delay(delay, time, stoppingToken);
                 delay = Retries.Doubled(delay, MaxDelay);
+            }
+            catch (ChangedMigrationException ex)
+            {
+                LogChangedMigration(ex.Message);
+                Environment.ExitCode = 1;
+                lifetime.StopApplication();
+                return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -99,6 +107,9 @@ public sealed partial class DatabaseSetup(
 
     [LoggerMessage(LogLevel.Warning, "Could not set up the database; retrying in {Delay}")]
     private partial void LogRetrying(Exception exception, TimeSpan delay);
+
+    [LoggerMessage(LogLevel.Critical, "{Problem} Enrich stops.")]
+    private partial void LogChangedMigration(string problem);
 
     [LoggerMessage(LogLevel.Critical, "Setting up the database failed; Enrich stops")]
     private partial void LogFailed(Exception exception);

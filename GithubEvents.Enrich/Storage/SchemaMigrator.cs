@@ -5,7 +5,10 @@ namespace GithubEvents.Enrich.Storage;
 
 /// <summary>
 /// Brings the schema to the newest <see cref="Migration"/>, each version in its own transaction and recorded in
-/// <c>schema_migrations</c>. The caller holds the setup lock, so replicas starting together apply each version once.
+/// <c>schema_migrations</c> with its checksum, then the views and functions to their <see cref="Definition"/>s. An applied
+/// version whose files changed since stops it; one recorded without a checksum (applied before checksums were kept, or
+/// accepted by setting it NULL) gets the files' checksum. The caller holds the setup lock, so replicas starting together
+/// apply each version once.
 /// </summary>
 public sealed partial class SchemaMigrator(IOptions<StorageOptions> options, ILogger<SchemaMigrator> logger)
 {
@@ -17,8 +20,10 @@ public sealed partial class SchemaMigrator(IOptions<StorageOptions> options, ILo
                 version      integer     PRIMARY KEY,
                 name         text        NOT NULL,
                 storage_path text        NOT NULL,
-                applied_at   timestamptz NOT NULL DEFAULT now()
-            )
+                applied_at   timestamptz NOT NULL DEFAULT now(),
+                checksum     text
+            );
+            ALTER TABLE schema_migrations ADD COLUMN IF NOT EXISTS checksum text
             """, connection))
         {
             await create.ExecuteNonQueryAsync(cancellationToken);
@@ -26,22 +31,26 @@ public sealed partial class SchemaMigrator(IOptions<StorageOptions> options, ILo
 
         var applied = await AppliedAsync(connection, cancellationToken);
         // A schema keeps the flavour it was created with: the data would have to move to change it.
-        var flavor = applied.Count > 0 ? applied.Values.First() : await ChooseFlavorAsync(connection, cancellationToken);
+        var flavor = applied.Count > 0 ? applied.Values.First().Flavor : await ChooseFlavorAsync(connection, cancellationToken);
+        await CheckAppliedAsync(connection, applied, flavor, cancellationToken);
 
         foreach (var migration in Migration.All.Where(migration => !applied.ContainsKey(migration.Version)))
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await using (var apply = new NpgsqlCommand(migration.Sql(flavor), connection))
+            // A version of the other flavour only is recorded with nothing to run.
+            if (migration.Sql(flavor).Length > 0)
             {
+                await using var apply = new NpgsqlCommand(migration.Sql(flavor), connection);
                 await apply.ExecuteNonQueryAsync(cancellationToken);
             }
 
             await using (var record = new NpgsqlCommand(
-                "INSERT INTO schema_migrations (version, name, storage_path) VALUES (@version, @name, @flavor)", connection))
+                "INSERT INTO schema_migrations (version, name, storage_path, checksum) VALUES (@version, @name, @flavor, @checksum)", connection))
             {
                 record.Parameters.AddWithValue("version", migration.Version);
                 record.Parameters.AddWithValue("name", migration.Name);
                 record.Parameters.AddWithValue("flavor", flavor.ToString());
+                record.Parameters.AddWithValue("checksum", migration.Checksum(flavor));
                 await record.ExecuteNonQueryAsync(cancellationToken);
             }
 
@@ -49,17 +58,47 @@ public sealed partial class SchemaMigrator(IOptions<StorageOptions> options, ILo
             LogApplied(migration.Version, migration.Name, flavor);
         }
 
+        var (created, dropped) = await DefinitionApplier.ApplyAsync(connection, flavor, cancellationToken);
+        if (created.Count > 0 || dropped.Count > 0)
+        {
+            LogDefinitions(created.Count, string.Join(", ", created.Select(definition => definition.QualifiedName)), dropped.Count > 0 ? string.Join(", ", dropped) : "none");
+        }
+
         return flavor;
     }
 
-    private static async Task<Dictionary<int, SchemaFlavor>> AppliedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    private async Task CheckAppliedAsync(NpgsqlConnection connection, Dictionary<int, (SchemaFlavor Flavor, string? Checksum)> applied, SchemaFlavor flavor, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("SELECT version, storage_path FROM schema_migrations ORDER BY version", connection);
+        foreach (var migration in Migration.All.Where(migration => applied.ContainsKey(migration.Version)))
+        {
+            var (recorded, current) = (applied[migration.Version].Checksum, migration.Checksum(flavor));
+            if (recorded is null)
+            {
+                await using var record = new NpgsqlCommand("UPDATE schema_migrations SET checksum = @checksum WHERE version = @version", connection);
+                record.Parameters.AddWithValue("checksum", current);
+                record.Parameters.AddWithValue("version", migration.Version);
+                await record.ExecuteNonQueryAsync(cancellationToken);
+                LogRecorded(migration.Version, migration.Name);
+            }
+            else if (recorded != current)
+            {
+                throw new ChangedMigrationException(
+                    $"Schema migration {migration.Version} was applied to this database, but Storage/Migrations/{migration.FileNames(flavor)} changed since " +
+                    $"(checksum {recorded[..12]} applied, {current[..12]} now). An applied migration is never edited: restore the file as it was, and put the " +
+                    $"change in a new migration (or, for a view or function, in Storage/Definitions). If the change is intended and the database already " +
+                    $"has it, accept it as the owner: UPDATE schema_migrations SET checksum = NULL WHERE version = {migration.Version}; the next start records the file's checksum.");
+            }
+        }
+    }
+
+    private static async Task<Dictionary<int, (SchemaFlavor Flavor, string? Checksum)>> AppliedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT version, storage_path, checksum FROM schema_migrations ORDER BY version", connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var applied = new Dictionary<int, SchemaFlavor>();
+        var applied = new Dictionary<int, (SchemaFlavor, string?)>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            applied.Add(reader.GetInt32(0), Enum.Parse<SchemaFlavor>(reader.GetString(1)));
+            applied.Add(reader.GetInt32(0), (Enum.Parse<SchemaFlavor>(reader.GetString(1)), reader.IsDBNull(2) ? null : reader.GetString(2)));
         }
 
         return applied;
@@ -102,6 +141,12 @@ public sealed partial class SchemaMigrator(IOptions<StorageOptions> options, ILo
 
     [LoggerMessage(LogLevel.Information, "Applied schema migration {Version} {Name} ({Flavor})")]
     private partial void LogApplied(int version, string name, SchemaFlavor flavor);
+
+    [LoggerMessage(LogLevel.Information, "Recorded the checksum of schema migration {Version} {Name}, applied before checksums were kept or accepted since")]
+    private partial void LogRecorded(int version, string name);
+
+    [LoggerMessage(LogLevel.Information, "Applied {Count} schema definitions ({Created}); dropped for good: {Dropped}")]
+    private partial void LogDefinitions(int count, string created, string dropped);
 
     [LoggerMessage(LogLevel.Information, "New {Flavor} schema: {Reason}")]
     private partial void LogChosen(SchemaFlavor flavor, string reason);

@@ -61,16 +61,10 @@ public sealed class DatabaseSetupTests(PostgresServer postgres)
         var connectionString = await postgres.CreateDatabaseAsync();
         // Version 6, as an earlier Enrich left it: its migrations recorded, events of the last three hours written and
         // materialised by its own refresh.
+        await LegacySchema.CreateAsync(connectionString, path, upToVersion: 6);
         await using (var connection = new NpgsqlConnection(connectionString))
         {
             await connection.OpenAsync(TestContext.Current.CancellationToken);
-            await ExecuteAsync(connection, "CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, storage_path text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
-            foreach (var migration in Migration.All.Where(migration => migration.Version <= 6))
-            {
-                await ExecuteAsync(connection, migration.Sql(path));
-                await ExecuteAsync(connection, $"INSERT INTO schema_migrations (version, name, storage_path) VALUES ({migration.Version}, '{migration.Name}', '{path}')");
-            }
-
             await ExecuteAsync(connection,
                 """
                 INSERT INTO events (time, event_id, event_type, actor, actor_id, repo, detail, country, country_code, company, is_bot, payload, envelope)

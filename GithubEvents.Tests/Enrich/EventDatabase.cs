@@ -4,6 +4,7 @@ using GithubEvents.Enrich.Storage;
 using GithubEvents.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -82,6 +83,7 @@ internal sealed class EventDatabase : IAsyncDisposable
             Microsoft.Extensions.Options.Options.Create(storage),
             Microsoft.Extensions.Options.Options.Create(roles),
             TimeProvider.System,
+            new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance),
             NullLogger<DatabaseSetup>.Instance);
 
     /// <summary>

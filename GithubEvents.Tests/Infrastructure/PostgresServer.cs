@@ -90,6 +90,20 @@ public sealed class PostgresServer : IAsyncLifetime
         return DatabaseConnectionString(name);
     }
 
+    /// <summary>
+    /// The database's schema as <c>pg_dump --schema-only --no-owner</c> writes it, without its comments, settings and the
+    /// random key of each dump's <c>\restrict</c>.
+    /// </summary>
+    public async Task<string> DumpSchemaAsync(string connectionString)
+    {
+        var database = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        var dump = await RunAsync(System.IO.Path.Combine(_binDirectory, "pg_dump"),
+            ["--schema-only", "--no-owner", $"--dbname=postgresql://postgres:{Password}@127.0.0.1:{Port}/{database}"], asPostgres: false);
+        return string.Join("\n", dump.Split('\n').Where(line => line.Length > 0 && !line.StartsWith("--", StringComparison.Ordinal) &&
+            !line.StartsWith("SET ", StringComparison.Ordinal) && !line.StartsWith("SELECT pg_catalog.set_config", StringComparison.Ordinal) &&
+            !line.StartsWith("\\restrict ", StringComparison.Ordinal) && !line.StartsWith("\\unrestrict ", StringComparison.Ordinal)));
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Directory.Exists(DataDirectory) && File.Exists(System.IO.Path.Combine(DataDirectory, "postmaster.pid")))
@@ -128,7 +142,7 @@ public sealed class PostgresServer : IAsyncLifetime
             "Install them with 'apt-get install postgresql' (.ci/run does this).");
     }
 
-    private async Task RunAsync(string fileName, IReadOnlyList<string> arguments, bool asPostgres = true)
+    private async Task<string> RunAsync(string fileName, IReadOnlyList<string> arguments, bool asPostgres = true)
     {
         var startInfo = IsRoot && asPostgres
             ? new ProcessStartInfo("runuser", ["-u", "postgres", "--", fileName, .. arguments])
@@ -148,5 +162,7 @@ public sealed class PostgresServer : IAsyncLifetime
                 $"{System.IO.Path.GetFileName(fileName)} exited with {process.ExitCode}: {await output}{await error}" +
                 (File.Exists(log) ? $"\nserver.log:\n{await File.ReadAllTextAsync(log)}" : ""));
         }
+
+        return await output;
     }
 }

@@ -4,6 +4,7 @@ using Confluent.Kafka;
 using GithubEvents.Enrich.Events;
 using GithubEvents.Enrich.Storage;
 using GithubEvents.Tests.Fakes;
+using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -225,7 +226,8 @@ static async Task<int> SetupAsync(string connection)
         TimescaleDb = Enum.Parse<TimescaleDbUse>(Environment.GetEnvironmentVariable("Storage__TimescaleDb") ?? nameof(TimescaleDbUse.Auto)),
     };
     var setup = new DatabaseSetup(dataSource, new SchemaMigrator(Options.Create(storage), NullLogger<SchemaMigrator>.Instance),
-        new StorageReadiness(), Options.Create(storage), Options.Create(new DatabaseOptions()), TimeProvider.System, NullLogger<DatabaseSetup>.Instance);
+        new StorageReadiness(), Options.Create(storage), Options.Create(new DatabaseOptions()), TimeProvider.System,
+        new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance), NullLogger<DatabaseSetup>.Instance);
     Console.WriteLine(await setup.RunAsync(CancellationToken.None));
     return 0;
 }

@@ -1,4 +1,5 @@
--- One row per GitHub event. The primary key makes a redelivered event a no-op (INSERT ... ON CONFLICT DO NOTHING).
+-- One row per GitHub event. The primary key keeps a redelivered event from being stored twice: the writer's
+-- INSERT ... ON CONFLICT DO UPDATE only adds the bit of the source that delivered it again (events.sources, 0010).
 -- payload is the event's payload object as GitHub sent it (payload->'commits' and the like); envelope holds the
 -- event's other members, so that the two together are the whole original event (see v_raw_events).
 CREATE TABLE events (

@@ -1,5 +1,6 @@
 -- Continuous aggregates with real-time aggregation: the newest, not yet materialised buckets are computed
--- from events at query time. Refresh policies are set from Storage:* at every start-up.
+-- from events at query time. Refresh policies are set from Storage:* at every start-up. Continuous aggregates stay in
+-- versioned migrations: TimescaleDB cannot replace their definition in place (a change is a new one and a refresh).
 CREATE MATERIALIZED VIEW event_stats_5m
 WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS
 SELECT time_bucket(INTERVAL '5 minutes', time) AS bucket,

@@ -19,15 +19,3 @@ CREATE TABLE actors (
 );
 
 CREATE INDEX actors_location_key_idx ON actors (location_key);
-
--- For the last hour and the last 24 hours: how many events, the share whose actor has a profile, the share with a country.
-CREATE VIEW v_enrichment_coverage AS
-SELECT p.period,
-       count(e.event_id) AS events,
-       coalesce(avg(CASE WHEN a.id IS NOT NULL AND NOT a.not_found THEN 1.0 ELSE 0.0 END) FILTER (WHERE e.event_id IS NOT NULL), 0)::double precision AS profile_share,
-       coalesce(avg(CASE WHEN e.country_code IS NOT NULL THEN 1.0 ELSE 0.0 END) FILTER (WHERE e.event_id IS NOT NULL), 0)::double precision AS country_share
-FROM (VALUES ('1h', INTERVAL '1 hour', 1), ('24h', INTERVAL '24 hours', 2)) AS p (period, span, position)
-LEFT JOIN events e ON e.time >= now() - p.span
-LEFT JOIN actors a ON a.id = e.actor_id
-GROUP BY p.period, p.position
-ORDER BY p.position;
