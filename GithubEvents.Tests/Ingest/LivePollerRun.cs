@@ -8,26 +8,10 @@ namespace GithubEvents.Tests.Ingest;
 /// The live poller in a host against the fake GitHub and the Kafka mock cluster, on step time: each
 /// <see cref="StepTimeProvider.NextWaitAsync"/> returns when a poll has finished and its wait has begun.
 /// </summary>
-internal sealed class LivePollerRun : IAsyncDisposable
+internal sealed class LivePollerRun : PollingRun<StepTimeProvider>
 {
-    public const string Token = "test-token-not-a-real-one";
-
     private LivePollerRun(FakeGitHub gitHub, StepTimeProvider time, LogCapture logs, IHost host, IngestMetrics metrics)
-    {
-        GitHub = gitHub;
-        Time = time;
-        Logs = logs;
-        Host = host;
-        Metrics = metrics;
-    }
-
-    public FakeGitHub GitHub { get; }
-
-    public StepTimeProvider Time { get; }
-
-    public LogCapture Logs { get; }
-
-    public IHost Host { get; }
+        : base(gitHub, time, logs, host) => Metrics = metrics;
 
     public IngestMetrics Metrics { get; }
 
@@ -41,24 +25,7 @@ internal sealed class LivePollerRun : IAsyncDisposable
     {
         var time = new StepTimeProvider();
         var gitHub = FakeGitHub.WithRecordedFixtures(time);
-        await gitHub.InitializeAsync();
-        arrange?.Invoke(gitHub);
-
-        var logs = new LogCapture();
-        var configuration = new Dictionary<string, string?>
-        {
-            ["GitHub:ApiUrl"] = gitHub.BaseAddress.ToString(),
-            ["GitHub:Token"] = Token,
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            configuration[key] = value;
-        }
-
-        var builder = IngestTestHost.Builder(kafka.BootstrapServers, time, logs, configuration);
-        builder.AddEventPublishing();
-        builder.AddLivePolling();
-        var host = builder.Build();
+        var (logs, host) = await BuildAsync(kafka, time, gitHub, arrange, settings);
         var metrics = new IngestMetrics(host.Services);
         await host.StartAsync(TestContext.Current.CancellationToken);
         return new LivePollerRun(gitHub, time, logs, host, metrics);
@@ -81,11 +48,9 @@ internal sealed class LivePollerRun : IAsyncDisposable
         return DateTimeOffset.FromUnixTimeSeconds(long.Parse(response.Headers.GetValues("X-RateLimit-Reset").Single(), System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        await Host.StopAsync();
-        Host.Dispose();
+        await base.DisposeAsync();
         Metrics.Dispose();
-        await GitHub.DisposeAsync();
     }
 }
