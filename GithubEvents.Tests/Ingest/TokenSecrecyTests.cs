@@ -1,23 +1,14 @@
-using System.Diagnostics;
 using GithubEvents.Tests.Fakes;
 using GithubEvents.Tests.Infrastructure;
 
 namespace GithubEvents.Tests.Ingest;
 
-public sealed class TokenSecrecyTests(KafkaMockCluster kafka) : IDisposable
+public sealed class TokenSecrecyTests(KafkaMockCluster kafka)
 {
-    private readonly List<Activity> _activities = [];
-    private readonly ActivityListener _listener = new()
-    {
-        ShouldListenTo = _ => true,
-        Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-    };
-
     [Fact]
     public async Task The_token_never_appears_in_a_log_line_a_trace_or_an_exception()
     {
-        _listener.ActivityStopped = activity => { lock (_activities) { _activities.Add(activity); } };
-        ActivitySource.AddActivityListener(_listener);
+        using var spans = new ActivityCapture(_ => true);
         await using var run = await LivePollerRun.StartAsync(kafka, github =>
             {
                 github.Fail("/events", new Fault(401, """{"message":"Bad credentials","documentation_url":"https://docs.github.com/rest","status":"401"}"""));
@@ -36,17 +27,13 @@ public sealed class TokenSecrecyTests(KafkaMockCluster kafka) : IDisposable
         Assert.All(run.FeedRequests, r => Assert.Equal($"Bearer {LivePollerRun.Token}", r.Header("Authorization")));
         Assert.NotEmpty(run.Logs.Entries);
         Assert.All(run.Logs.Entries, log => Assert.DoesNotContain(LivePollerRun.Token, log.ToString()));
-        lock (_activities)
+        var activities = spans.Stopped;
+        Assert.Contains(activities, a => a.Source.Name == "GithubEvents.Ingest");
+        Assert.All(activities, activity =>
         {
-            Assert.Contains(_activities, a => a.Source.Name == "GithubEvents.Ingest");
-            Assert.All(_activities, activity =>
-            {
-                Assert.DoesNotContain(LivePollerRun.Token, activity.DisplayName);
-                Assert.All(activity.TagObjects, tag => Assert.DoesNotContain(LivePollerRun.Token, $"{tag.Value}"));
-                Assert.All(activity.Events, e => Assert.DoesNotContain(LivePollerRun.Token, $"{e.Name} {string.Join(" ", e.Tags)}"));
-            });
-        }
+            Assert.DoesNotContain(LivePollerRun.Token, activity.DisplayName);
+            Assert.All(activity.TagObjects, tag => Assert.DoesNotContain(LivePollerRun.Token, $"{tag.Value}"));
+            Assert.All(activity.Events, e => Assert.DoesNotContain(LivePollerRun.Token, $"{e.Name} {string.Join(" ", e.Tags)}"));
+        });
     }
-
-    public void Dispose() => _listener.Dispose();
 }

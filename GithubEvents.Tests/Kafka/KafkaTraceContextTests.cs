@@ -8,22 +8,14 @@ using Microsoft.Extensions.Hosting;
 
 namespace GithubEvents.Tests.Kafka;
 
-public sealed class KafkaTraceContextTests(KafkaMockCluster kafka) : IDisposable
+public sealed class KafkaTraceContextTests(KafkaMockCluster kafka)
 {
     private static readonly ActivitySource PollSource = new("GithubEvents.Tests.Poll");
-
-    private readonly List<Activity> _stopped = [];
-    private readonly ActivityListener _listener = new()
-    {
-        ShouldListenTo = source => source.Name is KafkaTracing.ActivitySourceName or "GithubEvents.Tests.Poll",
-        Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-    };
 
     [Fact]
     public async Task One_trace_runs_from_the_producing_span_through_the_message_to_the_consumer()
     {
-        _listener.ActivityStopped = activity => { lock (_stopped) { _stopped.Add(activity); } };
-        ActivitySource.AddActivityListener(_listener);
+        using var spans = Spans();
         var topic = KafkaMockCluster.NewTopicName();
         using var host = Host(topic);
         var producer = host.Services.GetRequiredService<IProducer<string, byte[]>>();
@@ -43,14 +35,10 @@ public sealed class KafkaTraceContextTests(KafkaMockCluster kafka) : IDisposable
         Assert.Equal(traceId, KafkaTracing.Extract(result.Message.Headers).TraceId);
         Assert.Contains(traceId.ToHexString(), traceParent);
 
-        Activity[] spans;
-        lock (_stopped)
-        {
-            spans = _stopped.Where(a => a.TraceId == traceId).ToArray();
-        }
+        var trace = spans.Stopped.Where(a => a.TraceId == traceId).ToArray();
 
-        var publish = Assert.Single(spans, a => a.Kind == ActivityKind.Producer);
-        var receive = Assert.Single(spans, a => a.Kind == ActivityKind.Consumer);
+        var publish = Assert.Single(trace, a => a.Kind == ActivityKind.Producer);
+        var receive = Assert.Single(trace, a => a.Kind == ActivityKind.Consumer);
         Assert.Equal($"{topic} publish", publish.DisplayName);
         Assert.Equal(publish.SpanId, receive.ParentSpanId);
         Assert.Equal(topic, receive.GetTagItem("messaging.destination.name"));
@@ -59,8 +47,7 @@ public sealed class KafkaTraceContextTests(KafkaMockCluster kafka) : IDisposable
     [Fact]
     public void A_fire_and_forget_send_ends_its_span_on_delivery_and_leaves_the_callers_activity_current()
     {
-        _listener.ActivityStopped = activity => { lock (_stopped) { _stopped.Add(activity); } };
-        ActivitySource.AddActivityListener(_listener);
+        using var spans = Spans();
         var topic = KafkaMockCluster.NewTopicName();
         using var host = Host(topic);
         var producer = host.Services.GetRequiredService<IProducer<string, byte[]>>();
@@ -72,11 +59,7 @@ public sealed class KafkaTraceContextTests(KafkaMockCluster kafka) : IDisposable
         producer.Flush(TimeSpan.FromSeconds(30));
 
         Assert.False(delivered!.Error.IsError);
-        Activity publish;
-        lock (_stopped)
-        {
-            publish = Assert.Single(_stopped, a => a.TraceId == poll.TraceId && a.Kind == ActivityKind.Producer);
-        }
+        var publish = Assert.Single(spans.Stopped, a => a.TraceId == poll.TraceId && a.Kind == ActivityKind.Producer);
 
         Assert.Equal(poll.SpanId, publish.ParentSpanId);
     }
@@ -109,5 +92,5 @@ public sealed class KafkaTraceContextTests(KafkaMockCluster kafka) : IDisposable
         return builder.Build();
     }
 
-    public void Dispose() => _listener.Dispose();
+    private static ActivityCapture Spans() => new(source => source.Name is KafkaTracing.ActivitySourceName or "GithubEvents.Tests.Poll");
 }
