@@ -1,14 +1,12 @@
 using GithubEvents.Ingest.GitHub;
 using GithubEvents.Ingest.Watch;
 using GithubEvents.ServiceDefaults.GitHub;
-using Microsoft.Extensions.Time.Testing;
+using GithubEvents.Tests.Infrastructure;
 
 namespace GithubEvents.Tests.Ingest;
 
-public sealed class FeedPacingTests
+public sealed class FeedPacingTests : RateLimitClockTests
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
-
     [Fact]
     public void With_a_token_the_pace_is_the_budget_share_spread_until_the_reset_and_at_most_a_poll_a_second()
     {
@@ -100,7 +98,7 @@ public sealed class FeedPacingTests
     [Fact]
     public void The_live_poller_leaves_what_the_watched_feeds_may_still_spend_of_their_share_alone()
     {
-        var watch = new WatchBudget(_time);
+        var watch = new WatchBudget(Time);
         watch.Configure(0.1);
         var pacing = Pacing(new GitHubOptions { Token = "t" }, watch);
         var reset = TimeSpan.FromHours(1);
@@ -117,7 +115,6 @@ public sealed class FeedPacingTests
         Assert.Equal(TimeSpan.FromHours(1) / 3500 * 3, pacing.AfterPoll(null, Budget(5000, 4900, reset), 3));
     }
 
-    private FeedPacing Pacing(GitHubOptions options, WatchBudget? watch = null) => new(options, watch ?? new WatchBudget(_time), _time, new Random(7));
+    private FeedPacing Pacing(GitHubOptions options, WatchBudget? watch = null) => new(options, watch ?? new WatchBudget(Time), Time, new Random(7));
 
-    private RateLimitStatus Budget(int limit, int remaining, TimeSpan untilReset) => new(limit, remaining, _time.GetUtcNow() + untilReset);
 }

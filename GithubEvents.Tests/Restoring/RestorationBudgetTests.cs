@@ -1,18 +1,16 @@
 using GithubEvents.Enrich.Restoring;
 using GithubEvents.ServiceDefaults.GitHub;
-using Microsoft.Extensions.Time.Testing;
+using GithubEvents.Tests.Infrastructure;
 
 namespace GithubEvents.Tests.Restoring;
 
-public sealed class RestorationBudgetTests
+public sealed class RestorationBudgetTests : RateLimitClockTests
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
-
     [Fact]
     public void The_restorations_stop_at_their_own_share_whatever_GitHub_says_is_left_and_start_again_at_the_reset()
     {
-        var budget = new RestorationBudget(new RestorationOptions { GraphQLBudgetShare = 0.1 }, _time);
-        var reset = _time.GetUtcNow().AddMinutes(40);
+        var budget = new RestorationBudget(new RestorationOptions { GraphQLBudgetShare = 0.1 }, Time);
+        var reset = Time.GetUtcNow().AddMinutes(40);
         var remaining = 5000;
         var queries = 0;
 
@@ -28,7 +26,7 @@ public sealed class RestorationBudgetTests
         Assert.Equal(500, budget.Spent);
         Assert.Equal(TimeSpan.FromMinutes(40) + TimeSpan.FromSeconds(1), budget.WaitBefore());
 
-        _time.Advance(TimeSpan.FromMinutes(40));
+        Time.Advance(TimeSpan.FromMinutes(40));
         Assert.Equal(TimeSpan.Zero, budget.WaitBefore());
         budget.Spend(new RateLimitStatus(5000, 4998, reset.AddHours(1), "graphql"), cost: 2);
         Assert.Equal(2, budget.Spent);
@@ -37,8 +35,8 @@ public sealed class RestorationBudgetTests
     [Fact]
     public void Nothing_left_at_GitHub_waits_for_the_reset_within_the_share()
     {
-        var budget = new RestorationBudget(new RestorationOptions { GraphQLBudgetShare = 0.1 }, _time);
-        var reset = _time.GetUtcNow().AddMinutes(5);
+        var budget = new RestorationBudget(new RestorationOptions { GraphQLBudgetShare = 0.1 }, Time);
+        var reset = Time.GetUtcNow().AddMinutes(5);
 
         budget.Spend(new RateLimitStatus(5000, 0, reset, "graphql"), cost: 1);
 
