@@ -3,7 +3,6 @@ using GithubEvents.Enrich.Geocoding;
 using GithubEvents.Enrich.Profiles;
 using GithubEvents.Enrich.Storage;
 using GithubEvents.ServiceDefaults.GitHub;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
@@ -48,9 +47,9 @@ public static class ProfileExtensions
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
 
-        // The lookups work off the backlog of old rows' actors, so the writer queues them (it queues none without lookups).
-        services.Replace(ServiceDescriptor.Singleton(provider =>
-            new ActorBacklogQueueing(provider.GetRequiredService<IOptions<ProfileOptions>>().Value.ActivityWindow)));
+        // The lookups work off the backlog of old rows' actors, so the writer queues them: this registration, the last,
+        // is the one the writer gets instead of the storage layer's Off.
+        services.AddSingleton(provider => new ActorBacklogQueueing(provider.GetRequiredService<IOptions<ProfileOptions>>().Value.ActivityWindow));
         services.AddSingleton(provider => new ProfileBudget(provider.GetRequiredService<IOptions<ProfileOptions>>().Value, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton(provider => new ProfileCache(provider.GetRequiredService<IOptions<ProfileOptions>>().Value.CacheSize));
         services.AddSingleton<GitHubProfileClient>();

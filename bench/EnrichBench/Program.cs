@@ -4,7 +4,6 @@ using Confluent.Kafka;
 using GithubEvents.Enrich.Events;
 using GithubEvents.Enrich.Storage;
 using GithubEvents.Tests.Fakes;
-using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -227,7 +226,7 @@ static async Task<int> SetupAsync(string connection)
     };
     var setup = new DatabaseSetup(dataSource, new SchemaMigrator(Options.Create(storage), NullLogger<SchemaMigrator>.Instance),
         new StorageReadiness(), Options.Create(storage), Options.Create(new DatabaseOptions()), TimeProvider.System,
-        new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance), NullLogger<DatabaseSetup>.Instance);
+        new Microsoft.Extensions.Hosting.Internal.ApplicationLifetime(NullLogger<Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>.Instance), NullLogger<DatabaseSetup>.Instance);
     Console.WriteLine(await setup.RunAsync(CancellationToken.None));
     return 0;
 }
