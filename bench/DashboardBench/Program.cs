@@ -6,11 +6,11 @@ using GithubEvents.Tests.Grafana;
 using Npgsql;
 
 // The timing half of bench/dashboard/run.sh:
-//   time CONNECTION RANGE TIMESCALEDB README OUT.json
+//   time CONNECTION RANGE TIMESCALEDB DOCS OUT.json
 // runs every panel's SQL of the live dashboard and its event-type variable, expanded as Grafana expands them (the
 // tests' GrafanaMacros) for the dashboard's range RANGE (e.g. 1h, 24h; a panel with its own relative time keeps it)
-// with the variables as the dashboard opens, then every SQL statement of README.md and `SELECT * FROM v LIMIT 100`
-// for each view README.md lists: once right away (the first, cold run; the script restarts the server before), then
+// with the variables as the dashboard opens, then every SQL statement of the documents DOCS (comma-separated: README.md
+// and docs/*.md) and `SELECT * FROM v LIMIT 100` for each view their relation tables list: once right away (the first, cold run; the script restarts the server before), then
 // five times more; prints a table of the first run and the median of the five, and writes it as JSON.
 //   refresh CONNECTION "STATEMENT; STATEMENT"
 // runs the statements one by one (a continuous aggregate's refresh refuses a transaction block) and prints the CPU
@@ -19,21 +19,21 @@ using Npgsql;
 return args switch
 {
     ["refresh", var connection, var statements] => await RefreshAsync(connection, statements),
-    ["time", var connection, var range, var timescaleDb, var readme, var output] =>
-        await TimeAsync(connection, GrafanaMacros.ParseInterval(range), bool.Parse(timescaleDb), readme, output),
+    ["time", var connection, var range, var timescaleDb, var docs, var output] =>
+        await TimeAsync(connection, GrafanaMacros.ParseInterval(range), bool.Parse(timescaleDb), docs.Split(','), output),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: time CONNECTION RANGE TIMESCALEDB README OUT.json | refresh CONNECTION STATEMENTS");
+    Console.Error.WriteLine("usage: time CONNECTION RANGE TIMESCALEDB DOC[,DOC...] OUT.json | refresh CONNECTION STATEMENTS");
     return 2;
 }
 
-static async Task<int> TimeAsync(string connection, TimeSpan range, bool timescaleDb, string readmePath, string output)
+static async Task<int> TimeAsync(string connection, TimeSpan range, bool timescaleDb, string[] docPaths, string output)
 {
     const int WarmRuns = 5;
-    var queries = DashboardQueries(range, timescaleDb).Concat(ReadmeQueries(File.ReadAllText(readmePath))).ToList();
+    var queries = DashboardQueries(range, timescaleDb).Concat(ReadmeQueries(string.Join("\n", docPaths.Select(File.ReadAllText)))).ToList();
     await using var database = new NpgsqlConnection(connection);
     await database.OpenAsync();
 
@@ -95,7 +95,7 @@ static IEnumerable<(string Group, string Name, string Sql)> DashboardQueries(Tim
     }
 }
 
-// The README's SQL blocks, statement by statement, and each view of its relation table.
+// The documents' SQL blocks, statement by statement, and each view of their relation tables.
 static IEnumerable<(string Group, string Name, string Sql)> ReadmeQueries(string readme)
 {
     foreach (Match block in Regex.Matches(readme, @"```sql\n(?<sql>.*?)```", RegexOptions.Singleline))

@@ -3,7 +3,7 @@
 # the last 24 hours (bench/dashboard/load.sql, made inside the server), materialised by the product's own refresh
 # (plain PostgreSQL: rollup.refresh, as Enrich calls it every Storage:AggregateRefreshInterval; TimescaleDB: the
 # refresh policies' jobs), then every panel's SQL of the live dashboard as Grafana expands it, at the dashboard's
-# default range and at 24 hours, and the README's queries and views (bench/DashboardBench). Prints the first (cold:
+# default range and at 24 hours, and the queries and views of README.md and docs/ (bench/DashboardBench). Prints the first (cold:
 # server restarted, the OS page cache dropped where allowed) and the median of five warm runs of each, as a table and
 # as JSON, the bytes on disk per event, and the CPU the refreshes take while events keep arriving at the load's rate.
 #
@@ -134,7 +134,7 @@ for range in 1h 24h; do
   server restart
   sync; (echo 3 > /proc/sys/vm/drop_caches) 2>/dev/null || echo "(the OS page cache could not be dropped: the first runs are cold for PostgreSQL only)"
   echo
-  dashboard_bench time "$connection" "$range" "$timescaledb" README.md "$out/$path-$range.json"
+  dashboard_bench time "$connection" "$range" "$timescaledb" "$(ls README.md docs/*.md | paste -sd,)" "$out/$path-$range.json"
 done
 
 compressed=""
