@@ -7,25 +7,14 @@ namespace GithubEvents.Enrich.Consuming;
 /// The write path's instruments, on the meter named after the application (which the service defaults export).
 /// Consumer lag per partition comes from <c>GithubEvents.Kafka</c>.
 /// </summary>
-public sealed class EnrichMetrics
+public sealed class EnrichMetrics(EnrichMeter meter)
 {
-    private readonly Counter<long> _written;
-    private readonly Counter<long> _duplicates;
-    private readonly Counter<long> _marked;
-    private readonly Counter<long> _deadLetters;
-    private readonly Histogram<int> _batchSize;
-    private readonly Histogram<double> _writeDuration;
-
-    public EnrichMetrics(IMeterFactory meterFactory)
-    {
-        var meter = meterFactory.Create(EnrichTelemetry.Name);
-        _written = meter.CreateCounter<long>("enrich.events.written", "{event}", "Events written to the database");
-        _duplicates = meter.CreateCounter<long>("enrich.events.duplicates", "{event}", "Events the database already had (another source's included)");
-        _marked = meter.CreateCounter<long>("enrich.events.sightings_added", "{event}", "Events the database had from another source, marked as delivered by this one too");
-        _deadLetters = meter.CreateCounter<long>("enrich.events.dead_lettered", "{message}", "Messages sent to the dead-letter topic, by reason");
-        _batchSize = meter.CreateHistogram<int>("enrich.batch.size", "{message}", "Messages per written batch");
-        _writeDuration = meter.CreateHistogram<double>("enrich.write.duration", "s", "Time to write one batch to the database, retries excluded");
-    }
+    private readonly Counter<long> _written = meter.Counter("enrich.events.written", "{event}", "Events written to the database");
+    private readonly Counter<long> _duplicates = meter.Counter("enrich.events.duplicates", "{event}", "Events the database already had (another source's included)");
+    private readonly Counter<long> _marked = meter.Counter("enrich.events.sightings_added", "{event}", "Events the database had from another source, marked as delivered by this one too");
+    private readonly Counter<long> _deadLetters = meter.Counter("enrich.events.dead_lettered", "{message}", "Messages sent to the dead-letter topic, by reason");
+    private readonly Histogram<int> _batchSize = meter.Meter.CreateHistogram<int>("enrich.batch.size", "{message}", "Messages per written batch");
+    private readonly Histogram<double> _writeDuration = meter.Meter.CreateHistogram<double>("enrich.write.duration", "s", "Time to write one batch to the database, retries excluded");
 
     public void Batch(int messages) => _batchSize.Record(messages);
 

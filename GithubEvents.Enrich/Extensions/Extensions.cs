@@ -1,6 +1,8 @@
+using GithubEvents.Enrich;
 using GithubEvents.Enrich.Consuming;
 using GithubEvents.Enrich.Leadership;
 using GithubEvents.Enrich.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -42,6 +44,7 @@ public static class Extensions
         services.AddSingleton(ActorBacklogQueueing.Off);
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<WriterDataSource>();
+        services.TryAddSingleton<EnrichMeter>();
         services.AddSingleton<LeaderElection>();
         services.AddSingleton<EventWriter>();
         services.AddSingleton<PollFiguresWriter>();

@@ -8,10 +8,10 @@ public sealed class FillMetrics
     private readonly Counter<long> _rowsFilled;
     private volatile IReadOnlyList<Coverage> _coverage = [];
 
-    public FillMetrics(IMeterFactory meterFactory)
+    public FillMetrics(EnrichMeter enrichMeter)
     {
-        var meter = meterFactory.Create(EnrichTelemetry.Name);
-        _rowsFilled = meter.CreateCounter<long>("enrich.rows.filled", "{event}", "Event rows filled in with a profile after they were written");
+        _rowsFilled = enrichMeter.Counter("enrich.rows.filled", "{event}", "Event rows filled in with a profile after they were written");
+        var meter = enrichMeter.Meter;
         meter.CreateObservableGauge("enrich.coverage.profile_share", () => _coverage.Select(c =>
             new Measurement<double>(c.ProfileShare, new KeyValuePair<string, object?>("period", c.Period))),
             "1", "Share of the period's events whose row carries its actor's profile, or a bot's (v_enrichment_coverage)");

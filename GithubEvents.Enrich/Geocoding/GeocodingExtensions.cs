@@ -1,4 +1,6 @@
+using GithubEvents.Enrich;
 using GithubEvents.Enrich.Geocoding;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
@@ -29,6 +31,8 @@ public static class GeocodingExtensions
         services.AddSingleton<LocationStore>();
         services.AddSingleton<NominatimClient>();
         services.AddSingleton<NominatimPacing>();
+        // Enrich's meter, unless the rest of Enrich registered it already (the geocoding also runs on its own, in tests).
+        services.TryAddSingleton<EnrichMeter>();
         services.AddSingleton<GeocodingMetrics>();
         services.AddSingleton<Geocoder>();
         return builder;

@@ -3,18 +3,13 @@ using System.Diagnostics.Metrics;
 namespace GithubEvents.Enrich.Restoring;
 
 /// <summary>The restorations' instruments, on Enrich's meter.</summary>
-public sealed class RestorationMetrics
+public sealed class RestorationMetrics(EnrichMeter meter, RestorationBudget budget)
 {
-    private readonly Counter<long> _answered;
-    private readonly Counter<long> _rows;
+    private readonly Counter<long> _answered = meter.Counter("enrich.restorations.answered", "{object}", "Commits and pull requests GitHub answered about, by kind (commit, pull_request) and outcome (found, not_found)");
+    private readonly Counter<long> _rows = meter.Counter("enrich.restorations.rows", "{event}", "Rows whose trimmed payload was restored, or marked as not found, by outcome");
 
-    public RestorationMetrics(IMeterFactory meterFactory, RestorationBudget budget)
-    {
-        var meter = meterFactory.Create(EnrichTelemetry.Name);
-        _answered = meter.CreateCounter<long>("enrich.restorations.answered", "{object}", "Commits and pull requests GitHub answered about, by kind (commit, pull_request) and outcome (found, not_found)");
-        _rows = meter.CreateCounter<long>("enrich.restorations.rows", "{event}", "Rows whose trimmed payload was restored, or marked as not found, by outcome");
-        meter.CreateObservableGauge("enrich.restorations.points_spent", () => budget.Spent, "{point}", "GraphQL points the restorations spent in the current window, within Restoration:GraphQLBudgetShare");
-    }
+    // Read by the meter's listeners whenever they collect.
+    private readonly ObservableGauge<int> _pointsSpent = meter.Meter.CreateObservableGauge("enrich.restorations.points_spent", () => budget.Spent, "{point}", "GraphQL points the restorations spent in the current window, within Restoration:GraphQLBudgetShare");
 
     public void Answered(IEnumerable<RestoredObject> objects)
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using GithubEvents.Enrich;
 using GithubEvents.Enrich.Filling;
 using GithubEvents.Enrich.Storage;
 using GithubEvents.Tests.Infrastructure;
@@ -115,7 +116,7 @@ internal sealed class EventDatabase : IAsyncDisposable
 
     /// <summary>A row filler on this database, as Enrich's services use it.</summary>
     public RowFiller Filler(FillOptions? options = null) =>
-        new(WriterDataSource, Readiness, new FillMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()),
+        new(WriterDataSource, Readiness, new FillMetrics(new EnrichMeter(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>())),
             Microsoft.Extensions.Options.Options.Create(options ?? new FillOptions()), TimeProvider.System);
 
     public async ValueTask DisposeAsync()
