@@ -4,9 +4,9 @@ namespace GithubEvents.Enrich.Storage;
 
 /// <summary>
 /// Brings the views and functions to their <see cref="Definition"/>s, as Flyway's repeatable migrations do: a definition
-/// whose text changed since it was applied (<c>schema_definitions</c>) is dropped with everything that depends on it, and
-/// they are created again in dependency order; a definition whose file is gone is dropped. All in one transaction, under
-/// the caller's setup lock.
+/// whose text changed since it was applied (<c>schema_definitions</c>), or whose object is missing, is dropped with
+/// everything that depends on it, and they are created again in dependency order; a definition whose file is gone is
+/// dropped. All in one transaction, under the caller's setup lock.
 /// </summary>
 public static class DefinitionApplier
 {
@@ -25,13 +25,15 @@ public static class DefinitionApplier
             """, cancellationToken);
 
         var recorded = await RecordedAsync(connection, cancellationToken);
+        var existing = await ExistingAsync(connection, cancellationToken);
         var definitions = Definition.InOrder(flavor);
         var removed = recorded.Keys.Except(definitions.Select(definition => definition.QualifiedName)).ToList();
         var stale = new List<Definition>();
         foreach (var definition in definitions)
         {
             // In dependency order, so a definition that names a stale one is seen after it.
-            if (recorded.GetValueOrDefault(definition.QualifiedName).Checksum != definition.Checksum || stale.Any(definition.Names))
+            if (recorded.GetValueOrDefault(definition.QualifiedName).Checksum != definition.Checksum || !existing.Contains(definition.QualifiedName) ||
+                stale.Any(definition.Names))
             {
                 stale.Add(definition);
             }
@@ -55,7 +57,7 @@ public static class DefinitionApplier
         }
 
         // A drop cascades to whatever depends on the object in the database, which may be more than the files name.
-        var existing = await ExistingAsync(connection, cancellationToken);
+        existing = await ExistingAsync(connection, cancellationToken);
         var created = definitions.Where(definition => stale.Contains(definition) || !existing.Contains(definition.QualifiedName)).ToList();
         foreach (var definition in created)
         {
@@ -131,7 +133,7 @@ public static class DefinitionApplier
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
         foreach (var (name, value) in parameters)
         {
             command.Parameters.AddWithValue(name, value);

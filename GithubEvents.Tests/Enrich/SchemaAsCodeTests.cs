@@ -91,7 +91,7 @@ public sealed partial class SchemaAsCodeTests(PostgresServer postgres)
 
     [Theory]
     [MemberData(nameof(DatabaseSetupTests.Paths), MemberType = typeof(DatabaseSetupTests))]
-    public async Task A_changed_definition_is_created_again_with_what_depends_on_it_and_a_removed_one_is_dropped(SchemaFlavor path)
+    public async Task A_changed_or_missing_definition_is_created_again_with_what_depends_on_it_and_a_removed_one_is_dropped(SchemaFlavor path)
     {
         var roles = new DatabaseOptions { ReaderRole = $"reader_{Guid.NewGuid():N}"[..20], ReaderPassword = "reader secret" };
         await using var database = await EventDatabase.CreateAsync(postgres, path, roles);
@@ -101,6 +101,8 @@ public sealed partial class SchemaAsCodeTests(PostgresServer postgres)
         await Sql.ExecuteAsync(database.ConnectionString, "UPDATE schema_definitions SET checksum = 'changed' WHERE name = 'public.v_polls_by_hour'");
         await Sql.ExecuteAsync(database.ConnectionString,
             "CREATE VIEW v_retired AS SELECT 1 AS one; INSERT INTO schema_definitions (name, kind, checksum) VALUES ('public.v_retired', 'View', 'gone')");
+        // And as if someone had dropped a view by hand.
+        await Sql.ExecuteAsync(database.ConnectionString, "DROP VIEW v_top_actors_24h");
 
         await database.SetupAsync();
 
@@ -109,6 +111,7 @@ public sealed partial class SchemaAsCodeTests(PostgresServer postgres)
         Assert.NotEqual(before["v_capture_by_hour"], after["v_capture_by_hour"]);
         Assert.Equal(before["v_recent_events"], after["v_recent_events"]);
         Assert.Equal(true, await Sql.ScalarAsync(database.ConnectionString, "SELECT to_regclass('v_retired') IS NULL"));
+        Assert.Equal(true, await Sql.ScalarAsync(database.ConnectionString, "SELECT to_regclass('v_top_actors_24h') IS NOT NULL"));
         Assert.Equal(0L, await Sql.ScalarAsync(database.ConnectionString, "SELECT count(*) FROM schema_definitions WHERE name = 'public.v_retired' OR checksum = 'changed'"));
         // The views created again are readable by the reader, as before.
         var reader = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = roles.ReaderRole, Password = roles.ReaderPassword }.ConnectionString;
