@@ -66,6 +66,14 @@ public sealed partial class DatabaseSetup(
         // Closing the connection would release the lock too; unlocking returns it to the pool clean.
         try
         {
+            // A migration may build an index over every event: no time limit on a statement, but one on waiting for a
+            // lock that the write path or a long query holds (the setup then tries again, and says so).
+            await using (var limits = new NpgsqlCommand("SELECT set_config('statement_timeout', '0', false), set_config('lock_timeout', @lock, false)", connection))
+            {
+                limits.Parameters.AddWithValue("lock", $"{(int)storageOptions.Value.MigrationLockTimeout.TotalMilliseconds}ms");
+                await limits.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             var flavor = await migrator.MigrateAsync(connection, cancellationToken);
             if (flavor == SchemaFlavor.TimescaleDb)
             {
@@ -91,7 +99,7 @@ public sealed partial class DatabaseSetup(
         {
             if (connection.State == System.Data.ConnectionState.Open)
             {
-                await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtext(@name))", connection);
+                await using var unlock = new NpgsqlCommand("RESET statement_timeout; RESET lock_timeout; SELECT pg_advisory_unlock(hashtext(@name))", connection);
                 unlock.Parameters.AddWithValue("name", AdvisoryLocks.Setup);
                 await unlock.ExecuteNonQueryAsync(CancellationToken.None);
             }

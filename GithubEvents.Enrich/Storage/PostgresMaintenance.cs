@@ -5,7 +5,10 @@ namespace GithubEvents.Enrich.Storage;
 
 /// <summary>
 /// On plain PostgreSQL, does what TimescaleDB's background jobs do on the other flavour: materialises the aggregates
-/// (<c>rollup.refresh</c>), ranks the last 24 hours every <c>Storage:RankingRefreshInterval</c> and drops events past the retention. Replicas may all run it; the database lets one
+/// (<c>rollup.refresh</c>), ranks the last 24 hours every <c>Storage:RankingRefreshInterval</c> and drops events past the
+/// retention. Refresh and retention work in slices, each one statement within <c>Storage:MaintenanceTimeout</c>, for at
+/// most one <c>Storage:AggregateRefreshInterval</c> a turn, so that a long catch-up neither hits a timeout nor holds the
+/// other work back; each piece of work fails, or times out, on its own. Replicas may all run it; the database lets one
 /// refresh at a time.
 /// </summary>
 public sealed partial class PostgresMaintenance(
@@ -15,6 +18,12 @@ public sealed partial class PostgresMaintenance(
     TimeProvider time,
     ILogger<PostgresMaintenance> logger) : BackgroundService
 {
+    /// <summary>5-minute slices a refresh statement materialises at most: an hour.</summary>
+    public const int RefreshSlices = 12;
+
+    /// <summary>Events a retention statement deletes at most.</summary>
+    public const int RetentionRows = 50_000;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (await readiness.WaitAsync(stoppingToken) != SchemaFlavor.Postgres)
@@ -28,54 +37,104 @@ public sealed partial class PostgresMaintenance(
         using var timer = new PeriodicTimer(settings.AggregateRefreshInterval, time);
         do
         {
-            try
+            var caughtUp = await AttemptAsync("aggregate refresh", () => RefreshAggregatesAsync(settings.AggregateRefreshLag, stoppingToken, TurnEnd()));
+            if (time.GetUtcNow() >= nextRanking && await AttemptAsync("ranking", () => RankAsync(stoppingToken)))
             {
-                await RefreshAggregatesAsync(settings.AggregateRefreshLag, stoppingToken);
-                if (time.GetUtcNow() >= nextRanking)
-                {
-                    await RankAsync(stoppingToken);
-                    nextRanking = time.GetUtcNow() + settings.RankingRefreshInterval;
-                }
-
-                if (time.GetUtcNow() >= nextRetention)
-                {
-                    var dropped = await DropExpiredEventsAsync(settings.Retention, stoppingToken);
-                    LogRetention(dropped, settings.Retention);
-                    nextRetention = time.GetUtcNow() + settings.RetentionInterval;
-                }
+                nextRanking = time.GetUtcNow() + settings.RankingRefreshInterval;
             }
-            catch (NpgsqlException ex)
+
+            // Until the expired events are all gone, the retention goes on at the next turn: it drops only what the rollups
+            // hold, so while the refresh catches up, more becomes droppable at every turn.
+            if (time.GetUtcNow() >= nextRetention &&
+                await AttemptAsync("retention", () => DropExpiredEventsAsync(settings.Retention, stoppingToken, TurnEnd())) && caughtUp)
             {
-                LogFailed(ex);
+                nextRetention = time.GetUtcNow() + settings.RetentionInterval;
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
+
+        DateTimeOffset TurnEnd() => time.GetUtcNow() + settings.AggregateRefreshInterval;
     }
 
-    public async Task RefreshAggregatesAsync(TimeSpan lag, CancellationToken cancellationToken)
+    /// <summary>
+    /// Materialises the aggregates up to <paramref name="lag"/> ago, slice by slice; by <paramref name="turnEnd"/>, if given,
+    /// it stops where it is. Whether it caught up.
+    /// </summary>
+    public async Task<bool> RefreshAggregatesAsync(TimeSpan lag, CancellationToken cancellationToken, DateTimeOffset? turnEnd = null)
     {
-        await using var command = writer.DataSource.CreateCommand("SELECT rollup.refresh(@lag)");
-        command.Parameters.AddWithValue("lag", lag);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        int? materialised;
+        do
+        {
+            await using var command = Command("SELECT rollup.refresh(@lag, @slices)");
+            command.Parameters.AddWithValue("lag", lag);
+            command.Parameters.AddWithValue("slices", RefreshSlices);
+            materialised = await command.ExecuteScalarAsync(cancellationToken) as int?;
+        }
+        while (materialised == RefreshSlices && (turnEnd is null || time.GetUtcNow() < turnEnd));
+
+        return materialised != RefreshSlices;
     }
 
     /// <summary>Ranks the last 24 hours' busiest repositories, actors and countries (<c>refresh_top_24h</c>).</summary>
-    public async Task RankAsync(CancellationToken cancellationToken)
+    public async Task<bool> RankAsync(CancellationToken cancellationToken)
     {
-        await using var command = writer.DataSource.CreateCommand("SELECT refresh_top_24h()");
+        await using var command = Command("SELECT refresh_top_24h()");
         await command.ExecuteNonQueryAsync(cancellationToken);
+        return true;
     }
 
-    private async Task<long> DropExpiredEventsAsync(TimeSpan retention, CancellationToken cancellationToken)
+    /// <summary>Deletes events past the retention, slice by slice until <paramref name="turnEnd"/>; whether none is left.</summary>
+    public async Task<bool> DropExpiredEventsAsync(TimeSpan retention, CancellationToken cancellationToken, DateTimeOffset turnEnd)
     {
-        await using var command = writer.DataSource.CreateCommand("SELECT rollup.drop_events_older_than(@retention)");
-        command.Parameters.AddWithValue("retention", retention);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        long dropped = 0, slice;
+        do
+        {
+            await using var command = Command("SELECT rollup.drop_events_older_than(@retention, @rows)");
+            command.Parameters.AddWithValue("retention", retention);
+            command.Parameters.AddWithValue("rows", RetentionRows);
+            slice = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+            dropped += slice;
+        }
+        while (slice == RetentionRows && time.GetUtcNow() < turnEnd);
+
+        LogRetention(dropped, retention, slice < RetentionRows ? "none is left" : "more are left for the next turn");
+        return slice < RetentionRows;
     }
 
-    [LoggerMessage(LogLevel.Information, "Retention dropped {Count} events older than {Retention}")]
-    private partial void LogRetention(long count, TimeSpan retention);
+    private NpgsqlCommand Command(string sql)
+    {
+        var command = writer.DataSource.CreateCommand(sql);
+        command.CommandTimeout = (int)Math.Ceiling(options.Value.MaintenanceTimeout.TotalSeconds);
+        return command;
+    }
 
-    [LoggerMessage(LogLevel.Warning, "Aggregate refresh or retention failed; trying again at the next interval")]
-    private partial void LogFailed(Exception exception);
+    // What the work says (whether it is done), or false: a failure or a timeout is logged with the work it cut, and the
+    // work is tried again at the next turn.
+    private async Task<bool> AttemptAsync(string work, Func<Task<bool>> run)
+    {
+        try
+        {
+            return await run();
+        }
+        catch (NpgsqlException ex) when (ex.InnerException is TimeoutException)
+        {
+            LogTimedOut(work, options.Value.MaintenanceTimeout);
+        }
+        catch (NpgsqlException ex)
+        {
+            LogFailed(ex, work);
+        }
+
+        return false;
+    }
+
+    [LoggerMessage(LogLevel.Information, "Retention dropped {Count} events older than {Retention}; {Left}")]
+    private partial void LogRetention(long count, TimeSpan retention, string left);
+
+    [LoggerMessage(LogLevel.Error,
+        "The {Work} timed out: one of its statements ran longer than Storage:MaintenanceTimeout ({Timeout}) and was cancelled; it is tried again at the next interval")]
+    private partial void LogTimedOut(string work, TimeSpan timeout);
+
+    [LoggerMessage(LogLevel.Warning, "The {Work} failed; it is tried again at the next interval")]
+    private partial void LogFailed(Exception exception, string work);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -37,10 +38,12 @@ public sealed partial class SchemaMigrator(IOptions<StorageOptions> options, ILo
         foreach (var migration in Migration.All.Where(migration => !applied.ContainsKey(migration.Version)))
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var started = Stopwatch.GetTimestamp();
             // A version of the other flavour only is recorded with nothing to run.
             if (migration.Sql(flavor).Length > 0)
             {
-                await using var apply = new NpgsqlCommand(migration.Sql(flavor), connection);
+                LogApplying(migration.Version, migration.FileNames(flavor));
+                await using var apply = new NpgsqlCommand(migration.Sql(flavor), connection) { CommandTimeout = 0 };
                 await apply.ExecuteNonQueryAsync(cancellationToken);
             }
 
@@ -55,7 +58,7 @@ public sealed partial class SchemaMigrator(IOptions<StorageOptions> options, ILo
             }
 
             await transaction.CommitAsync(cancellationToken);
-            LogApplied(migration.Version, migration.Name, flavor);
+            LogApplied(migration.Version, migration.Name, flavor, Stopwatch.GetElapsedTime(started));
         }
 
         var (created, dropped) = await DefinitionApplier.ApplyAsync(connection, flavor, cancellationToken);
@@ -139,8 +142,11 @@ public sealed partial class SchemaMigrator(IOptions<StorageOptions> options, ILo
         return SchemaFlavor.Postgres;
     }
 
-    [LoggerMessage(LogLevel.Information, "Applied schema migration {Version} {Name} ({Flavor})")]
-    private partial void LogApplied(int version, string name, SchemaFlavor flavor);
+    [LoggerMessage(LogLevel.Information, "Applying schema migration {Version}: {Files}")]
+    private partial void LogApplying(int version, string files);
+
+    [LoggerMessage(LogLevel.Information, "Applied schema migration {Version} {Name} ({Flavor}) in {Elapsed}")]
+    private partial void LogApplied(int version, string name, SchemaFlavor flavor, TimeSpan elapsed);
 
     [LoggerMessage(LogLevel.Information, "Recorded the checksum of schema migration {Version} {Name}, applied before checksums were kept or accepted since")]
     private partial void LogRecorded(int version, string name);

@@ -36,6 +36,15 @@ public sealed class StorageOptions : IValidatableObject
     /// <summary>How often the retention runs without TimescaleDB.</summary>
     public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// The longest one statement of the maintenance without TimescaleDB (a refresh slice, the ranking, a retention slice) may
+    /// run before it is cancelled and logged as a timeout.
+    /// </summary>
+    public TimeSpan MaintenanceTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a migration waits for a lock (on <c>events</c>, say) before it gives up and the setup tries again.</summary>
+    public TimeSpan MigrationLockTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     public TimeSpan EffectiveRefreshWindow => AggregateRefreshWindow ?? Retention;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -44,7 +53,8 @@ public sealed class StorageOptions : IValidatableObject
                  {
                      (nameof(ChunkInterval), ChunkInterval), (nameof(CompressAfter), CompressAfter), (nameof(Retention), Retention),
                      (nameof(AggregateRefreshInterval), AggregateRefreshInterval), (nameof(RetentionInterval), RetentionInterval),
-                     (nameof(RankingRefreshInterval), RankingRefreshInterval),
+                     (nameof(RankingRefreshInterval), RankingRefreshInterval), (nameof(MaintenanceTimeout), MaintenanceTimeout),
+                     (nameof(MigrationLockTimeout), MigrationLockTimeout),
                      (nameof(AggregateRefreshWindow), EffectiveRefreshWindow),
                  })
         {
