@@ -1,4 +1,3 @@
-using GithubEvents.Tests.Infrastructure;
 
 // One PostgreSQL cluster and one Kafka mock cluster for the whole run; tests isolate themselves by
 // database and topic name.

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using GithubEvents.Tests.Infrastructure;
 
 namespace GithubEvents.Tests.AppHost;
 

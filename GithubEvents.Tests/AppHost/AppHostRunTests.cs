@@ -1,5 +1,4 @@
 using Aspire.Hosting.Testing;
-using GithubEvents.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

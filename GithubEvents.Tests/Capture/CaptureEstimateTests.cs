@@ -2,7 +2,6 @@ using System.Text;
 using GithubEvents.Enrich.Storage;
 using GithubEvents.Ingest.Archive;
 using GithubEvents.Tests.Enrich;
-using GithubEvents.Tests.Infrastructure;
 using GithubEvents.Tests.Ingest;
 
 namespace GithubEvents.Tests.Capture;
@@ -18,10 +17,8 @@ public sealed class CaptureEstimateTests(PostgresServer postgres, KafkaMockClust
     // The live poller's stepped clock starts in this hour, so that its poll figures and the events share it.
     private static readonly DateTime Hour = StepTimeProvider.DefaultStart.UtcDateTime;
 
-    public static TheoryData<SchemaFlavor> Paths => [SchemaFlavor.Postgres, SchemaFlavor.TimescaleDb];
-
     [Theory]
-    [MemberData(nameof(Paths))]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
     public async Task The_estimate_of_an_hour_both_sources_sampled_at_random_is_within_3_percent_of_the_truth(SchemaFlavor path)
     {
         await using var database = await EventDatabase.CreateAsync(postgres, path);
@@ -68,7 +65,7 @@ public sealed class CaptureEstimateTests(PostgresServer postgres, KafkaMockClust
     }
 
     [Theory]
-    [MemberData(nameof(Paths))]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
     public async Task An_hour_of_the_archive_alone_has_its_figures_and_no_estimate(SchemaFlavor path)
     {
         await using var database = await EventDatabase.CreateAsync(postgres, path);

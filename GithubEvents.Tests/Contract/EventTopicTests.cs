@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using GithubEvents.Enrich.Storage;
 using GithubEvents.Tests.Enrich;
 using GithubEvents.Tests.Fakes;
-using GithubEvents.Tests.Infrastructure;
 using GithubEvents.Tests.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

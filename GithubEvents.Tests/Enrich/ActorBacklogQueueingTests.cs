@@ -1,6 +1,5 @@
 using GithubEvents.Enrich.Events;
 using GithubEvents.Enrich.Storage;
-using GithubEvents.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

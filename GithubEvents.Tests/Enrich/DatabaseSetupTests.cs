@@ -1,15 +1,12 @@
 using GithubEvents.Enrich.Storage;
-using GithubEvents.Tests.Infrastructure;
 using Npgsql;
 
 namespace GithubEvents.Tests.Enrich;
 
 public sealed class DatabaseSetupTests(PostgresServer postgres)
 {
-    public static TheoryData<SchemaFlavor> Paths => [SchemaFlavor.Postgres, SchemaFlavor.TimescaleDb];
-
     [Theory]
-    [MemberData(nameof(Paths))]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
     public async Task Every_migration_is_recorded_once_and_running_the_setup_again_changes_nothing(SchemaFlavor path)
     {
         await using var database = await EventDatabase.CreateAsync(postgres, path);
@@ -22,7 +19,7 @@ public sealed class DatabaseSetupTests(PostgresServer postgres)
     }
 
     [Theory]
-    [MemberData(nameof(Paths))]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
     public async Task Replicas_starting_at_once_apply_each_migration_once(SchemaFlavor path)
     {
         if (path == SchemaFlavor.TimescaleDb && !postgres.HasTimescaleDb)
@@ -50,7 +47,7 @@ public sealed class DatabaseSetupTests(PostgresServer postgres)
     }
 
     [Theory]
-    [MemberData(nameof(Paths))]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
     public async Task A_database_from_before_the_dashboard_aggregates_moves_forward_with_its_events_in_the_new_ones(SchemaFlavor path)
     {
         if (path == SchemaFlavor.TimescaleDb && !postgres.HasTimescaleDb)
@@ -120,7 +117,7 @@ public sealed class DatabaseSetupTests(PostgresServer postgres)
     }
 
     [Theory]
-    [MemberData(nameof(Paths))]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
     public async Task The_reader_only_reads_and_the_writer_writes_rows_but_neither_deletes_nor_changes_the_schema(SchemaFlavor path)
     {
         var roles = new DatabaseOptions

@@ -1,7 +1,6 @@
 using Confluent.Kafka;
 using GithubEvents.Enrich.Storage;
 using GithubEvents.ServiceDefaults.Kafka;
-using GithubEvents.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Npgsql;

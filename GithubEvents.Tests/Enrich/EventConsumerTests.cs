@@ -2,7 +2,6 @@ using System.Text;
 using Confluent.Kafka;
 using GithubEvents.Enrich.Events;
 using GithubEvents.ServiceDefaults.Kafka;
-using GithubEvents.Tests.Infrastructure;
 
 namespace GithubEvents.Tests.Enrich;
 

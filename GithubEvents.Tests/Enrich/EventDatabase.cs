@@ -2,7 +2,6 @@ using System.Diagnostics.Metrics;
 using GithubEvents.Enrich;
 using GithubEvents.Enrich.Filling;
 using GithubEvents.Enrich.Storage;
-using GithubEvents.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting.Internal;

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GithubEvents.Enrich.Events;
-using GithubEvents.Tests.Infrastructure;
 
 namespace GithubEvents.Tests.Enrich;
 

@@ -1,6 +1,5 @@
 using GithubEvents.Enrich.Leadership;
 using GithubEvents.Enrich.Storage;
-using GithubEvents.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 

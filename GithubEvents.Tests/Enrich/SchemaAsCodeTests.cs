@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using GithubEvents.Enrich.Storage;
 using GithubEvents.Tests.AppHost;
-using GithubEvents.Tests.Infrastructure;
 
 namespace GithubEvents.Tests.Enrich;
 
@@ -34,7 +33,7 @@ public sealed partial class SchemaAsCodeTests(PostgresServer postgres)
     }
 
     [Theory]
-    [MemberData(nameof(DatabaseSetupTests.Paths), MemberType = typeof(DatabaseSetupTests))]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
     public async Task A_changed_applied_migration_stops_the_setup_with_the_file_and_the_fix_and_a_null_checksum_accepts_it(SchemaFlavor path)
     {
         await using var database = await EventDatabase.CreateAsync(postgres, path);
@@ -68,7 +67,7 @@ public sealed partial class SchemaAsCodeTests(PostgresServer postgres)
     }
 
     [Theory]
-    [MemberData(nameof(DatabaseSetupTests.Paths), MemberType = typeof(DatabaseSetupTests))]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
     public async Task The_database_has_exactly_the_views_and_functions_of_its_flavours_definitions(SchemaFlavor path)
     {
         await using var database = await EventDatabase.CreateAsync(postgres, path);
@@ -90,7 +89,7 @@ public sealed partial class SchemaAsCodeTests(PostgresServer postgres)
     }
 
     [Theory]
-    [MemberData(nameof(DatabaseSetupTests.Paths), MemberType = typeof(DatabaseSetupTests))]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
     public async Task A_changed_or_missing_definition_is_created_again_with_what_depends_on_it_and_a_removed_one_is_dropped(SchemaFlavor path)
     {
         var roles = new DatabaseOptions { ReaderRole = $"reader_{Guid.NewGuid():N}"[..20], ReaderPassword = "reader secret" };

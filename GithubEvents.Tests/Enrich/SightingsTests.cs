@@ -1,6 +1,5 @@
 using GithubEvents.Enrich.Events;
 using GithubEvents.Enrich.Storage;
-using GithubEvents.Tests.Infrastructure;
 
 namespace GithubEvents.Tests.Enrich;
 
@@ -10,10 +9,8 @@ public sealed class SightingsTests(PostgresServer postgres)
     // Three hours ago, on an hour: the aggregates materialise it at the first refresh.
     private static readonly DateTime Time = new DateTime(DateTime.UtcNow.Ticks - (DateTime.UtcNow.Ticks % TimeSpan.TicksPerHour), DateTimeKind.Utc).AddHours(-3);
 
-    public static TheoryData<SchemaFlavor> Paths => [SchemaFlavor.Postgres, SchemaFlavor.TimescaleDb];
-
     [Theory]
-    [MemberData(nameof(Paths))]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
     public async Task Another_source_adds_its_mark_and_the_same_source_again_writes_nothing(SchemaFlavor path)
     {
         await using var database = await EventDatabase.CreateAsync(postgres, path);

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using GithubEvents.Enrich.Events;
 using GithubEvents.Enrich.Storage;
-using GithubEvents.Tests.Infrastructure;
 
 namespace GithubEvents.Tests.Enrich;
 
@@ -27,10 +26,8 @@ public sealed class StorageQueryTests(PostgresServer postgres)
         new(9, "PushEvent", TimeSpan.FromHours(26), "alice", 1, "octo/one", "Germany", "DE", "ACME", "Old commit"),
     ];
 
-    public static TheoryData<SchemaFlavor> Paths => [SchemaFlavor.Postgres, SchemaFlavor.TimescaleDb];
-
     [Theory]
-    [MemberData(nameof(Paths))]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
     public async Task Every_view_aggregate_and_README_query_gives_the_exact_answer(SchemaFlavor path)
     {
         await using var database = await EventDatabase.CreateAsync(postgres, path);
@@ -50,7 +47,7 @@ public sealed class StorageQueryTests(PostgresServer postgres)
     }
 
     [Theory]
-    [MemberData(nameof(Paths))]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
     public async Task A_late_event_in_a_materialised_hour_reaches_the_aggregates_at_the_next_refresh(SchemaFlavor path)
     {
         await using var database = await EventDatabase.CreateAsync(postgres, path);

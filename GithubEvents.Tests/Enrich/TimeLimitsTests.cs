@@ -1,5 +1,4 @@
 using GithubEvents.Enrich.Storage;
-using GithubEvents.Tests.Infrastructure;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

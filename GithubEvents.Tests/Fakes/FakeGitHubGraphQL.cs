@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using GithubEvents.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 
 namespace GithubEvents.Tests.Fakes;

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using GithubEvents.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 

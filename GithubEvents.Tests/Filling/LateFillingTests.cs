@@ -3,7 +3,6 @@ using GithubEvents.Enrich.Geocoding;
 using GithubEvents.Enrich.Profiles;
 using GithubEvents.Enrich.Storage;
 using GithubEvents.Tests.Enrich;
-using GithubEvents.Tests.Infrastructure;
 using GithubEvents.Tests.Profiles;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,10 +14,8 @@ namespace GithubEvents.Tests.Filling;
 /// <summary>Rows written before their actor was known get the profile later, the aggregates follow, and the coverage says so.</summary>
 public sealed class LateFillingTests(PostgresServer postgres)
 {
-    public static TheoryData<SchemaFlavor> Paths => [SchemaFlavor.Postgres, SchemaFlavor.TimescaleDb];
-
     [Theory]
-    [MemberData(nameof(Paths))]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
     public async Task Known_profiles_fill_the_rows_of_the_window_and_the_materialised_aggregates_follow(SchemaFlavor path)
     {
         await using var database = await EventDatabase.CreateAsync(postgres, path);
@@ -67,7 +64,7 @@ public sealed class LateFillingTests(PostgresServer postgres)
     }
 
     [Theory]
-    [MemberData(nameof(Paths))]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
     public async Task Rows_written_once_their_actor_is_known_carry_its_profile_and_place_from_the_start(SchemaFlavor path)
     {
         await using var database = await EventDatabase.CreateAsync(postgres, path);
@@ -96,7 +93,7 @@ public sealed class LateFillingTests(PostgresServer postgres)
     }
 
     [Theory]
-    [MemberData(nameof(Paths))]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
     public async Task The_writer_role_may_store_profiles_and_fill_rows(SchemaFlavor path)
     {
         var roles = new DatabaseOptions { WriterRole = $"fill_writer_{Guid.NewGuid():N}"[..24], WriterPassword = "writer secret" };
@@ -181,7 +178,7 @@ public sealed class LateFillingTests(PostgresServer postgres)
     }
 
     [Theory]
-    [MemberData(nameof(Paths))]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
     public async Task The_coverage_view_gives_the_shares_of_the_last_hour_and_day(SchemaFlavor path)
     {
         await using var database = await EventDatabase.CreateAsync(postgres, path);

@@ -2,7 +2,6 @@ using GithubEvents.Enrich.Geocoding;
 using GithubEvents.Enrich.Storage;
 using GithubEvents.Tests.Enrich;
 using GithubEvents.Tests.Fakes;
-using GithubEvents.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace GithubEvents.Tests.Geocoding;

@@ -1,6 +1,5 @@
 using GithubEvents.Tests.Enrich;
 using GithubEvents.Tests.Fakes;
-using GithubEvents.Tests.Infrastructure;
 
 namespace GithubEvents.Tests.Geocoding;
 

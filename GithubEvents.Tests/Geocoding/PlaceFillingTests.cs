@@ -1,7 +1,6 @@
 using GithubEvents.Enrich.Geocoding;
 using GithubEvents.Enrich.Profiles;
 using GithubEvents.Tests.Enrich;
-using GithubEvents.Tests.Infrastructure;
 using GithubEvents.Tests.Profiles;
 
 namespace GithubEvents.Tests.Geocoding;

@@ -1,5 +1,4 @@
 using GithubEvents.Enrich.Storage;
-using GithubEvents.Tests.Infrastructure;
 
 namespace GithubEvents.Tests.Grafana;
 

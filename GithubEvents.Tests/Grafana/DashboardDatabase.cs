@@ -3,7 +3,6 @@ using GithubEvents.Enrich.Events;
 using GithubEvents.Enrich.Storage;
 using GithubEvents.ServiceDefaults.Kafka;
 using GithubEvents.Tests.Enrich;
-using GithubEvents.Tests.Infrastructure;
 using Npgsql;
 
 namespace GithubEvents.Tests.Grafana;

@@ -1,5 +1,6 @@
 using GithubEvents.Enrich.Events;
 using GithubEvents.Enrich.Storage;
+using GithubEvents.Tests.Enrich;
 
 namespace GithubEvents.Tests.Grafana;
 
@@ -43,8 +44,6 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
         return rows;
     }
 
-    public static TheoryData<SchemaFlavor> Paths => [SchemaFlavor.Postgres, SchemaFlavor.TimescaleDb];
-
     [Theory]
     [MemberData(nameof(PathsAndPanels))]
     public async Task Every_panel_query_runs_as_the_reader_and_returns_the_columns_its_panel_expects(SchemaFlavor path, string title)
@@ -83,7 +82,7 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
     }
 
     [Theory]
-    [MemberData(nameof(Paths))]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
     public async Task The_event_type_variable_lists_the_types_of_the_range(SchemaFlavor path)
     {
         var database = await data.OnAsync(path);
@@ -97,7 +96,7 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
     }
 
     [Theory]
-    [MemberData(nameof(Paths))]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
     public async Task Events_per_minute_come_from_the_minute_aggregate_for_narrow_buckets_and_from_the_5_minute_one_for_wide_ones(SchemaFlavor path)
     {
         var database = await data.OnAsync(path);
@@ -133,7 +132,7 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
     }
 
     [Theory]
-    [MemberData(nameof(Paths))]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
     public async Task The_map_and_top_countries_sum_the_events_of_each_country(SchemaFlavor path)
     {
         var database = await data.OnAsync(path);
@@ -162,7 +161,7 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
     }
 
     [Theory]
-    [MemberData(nameof(Paths))]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
     public async Task Top_repositories_count_events_and_distinct_actors_over_24_hours_whatever_the_event_type(SchemaFlavor path)
     {
         var database = await data.OnAsync(path);
@@ -189,7 +188,7 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
     }
 
     [Theory]
-    [MemberData(nameof(Paths))]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
     public async Task Most_active_actors_come_from_the_ranking_of_the_hourly_aggregate_without_bots_unless_asked(SchemaFlavor path)
     {
         var database = await data.OnAsync(path);
@@ -215,7 +214,7 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
     }
 
     [Theory]
-    [MemberData(nameof(Paths))]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
     public async Task Recent_events_are_the_newest_of_the_range_with_their_detail_and_country(SchemaFlavor path)
     {
         var database = await data.OnAsync(path);
@@ -237,7 +236,7 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
     }
 
     [Theory]
-    [MemberData(nameof(Paths))]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
     public async Task Freshness_is_the_age_of_the_newest_event_and_the_hour_counts_its_events(SchemaFlavor path)
     {
         var database = await data.OnAsync(path);
@@ -255,7 +254,7 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
 
     // v_enrichment_coverage (0005_profiles.sql, from event_stats_1m since 0008_dashboard_rankings.sql).
     [Theory]
-    [MemberData(nameof(Paths))]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
     public async Task Enrichment_coverage_shows_the_share_of_the_last_hours_events_with_a_country(SchemaFlavor path)
     {
         var database = await data.OnAsync(path);
@@ -272,7 +271,7 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
 
     // v_capture_by_hour (0011_capture_by_hour.sql): Chapman's estimate from the sample's sources, and the poller's figures.
     [Theory]
-    [MemberData(nameof(Paths))]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
     public async Task The_completeness_row_shows_each_hour_s_live_share_of_Chapman_s_estimate_and_the_poller_s_figures(SchemaFlavor path)
     {
         var database = await data.OnAsync(path);
@@ -312,7 +311,7 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
     }
 
     [Theory]
-    [MemberData(nameof(Paths))]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
     public async Task The_watched_repositories_coverage_and_the_repository_filter_count_what_the_watched_feeds_and_the_live_poller_delivered(SchemaFlavor path)
     {
         var database = await data.OnAsync(path);

@@ -1,5 +1,4 @@
 using Aspire.Hosting;
-using GithubEvents.Tests.Infrastructure;
 using YamlDotNet.RepresentationModel;
 
 namespace GithubEvents.Tests.Grafana;

@@ -1,6 +1,5 @@
 using GithubEvents.Ingest.Archive;
 using GithubEvents.Tests.Fakes;
-using GithubEvents.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using GithubEvents.Tests.Infrastructure;
 
 namespace GithubEvents.Tests.Ingest;
 

@@ -1,4 +1,3 @@
-using GithubEvents.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 
 namespace GithubEvents.Tests.Ingest;

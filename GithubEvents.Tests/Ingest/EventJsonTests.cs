@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using GithubEvents.Ingest.Events;
-using GithubEvents.Tests.Infrastructure;
 
 namespace GithubEvents.Tests.Ingest;
 

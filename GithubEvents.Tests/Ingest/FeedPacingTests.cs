@@ -1,7 +1,6 @@
 using GithubEvents.Ingest.GitHub;
 using GithubEvents.Ingest.Watch;
 using GithubEvents.ServiceDefaults.GitHub;
-using GithubEvents.Tests.Infrastructure;
 
 namespace GithubEvents.Tests.Ingest;
 

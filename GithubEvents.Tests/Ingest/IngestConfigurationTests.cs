@@ -1,4 +1,3 @@
-using GithubEvents.Tests.Infrastructure;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,3 @@
-using GithubEvents.Tests.Infrastructure;
 using GithubEvents.Tests.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

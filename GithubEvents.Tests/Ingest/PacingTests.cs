@@ -1,4 +1,3 @@
-using GithubEvents.Tests.Infrastructure;
 
 namespace GithubEvents.Tests.Ingest;
 

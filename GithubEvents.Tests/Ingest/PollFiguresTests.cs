@@ -1,6 +1,5 @@
 using GithubEvents.ServiceDefaults.Kafka;
 using GithubEvents.Tests.Fakes;
-using GithubEvents.Tests.Infrastructure;
 using GithubEvents.Tests.Kafka;
 
 namespace GithubEvents.Tests.Ingest;

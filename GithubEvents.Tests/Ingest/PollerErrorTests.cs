@@ -1,6 +1,5 @@
 using System.Globalization;
 using GithubEvents.Tests.Fakes;
-using GithubEvents.Tests.Infrastructure;
 using GithubEvents.Tests.Kafka;
 
 namespace GithubEvents.Tests.Ingest;

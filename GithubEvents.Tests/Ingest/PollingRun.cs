@@ -1,5 +1,4 @@
 using GithubEvents.Tests.Fakes;
-using GithubEvents.Tests.Infrastructure;
 using Microsoft.Extensions.Hosting;
 
 namespace GithubEvents.Tests.Ingest;

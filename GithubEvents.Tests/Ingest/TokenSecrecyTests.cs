@@ -1,5 +1,4 @@
 using GithubEvents.Tests.Fakes;
-using GithubEvents.Tests.Infrastructure;
 
 namespace GithubEvents.Tests.Ingest;
 

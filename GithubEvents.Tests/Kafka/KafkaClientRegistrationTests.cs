@@ -1,5 +1,4 @@
 using GithubEvents.ServiceDefaults.Kafka;
-using GithubEvents.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;

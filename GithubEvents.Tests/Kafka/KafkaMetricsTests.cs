@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using Confluent.Kafka;
 using GithubEvents.ServiceDefaults.Kafka;
-using GithubEvents.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

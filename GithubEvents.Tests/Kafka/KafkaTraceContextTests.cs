@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
 using GithubEvents.ServiceDefaults.Kafka;
-using GithubEvents.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

@@ -2,7 +2,6 @@ using System.Text.Json;
 using GithubEvents.Enrich.Storage;
 using GithubEvents.Tests.Enrich;
 using GithubEvents.Tests.Fakes;
-using GithubEvents.Tests.Infrastructure;
 
 namespace GithubEvents.Tests.Profiles;
 
@@ -11,10 +10,8 @@ public sealed class BacklogLookupTests(PostgresServer postgres, ITestOutputHelpe
 {
     private static readonly string[] Places = ["Berlin, Germany", "San Francisco, CA", "Beijing", "Remote", "Paris", "Bangalore, India", "São Paulo"];
 
-    public static TheoryData<SchemaFlavor> Paths => [SchemaFlavor.Postgres, SchemaFlavor.TimescaleDb];
-
     [Theory]
-    [MemberData(nameof(Paths))]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
     public async Task A_backfilled_hour_of_the_archive_sample_gets_the_countries_the_live_path_gives_the_same_actors(SchemaFlavor path)
     {
         var live = await CountryShareAsync(path, TimeSpan.FromMinutes(1));

@@ -2,7 +2,6 @@ using GithubEvents.Enrich.Events;
 using GithubEvents.Enrich.Profiles;
 using GithubEvents.Enrich.Storage;
 using GithubEvents.Tests.Enrich;
-using GithubEvents.Tests.Infrastructure;
 
 namespace GithubEvents.Tests.Profiles;
 

@@ -1,6 +1,5 @@
 using GithubEvents.Tests.Enrich;
 using GithubEvents.Tests.Fakes;
-using GithubEvents.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 
 namespace GithubEvents.Tests.Profiles;

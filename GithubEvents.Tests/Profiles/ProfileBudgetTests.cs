@@ -1,6 +1,5 @@
 using GithubEvents.Enrich.Profiles;
 using GithubEvents.ServiceDefaults.GitHub;
-using GithubEvents.Tests.Infrastructure;
 
 namespace GithubEvents.Tests.Profiles;
 

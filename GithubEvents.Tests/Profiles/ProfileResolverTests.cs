@@ -1,7 +1,6 @@
 using System.Text.Json;
 using GithubEvents.Tests.Enrich;
 using GithubEvents.Tests.Fakes;
-using GithubEvents.Tests.Infrastructure;
 
 namespace GithubEvents.Tests.Profiles;
 

@@ -1,6 +1,5 @@
 using GithubEvents.Enrich.Restoring;
 using GithubEvents.ServiceDefaults.GitHub;
-using GithubEvents.Tests.Infrastructure;
 
 namespace GithubEvents.Tests.Restoring;
 

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using GithubEvents.Enrich.Storage;
 using GithubEvents.Tests.Enrich;
 using GithubEvents.Tests.Fakes;
-using GithubEvents.Tests.Infrastructure;
 
 namespace GithubEvents.Tests.Watch;
 
@@ -30,10 +29,8 @@ public sealed class RestoredPayloadsTests(PostgresServer postgres, KafkaMockClus
         LIMIT 20;
         """;
 
-    public static TheoryData<SchemaFlavor> Paths => [SchemaFlavor.Postgres, SchemaFlavor.TimescaleDb];
-
     [Theory]
-    [MemberData(nameof(Paths))]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
     public async Task The_commit_msg_query_returns_the_restored_messages_of_a_watched_repositorys_live_pushes(SchemaFlavor path)
     {
         await using var database = await EventDatabase.CreateAsync(postgres, path);

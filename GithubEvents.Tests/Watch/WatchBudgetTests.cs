@@ -1,6 +1,5 @@
 using GithubEvents.Ingest.Watch;
 using GithubEvents.ServiceDefaults.GitHub;
-using GithubEvents.Tests.Infrastructure;
 
 namespace GithubEvents.Tests.Watch;
 

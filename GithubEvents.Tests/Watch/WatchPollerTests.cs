@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using GithubEvents.Tests.Enrich;
 using GithubEvents.Tests.Fakes;
-using GithubEvents.Tests.Infrastructure;
 using GithubEvents.Tests.Ingest;
 using GithubEvents.Tests.Kafka;
 using Microsoft.Extensions.Configuration;

@@ -1,5 +1,4 @@
 using GithubEvents.Tests.Fakes;
-using GithubEvents.Tests.Infrastructure;
 using GithubEvents.Tests.Ingest;
 using Microsoft.Extensions.Hosting;
 

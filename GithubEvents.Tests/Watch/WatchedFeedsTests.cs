@@ -2,7 +2,6 @@ using System.Text;
 using GithubEvents.Enrich.Storage;
 using GithubEvents.Tests.Enrich;
 using GithubEvents.Tests.Fakes;
-using GithubEvents.Tests.Infrastructure;
 
 namespace GithubEvents.Tests.Watch;
 
@@ -19,10 +18,8 @@ public sealed class WatchedFeedsTests(PostgresServer postgres, KafkaMockCluster 
 
     private static readonly DateTimeOffset Start = StepTimeProvider.DefaultStart;
 
-    public static TheoryData<SchemaFlavor> Paths => [SchemaFlavor.Postgres, SchemaFlavor.TimescaleDb];
-
     [Theory]
-    [MemberData(nameof(Paths))]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
     public async Task Every_event_of_the_watched_repositories_is_stored_once_and_their_live_coverage_is_the_public_feeds_sample(SchemaFlavor path)
     {
         await using var database = await EventDatabase.CreateAsync(postgres, path);
