@@ -40,14 +40,14 @@ public sealed partial class DatabaseSetup(
             }
             catch (ChangedMigrationException ex)
             {
-                LogChangedMigration(ex.Message);
+                LogFailed(ex.Message);
                 Environment.ExitCode = 1;
                 lifetime.StopApplication();
                 return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                LogFailed(ex);
+                LogFailed(ex.Message);
                 throw;
             }
         }
@@ -116,9 +116,7 @@ public sealed partial class DatabaseSetup(
     [LoggerMessage(LogLevel.Warning, "Could not set up the database; retrying in {Delay}")]
     private partial void LogRetrying(Exception exception, TimeSpan delay);
 
-    [LoggerMessage(LogLevel.Critical, "{Problem} Enrich stops.")]
-    private partial void LogChangedMigration(string problem);
-
-    [LoggerMessage(LogLevel.Critical, "Setting up the database failed; Enrich stops")]
-    private partial void LogFailed(Exception exception);
+    // A changed migration's message says what to do; any other failure goes on to the host, which logs its stack trace.
+    [LoggerMessage(LogLevel.Critical, "Setting up the database failed; Enrich stops: {Problem}")]
+    private partial void LogFailed(string problem);
 }

@@ -49,14 +49,20 @@ internal sealed class EventDatabase : IAsyncDisposable
     /// <summary>Skips the test when the path is TimescaleDB and the server lacks it.</summary>
     public static async Task<EventDatabase> CreateAsync(PostgresServer server, SchemaFlavor path, DatabaseOptions? roles = null)
     {
-        if (path == SchemaFlavor.TimescaleDb && !server.HasTimescaleDb)
-        {
-            Assert.Skip("The test server has no TimescaleDB extension (see the README to run these tests on it).");
-        }
-
-        var database = await OpenAsync(await server.CreateDatabaseAsync(), Options(path), roles);
+        var database = await OpenAsync(await CreateEmptyAsync(server, path), Options(path), roles);
         Assert.Equal(path, database.Path);
         return database;
+    }
+
+    /// <summary>An empty database of the test's own, for a schema on <paramref name="path"/>: skips the test when the path is TimescaleDB and the server lacks it.</summary>
+    public static Task<string> CreateEmptyAsync(PostgresServer server, SchemaFlavor path)
+    {
+        if (path == SchemaFlavor.TimescaleDb && !server.HasTimescaleDb)
+        {
+            Assert.Skip("The test server has no TimescaleDB extension (see docs/storage.md to run these tests on it).");
+        }
+
+        return server.CreateDatabaseAsync();
     }
 
     /// <summary>Sets the schema up in an existing database, on the path the server offers unless told otherwise.</summary>

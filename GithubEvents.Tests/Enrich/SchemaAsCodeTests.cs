@@ -15,7 +15,7 @@ public sealed partial class SchemaAsCodeTests(PostgresServer postgres)
     public async Task A_database_an_earlier_release_set_up_reaches_the_schema_of_a_fresh_one(SchemaFlavor path, int version)
     {
         await using var fresh = await EventDatabase.CreateAsync(postgres, path);
-        var upgraded = await postgres.CreateDatabaseAsync();
+        var upgraded = await EventDatabase.CreateEmptyAsync(postgres, path);
         await LegacySchema.CreateAsync(upgraded, path, version);
 
         await using (await EventDatabase.OpenAsync(upgraded, EventDatabase.Options(path)))
