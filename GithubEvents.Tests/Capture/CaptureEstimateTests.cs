@@ -1,7 +1,6 @@
 using System.Text;
 using GithubEvents.Enrich.Storage;
 using GithubEvents.Ingest.Archive;
-using GithubEvents.Tests.Enrich;
 using GithubEvents.Tests.Ingest;
 
 namespace GithubEvents.Tests.Capture;

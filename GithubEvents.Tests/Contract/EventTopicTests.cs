@@ -1,8 +1,5 @@
 using System.Text.Json.Nodes;
 using GithubEvents.Enrich.Storage;
-using GithubEvents.Tests.Enrich;
-using GithubEvents.Tests.Fakes;
-using GithubEvents.Tests.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

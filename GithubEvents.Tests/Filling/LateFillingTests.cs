@@ -2,7 +2,6 @@ using GithubEvents.Enrich.Filling;
 using GithubEvents.Enrich.Geocoding;
 using GithubEvents.Enrich.Profiles;
 using GithubEvents.Enrich.Storage;
-using GithubEvents.Tests.Enrich;
 using GithubEvents.Tests.Profiles;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,5 @@
 using GithubEvents.Enrich.Geocoding;
 using GithubEvents.Enrich.Storage;
-using GithubEvents.Tests.Enrich;
-using GithubEvents.Tests.Fakes;
 using Microsoft.Extensions.Options;
 
 namespace GithubEvents.Tests.Geocoding;

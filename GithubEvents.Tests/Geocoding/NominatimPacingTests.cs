@@ -1,5 +1,3 @@
-using GithubEvents.Tests.Enrich;
-using GithubEvents.Tests.Fakes;
 
 namespace GithubEvents.Tests.Geocoding;
 

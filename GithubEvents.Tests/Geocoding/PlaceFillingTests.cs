@@ -1,6 +1,5 @@
 using GithubEvents.Enrich.Geocoding;
 using GithubEvents.Enrich.Profiles;
-using GithubEvents.Tests.Enrich;
 using GithubEvents.Tests.Profiles;
 
 namespace GithubEvents.Tests.Geocoding;

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using GithubEvents.Enrich.Events;
 using GithubEvents.Enrich.Storage;
 using GithubEvents.ServiceDefaults.Kafka;
-using GithubEvents.Tests.Enrich;
 using Npgsql;
 
 namespace GithubEvents.Tests.Grafana;

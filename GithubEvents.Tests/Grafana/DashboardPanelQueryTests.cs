@@ -1,6 +1,5 @@
 using GithubEvents.Enrich.Events;
 using GithubEvents.Enrich.Storage;
-using GithubEvents.Tests.Enrich;
 
 namespace GithubEvents.Tests.Grafana;
 

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using GithubEvents.Ingest.Archive;
 using GithubEvents.ServiceDefaults.Kafka;
-using GithubEvents.Tests.Kafka;
 
 namespace GithubEvents.Tests.Ingest;
 

@@ -1,5 +1,4 @@
 using GithubEvents.Ingest.Archive;
-using GithubEvents.Tests.Fakes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using GithubEvents.Tests.Kafka;
 
 namespace GithubEvents.Tests.Ingest;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using GithubEvents.Ingest.GitHub;
-using GithubEvents.Tests.Kafka;
 
 namespace GithubEvents.Tests.Ingest;
 

@@ -1,4 +1,3 @@
-using GithubEvents.Tests.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

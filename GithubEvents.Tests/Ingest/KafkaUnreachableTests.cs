@@ -2,7 +2,6 @@ using Confluent.Kafka;
 using GithubEvents.Ingest.Events;
 using GithubEvents.Ingest.Publishing;
 using GithubEvents.ServiceDefaults.Kafka;
-using GithubEvents.Tests.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

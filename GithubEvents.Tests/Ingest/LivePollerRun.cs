@@ -1,4 +1,3 @@
-using GithubEvents.Tests.Fakes;
 using Microsoft.Extensions.Hosting;
 
 namespace GithubEvents.Tests.Ingest;

@@ -1,7 +1,6 @@
 using System.Text;
 using GithubEvents.Ingest;
 using GithubEvents.ServiceDefaults.Kafka;
-using GithubEvents.Tests.Kafka;
 
 namespace GithubEvents.Tests.Ingest;
 

@@ -1,6 +1,4 @@
 using GithubEvents.ServiceDefaults.Kafka;
-using GithubEvents.Tests.Fakes;
-using GithubEvents.Tests.Kafka;
 
 namespace GithubEvents.Tests.Ingest;
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using GithubEvents.Tests.Fakes;
-using GithubEvents.Tests.Kafka;
 
 namespace GithubEvents.Tests.Ingest;
 

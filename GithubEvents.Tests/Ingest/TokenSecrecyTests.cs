@@ -1,4 +1,3 @@
-using GithubEvents.Tests.Fakes;
 
 namespace GithubEvents.Tests.Ingest;
 

@@ -1,7 +1,6 @@
 using Confluent.Kafka;
 using GithubEvents.Ingest.Publishing;
 using GithubEvents.ServiceDefaults.Kafka;
-using GithubEvents.Tests.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

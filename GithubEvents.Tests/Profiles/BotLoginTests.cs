@@ -1,7 +1,6 @@
 using GithubEvents.Enrich.Events;
 using GithubEvents.Enrich.Profiles;
 using GithubEvents.Enrich.Storage;
-using GithubEvents.Tests.Enrich;
 
 namespace GithubEvents.Tests.Profiles;
 

@@ -1,5 +1,3 @@
-using GithubEvents.Tests.Enrich;
-using GithubEvents.Tests.Fakes;
 using Microsoft.Extensions.Logging;
 
 namespace GithubEvents.Tests.Profiles;

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using GithubEvents.Enrich.Profiles;
-using GithubEvents.Tests.Fakes;
 
 namespace GithubEvents.Tests.Profiles;
 

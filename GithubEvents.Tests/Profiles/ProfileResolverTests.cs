@@ -1,6 +1,4 @@
 using System.Text.Json;
-using GithubEvents.Tests.Enrich;
-using GithubEvents.Tests.Fakes;
 
 namespace GithubEvents.Tests.Profiles;
 

@@ -1,8 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using GithubEvents.Enrich.Storage;
-using GithubEvents.Tests.Enrich;
-using GithubEvents.Tests.Fakes;
 
 namespace GithubEvents.Tests.Watch;
 

@@ -1,9 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using GithubEvents.Tests.Enrich;
-using GithubEvents.Tests.Fakes;
 using GithubEvents.Tests.Ingest;
-using GithubEvents.Tests.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Hosting;

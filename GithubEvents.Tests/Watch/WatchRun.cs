@@ -1,4 +1,3 @@
-using GithubEvents.Tests.Fakes;
 using GithubEvents.Tests.Ingest;
 using Microsoft.Extensions.Hosting;
 

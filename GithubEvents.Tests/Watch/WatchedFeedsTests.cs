@@ -1,7 +1,5 @@
 using System.Text;
 using GithubEvents.Enrich.Storage;
-using GithubEvents.Tests.Enrich;
-using GithubEvents.Tests.Fakes;
 
 namespace GithubEvents.Tests.Watch;
 
