@@ -17,7 +17,7 @@ public sealed partial class PlaceFilling(
     Geocoder geocoder,
     RowFiller filler,
     NewLocations newLocations,
-    IOptions<PlaceFillingOptions> options,
+    PlaceFillingPace pace,
     IOptions<GeocodingOptions> geocoding,
     LeaderElection election,
     ILogger<PlaceFilling> logger) : LeaderService(election, "the geocoding of actors' locations", AdvisoryLocks.Places, logger)
@@ -27,14 +27,14 @@ public sealed partial class PlaceFilling(
     private static readonly TimeSpan FirstBackOff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackOff = TimeSpan.FromMinutes(5);
 
-    protected override TimeSpan AcquireInterval => options.Value.IdleInterval;
+    protected override TimeSpan AcquireInterval => pace.IdleInterval;
 
     protected override async Task<TimeSpan> RunPassAsync(CancellationToken cancellationToken)
     {
         var unplaced = await locations.UnplacedLocationsAsync(geocoding.Value.UsesNominatim, ListSize, cancellationToken);
         if (unplaced.Count == 0)
         {
-            await newLocations.WaitAsync(options.Value.IdleInterval, Time, cancellationToken);
+            await newLocations.WaitAsync(pace.IdleInterval, Time, cancellationToken);
             return TimeSpan.Zero;
         }
 

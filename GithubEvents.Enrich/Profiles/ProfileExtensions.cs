@@ -33,7 +33,6 @@ public static class ProfileExtensions
                 "Storage:AggregateRefreshWindow (by default Storage:Retention) must not be shorter than Profiles:FillWindow: " +
                 "the aggregates of rows filled in further back would never be refreshed.")
             .ValidateOnStart();
-        services.AddOptions<PlaceFillingOptions>().BindConfiguration(PlaceFillingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<GitHubApiOptions>()
             .Configure(github => github.UserAgent = "GithubEvents-Enrich")
             .BindConfiguration(GitHubApiOptions.SectionName)
@@ -51,6 +50,7 @@ public static class ProfileExtensions
         // is the one the writer gets instead of the storage layer's Off.
         services.AddSingleton(provider => new ActorBacklogQueueing(provider.GetRequiredService<IOptions<ProfileOptions>>().Value.ActivityWindow));
         services.AddSingleton(provider => new ProfileBudget(provider.GetRequiredService<IOptions<ProfileOptions>>().Value, provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(provider => new PlaceFillingPace(provider.GetRequiredService<IOptions<ProfileOptions>>().Value.IdleInterval));
         services.AddSingleton(provider => new ProfileCache(provider.GetRequiredService<IOptions<ProfileOptions>>().Value.CacheSize));
         services.AddSingleton<GitHubProfileClient>();
         services.AddSingleton<ProfileLookups>();

@@ -46,7 +46,7 @@ public sealed class ProfileOptions
 
     /// <summary>
     /// The resolver's wait after a pass that found less than a full batch, and how often a replica that does not lead
-    /// asks for the lead again; the place filling reads it too (<c>PlaceFillingOptions</c>).
+    /// asks for the lead again; the place filling waits as long (<c>PlaceFillingPace</c>).
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Profiles:IdleInterval must be between 1 second and 1 hour.")]
     public TimeSpan IdleInterval { get; set; } = TimeSpan.FromMinutes(1);
