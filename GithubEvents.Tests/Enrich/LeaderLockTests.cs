@@ -15,12 +15,8 @@ public sealed class LeaderLockTests(PostgresServer postgres)
     [Fact]
     public async Task One_replica_leads_and_another_leads_as_soon_as_the_leader_lets_go()
     {
-        var database = new NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync()) { Pooling = true }.ConnectionString;
-        await using var first = Writer(database);
-        await using var second = Writer(database);
-
-        var leader = await LeaderLock.TryAcquireAsync(first, Name, Cancellation);
-        Assert.NotNull(leader);
+        await using var replicas = await TwoReplicas.FirstLeadingAsync(postgres);
+        var (database, first, second, leader) = (replicas.Database, replicas.First, replicas.Second, replicas.Leader);
         Assert.True(await leader.IsHeldAsync(Cancellation));
         Assert.Null(await LeaderLock.TryAcquireAsync(second, Name, Cancellation));
         // Another attempt of the leading replica's is another session too.
@@ -40,11 +36,8 @@ public sealed class LeaderLockTests(PostgresServer postgres)
     [Fact]
     public async Task A_leader_whose_session_ended_no_longer_leads_and_another_takes_over()
     {
-        var database = new NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync()) { Pooling = true }.ConnectionString;
-        await using var first = Writer(database);
-        await using var second = Writer(database);
-        var leader = await LeaderLock.TryAcquireAsync(first, Name, Cancellation);
-        Assert.NotNull(leader);
+        await using var replicas = await TwoReplicas.FirstLeadingAsync(postgres);
+        var (database, second, leader) = (replicas.Database, replicas.Second, replicas.Leader);
 
         Assert.Equal(true, await Sql.ScalarAsync(database,
             """
@@ -56,6 +49,35 @@ public sealed class LeaderLockTests(PostgresServer postgres)
         await leader.DisposeAsync();
         await using var next = await LeaderLock.TryAcquireAsync(second, Name, Cancellation);
         Assert.NotNull(next);
+    }
+
+    /// <summary>Two replicas' writer connections to a database of their own, the first leading.</summary>
+    private sealed class TwoReplicas(string database, WriterDataSource first, WriterDataSource second, LeaderLock leader) : IAsyncDisposable
+    {
+        public string Database => database;
+
+        public WriterDataSource First => first;
+
+        public WriterDataSource Second => second;
+
+        public LeaderLock Leader => leader;
+
+        public static async Task<TwoReplicas> FirstLeadingAsync(PostgresServer postgres)
+        {
+            var database = new NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync()) { Pooling = true }.ConnectionString;
+            var first = Writer(database);
+            var leader = await LeaderLock.TryAcquireAsync(first, Name, Cancellation);
+            Assert.NotNull(leader);
+            return new TwoReplicas(database, first, Writer(database), leader);
+        }
+
+        // The lock first, then the replicas' pools; a test may have let go of the lock already.
+        public async ValueTask DisposeAsync()
+        {
+            await leader.DisposeAsync();
+            await second.DisposeAsync();
+            await first.DisposeAsync();
+        }
     }
 
     private static WriterDataSource Writer(string connectionString) =>
