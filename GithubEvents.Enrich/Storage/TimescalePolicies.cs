@@ -31,11 +31,13 @@ public static class TimescalePolicies
                 ("view", view), ("window", options.EffectiveRefreshWindow), ("lag", options.AggregateRefreshLag), ("every", options.AggregateRefreshInterval)));
         }
 
-        // The rankings of the last 24 hours, read by the dashboard (0008_dashboard_rankings.sql): the first at once, so that a
-        // new or restarted Enrich does not leave them empty or old for a whole interval.
+        // The rankings of the last 24 hours, read by the dashboard (Definitions/public.refresh_top_24h.sql): the first at once,
+        // so that a new or restarted Enrich does not leave them empty or old for a whole interval; one statement, so it has
+        // the maintenance's time limit (the refresh policies above work in batches of buckets of their own).
         batch.BatchCommands.Add(Command("SELECT delete_job(job_id) FROM timescaledb_information.jobs WHERE proc_name = 'refresh_top_24h_job'"));
         batch.BatchCommands.Add(Command(
-            "SELECT add_job('refresh_top_24h_job', @every, initial_start => now())", ("every", options.RankingRefreshInterval)));
+            "SELECT alter_job(add_job('refresh_top_24h_job', @every, initial_start => now()), max_runtime => @limit)",
+            ("every", options.RankingRefreshInterval), ("limit", options.MaintenanceTimeout)));
 
         await using (batch)
         {

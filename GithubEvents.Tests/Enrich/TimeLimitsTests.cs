@@ -103,6 +103,16 @@ public sealed class TimeLimitsTests(PostgresServer postgres)
         await setup.StopAsync(TestContext.Current.CancellationToken);
     }
 
+    [Fact]
+    public async Task On_TimescaleDB_the_ranking_job_runs_within_the_maintenance_timeout()
+    {
+        var storage = new StorageOptions { TimescaleDb = TimescaleDbUse.Required, MaintenanceTimeout = TimeSpan.FromSeconds(90) };
+        await using var database = await EventDatabase.OpenAsync(await EventDatabase.CreateEmptyAsync(postgres, SchemaFlavor.TimescaleDb), storage);
+
+        Assert.Equal(TimeSpan.FromSeconds(90), await Sql.ScalarAsync(database.ConnectionString,
+            "SELECT max_runtime FROM timescaledb_information.jobs WHERE proc_name = 'refresh_top_24h_job'"));
+    }
+
     private static PostgresMaintenance Maintenance(EventDatabase database, StorageOptions options, LogCapture logs) =>
         new(database.WriterDataSource, database.Readiness, Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System, Logger<PostgresMaintenance>(logs));
 
