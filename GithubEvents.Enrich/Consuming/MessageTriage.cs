@@ -25,27 +25,45 @@ public static class MessageTriage
             {
                 rejected.Add(new DeadLetter(message, "too_large", $"{value.Length} bytes is over Enrich:MaxEventBytes ({maxEventBytes})"));
             }
-            else if (message.Topic == pollsTopic)
-            {
-                if (PollFigures.TryParse(value, out var figures, out var rejection))
-                {
-                    polls.Add(figures);
-                }
-                else
-                {
-                    rejected.Add(new DeadLetter(message, "invalid_poll_figures", rejection));
-                }
-            }
-            else if (GitHubEventParser.TryParse(value, out var row, out var reason))
-            {
-                rows.Add(new ParsedEvent(message, row with { Sources = SourceBits.Of(message.Message.Headers) }));
-            }
             else
             {
-                rejected.Add(new DeadLetter(message, reason.StartsWith("invalid JSON", StringComparison.Ordinal) ? "invalid_json" : "not_an_event", reason));
+                // Whatever a message holds, reading it must not stop the consumer: a failure of the readers
+                // themselves is that message's dead letter, and the batch goes on.
+                try
+                {
+                    Sort(message, value, pollsTopic, rows, polls, rejected);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    rejected.Add(new DeadLetter(message, "unreadable", $"the message could not be read: {ex.GetType().Name}: {ex.Message}"));
+                }
             }
         }
 
         return new TriagedBatch(rows, polls, rejected);
+    }
+
+    private static void Sort(
+        ConsumeResult<string, byte[]> message, byte[] value, string pollsTopic, List<ParsedEvent> rows, List<PollFigures> polls, List<DeadLetter> rejected)
+    {
+        if (message.Topic == pollsTopic)
+        {
+            if (PollFigures.TryParse(value, out var figures, out var rejection))
+            {
+                polls.Add(figures);
+            }
+            else
+            {
+                rejected.Add(new DeadLetter(message, "invalid_poll_figures", rejection));
+            }
+        }
+        else if (GitHubEventParser.TryParse(value, out var row, out var reason))
+        {
+            rows.Add(new ParsedEvent(message, row with { Sources = SourceBits.Of(message.Message.Headers) }));
+        }
+        else
+        {
+            rejected.Add(new DeadLetter(message, reason.StartsWith("invalid JSON", StringComparison.Ordinal) ? "invalid_json" : "not_an_event", reason));
+        }
     }
 }

@@ -32,6 +32,12 @@ public sealed record EventRow
     /// </summary>
     public required byte[] Envelope { get; init; }
 
+    /// <summary>
+    /// What had to change in <see cref="Payload"/> and <see cref="Envelope"/> for jsonb to hold them (see
+    /// <see cref="JsonbText"/>); null when they are as received.
+    /// </summary>
+    public string[]? Altered { get; init; }
+
     /// <summary>The sources that delivered the event, as <see cref="SourceBits"/> (0 when the message named none Enrich knows).</summary>
     public short Sources { get; init; }
 }

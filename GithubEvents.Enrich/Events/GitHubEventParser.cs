@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using GithubEvents.ServiceDefaults.Json;
 
 namespace GithubEvents.Enrich.Events;
 
@@ -7,10 +8,17 @@ namespace GithubEvents.Enrich.Events;
 /// Reads the typed columns of a raw GitHub event (Events API or GH Archive, either payload shape) and says why when
 /// a message is not a usable event. One forward pass of <see cref="Utf8JsonReader"/> validates the whole message and
 /// reads the columns; the payload is kept as the bytes received, and the envelope is the message with the payload
-/// member cut out.
+/// member cut out, both save what jsonb cannot hold (<see cref="JsonbText"/>). Text is read leniently: invalid UTF-8 and
+/// lone surrogates in a login or a title become U+FFFD rather than an exception.
 /// </summary>
 public static class GitHubEventParser
 {
+    /// <summary>
+    /// The longest type, login or repository name an event may have (GitHub's are under 40, 140 for a repository): the
+    /// indexes on these columns cannot hold much longer values, and no GitHub event has them.
+    /// </summary>
+    public const int MaxNameLength = 255;
+
     public static bool TryParse(byte[] json, [NotNullWhen(true)] out EventRow? row, [NotNullWhen(false)] out string? rejection)
     {
         try
@@ -52,6 +60,9 @@ public static class GitHubEventParser
             return false;
         }
 
+        var altered = JsonbAlterations.None;
+        var payload = JsonbText.Storable(fields.PayloadObject is var (start, end) ? json[start..end] : "{}"u8.ToArray(), ref altered);
+        var envelope = JsonbText.Storable(fields.PayloadMember is var (from, to) ? WithoutMember(json, from, to) : json, ref altered);
         row = new EventRow
         {
             Time = fields.Time!.Value,
@@ -64,8 +75,9 @@ public static class GitHubEventParser
             Org = fields.OrgLogin,
             Detail = EventDetail.Describe(fields.Type!, fields.Payload ?? new PayloadFacts()),
             IsBot = BotLogin.Is(fields.Login!),
-            Payload = JsonbText.Storable(fields.PayloadObject is var (start, end) ? json[start..end] : "{}"u8.ToArray()),
-            Envelope = JsonbText.Storable(fields.PayloadMember is var (from, to) ? WithoutMember(json, from, to) : json),
+            Payload = payload,
+            Envelope = envelope,
+            Altered = JsonbText.Names(altered),
         };
         return true;
     }
@@ -147,13 +159,13 @@ public static class GitHubEventParser
         /// <summary>Reads the member the reader is on.</summary>
         public void Read(ref Utf8JsonReader reader)
         {
-            if (reader.ValueTextEquals("id"u8)) EventId = reader.NextId();
-            else if (reader.ValueTextEquals("type"u8)) Type = reader.NextText();
-            else if (reader.ValueTextEquals("created_at"u8)) Time = reader.NextTime();
-            else if (reader.ValueTextEquals("actor"u8)) (ActorId, Login) = ReadIdAndText(ref reader, "login"u8, (ActorId, Login));
-            else if (reader.ValueTextEquals("repo"u8)) (RepoId, RepoName) = ReadIdAndText(ref reader, "name"u8, (RepoId, RepoName));
-            else if (reader.ValueTextEquals("org"u8)) OrgLogin = reader.NextMemberText("login"u8);
-            else if (reader.ValueTextEquals("payload"u8)) ReadPayload(ref reader);
+            if (reader.NameIs("id"u8)) EventId = reader.NextId();
+            else if (reader.NameIs("type"u8)) Type = reader.NextText();
+            else if (reader.NameIs("created_at"u8)) Time = reader.NextTime();
+            else if (reader.NameIs("actor"u8)) (ActorId, Login) = ReadIdAndText(ref reader, "login"u8, (ActorId, Login));
+            else if (reader.NameIs("repo"u8)) (RepoId, RepoName) = ReadIdAndText(ref reader, "name"u8, (RepoId, RepoName));
+            else if (reader.NameIs("org"u8)) OrgLogin = reader.NextMemberText("login"u8);
+            else if (reader.NameIs("payload"u8)) ReadPayload(ref reader);
             else reader.SkipNext();
         }
 
@@ -163,6 +175,10 @@ public static class GitHubEventParser
             : Time is null ? "missing or invalid created_at"
             : ActorId is null || Login is null ? "missing actor id or login"
             : _duplicatePayload ? "more than one payload member"
+            : Type.Length > MaxNameLength ? $"type longer than {MaxNameLength} characters"
+            : Login.Length > MaxNameLength ? $"actor login longer than {MaxNameLength} characters"
+            : RepoName?.Length > MaxNameLength ? $"repo name longer than {MaxNameLength} characters"
+            : OrgLogin?.Length > MaxNameLength ? $"org login longer than {MaxNameLength} characters"
             : null;
 
         private void ReadPayload(ref Utf8JsonReader reader)
@@ -200,8 +216,8 @@ public static class GitHubEventParser
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("id"u8)) read.Id = reader.NextId();
-                else if (reader.ValueTextEquals(textMember)) read.Text = reader.NextText();
+                if (reader.NameIs("id"u8)) read.Id = reader.NextId();
+                else if (reader.NameIs(textMember)) read.Text = reader.NextText();
                 else reader.SkipNext();
             }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using GithubEvents.ServiceDefaults.Json;
 
 namespace GithubEvents.Enrich.Events;
 
@@ -17,7 +18,10 @@ internal static class JsonMemberReader
         reader.Skip();
     }
 
-    /// <summary>The value as text: null unless it is a non-empty string.</summary>
+    /// <summary>
+    /// The value as text: null unless it is a non-empty string. Decoded leniently, with U+FFFD for what is not text
+    /// (<see cref="LenientJson"/>), so that it can go into a text column.
+    /// </summary>
     public static string? NextText(this ref Utf8JsonReader reader)
     {
         reader.Read();
@@ -27,7 +31,7 @@ internal static class JsonMemberReader
             return null;
         }
 
-        return reader.GetString() is { Length: > 0 } text ? text : null;
+        return reader.GetLenientString() is { Length: > 0 } text ? text : null;
     }
 
     public static long? NextNumber(this ref Utf8JsonReader reader)
@@ -51,7 +55,7 @@ internal static class JsonMemberReader
             case JsonTokenType.Number:
                 return reader.TryGetInt64(out var number) ? number : null;
             case JsonTokenType.String:
-                var digits = reader.ValueIsEscaped ? System.Text.Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
+                var digits = reader.ValueIsEscaped ? System.Text.Encoding.UTF8.GetBytes(reader.GetLenientString()) : reader.ValueSpan;
                 return long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
             default:
                 reader.Skip();
@@ -76,7 +80,8 @@ internal static class JsonMemberReader
             return null;
         }
 
-        return reader.TryGetDateTimeOffset(out var time) ? time.UtcDateTime : null;
+        // A time is ASCII: one with what does not decode is no time (and would make TryGetDateTimeOffset throw).
+        return LenientJson.Find(reader.ValueSpan) == JsonTextFaults.None && reader.TryGetDateTimeOffset(out var time) ? time.UtcDateTime : null;
     }
 
     /// <summary>True, and the reader on the object's start, when the value is an object; else the value is skipped.</summary>
@@ -104,7 +109,7 @@ internal static class JsonMemberReader
         {
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals(member))
+                if (reader.NameIs(member))
                 {
                     value = read(ref reader);
                 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GithubEvents.ServiceDefaults.Json;
 
 namespace GithubEvents.Enrich.Events;
 
@@ -51,20 +52,20 @@ public sealed class PayloadFacts
         var facts = new PayloadFacts();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("action"u8)) facts.Action = reader.NextText();
-            else if (reader.ValueTextEquals("ref"u8)) facts.Ref = reader.NextText();
-            else if (reader.ValueTextEquals("ref_type"u8)) facts.RefType = reader.NextText();
-            else if (reader.ValueTextEquals("size"u8)) facts.Size = reader.NextNumber();
-            else if (reader.ValueTextEquals("number"u8)) facts.Number = reader.NextNumber();
-            else if (reader.ValueTextEquals("pull_request"u8)) facts.ReadPullRequest(ref reader);
-            else if (reader.ValueTextEquals("review"u8)) facts.ReviewState = reader.NextMemberText("state"u8);
-            else if (reader.ValueTextEquals("issue"u8)) facts.ReadIssue(ref reader);
-            else if (reader.ValueTextEquals("forkee"u8)) facts.ForkFullName = reader.NextMemberText("full_name"u8);
-            else if (reader.ValueTextEquals("release"u8)) facts.ReleaseTag = reader.NextMemberText("tag_name"u8);
-            else if (reader.ValueTextEquals("comment"u8)) facts.CommentCommitId = reader.NextMemberText("commit_id"u8);
-            else if (reader.ValueTextEquals("member"u8)) facts.MemberLogin = reader.NextMemberText("login"u8);
-            else if (reader.ValueTextEquals("discussion"u8)) facts.DiscussionNumber = reader.NextMemberNumber("number"u8);
-            else if (reader.ValueTextEquals("pages"u8)) facts.ReadPages(ref reader);
+            if (reader.NameIs("action"u8)) facts.Action = reader.NextText();
+            else if (reader.NameIs("ref"u8)) facts.Ref = reader.NextText();
+            else if (reader.NameIs("ref_type"u8)) facts.RefType = reader.NextText();
+            else if (reader.NameIs("size"u8)) facts.Size = reader.NextNumber();
+            else if (reader.NameIs("number"u8)) facts.Number = reader.NextNumber();
+            else if (reader.NameIs("pull_request"u8)) facts.ReadPullRequest(ref reader);
+            else if (reader.NameIs("review"u8)) facts.ReviewState = reader.NextMemberText("state"u8);
+            else if (reader.NameIs("issue"u8)) facts.ReadIssue(ref reader);
+            else if (reader.NameIs("forkee"u8)) facts.ForkFullName = reader.NextMemberText("full_name"u8);
+            else if (reader.NameIs("release"u8)) facts.ReleaseTag = reader.NextMemberText("tag_name"u8);
+            else if (reader.NameIs("comment"u8)) facts.CommentCommitId = reader.NextMemberText("commit_id"u8);
+            else if (reader.NameIs("member"u8)) facts.MemberLogin = reader.NextMemberText("login"u8);
+            else if (reader.NameIs("discussion"u8)) facts.DiscussionNumber = reader.NextMemberNumber("number"u8);
+            else if (reader.NameIs("pages"u8)) facts.ReadPages(ref reader);
             else reader.SkipNext();
         }
 
@@ -80,8 +81,8 @@ public sealed class PayloadFacts
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("number"u8)) PullRequestNumber = reader.NextNumber();
-            else if (reader.ValueTextEquals("merged"u8)) PullRequestMerged = reader.NextIsTrue();
+            if (reader.NameIs("number"u8)) PullRequestNumber = reader.NextNumber();
+            else if (reader.NameIs("merged"u8)) PullRequestMerged = reader.NextIsTrue();
             else reader.SkipNext();
         }
     }
@@ -95,14 +96,14 @@ public sealed class PayloadFacts
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("number"u8))
+            if (reader.NameIs("number"u8))
             {
                 IssueNumber = reader.NextNumber();
                 continue;
             }
 
             // Issue comments on pull requests carry an issue.pull_request member, whatever its value.
-            IssueIsPullRequest |= reader.ValueTextEquals("pull_request"u8);
+            IssueIsPullRequest |= reader.NameIs("pull_request"u8);
             reader.SkipNext();
         }
     }
@@ -123,8 +124,8 @@ public sealed class PayloadFacts
             {
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    if (reader.ValueTextEquals("action"u8)) FirstPageAction = reader.NextText();
-                    else if (reader.ValueTextEquals("title"u8)) FirstPageTitle = reader.NextText();
+                    if (reader.NameIs("action"u8)) FirstPageAction = reader.NextText();
+                    else if (reader.NameIs("title"u8)) FirstPageTitle = reader.NextText();
                     else reader.SkipNext();
                 }
             }

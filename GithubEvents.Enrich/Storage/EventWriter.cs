@@ -16,10 +16,10 @@ namespace GithubEvents.Enrich.Storage;
 public sealed class EventWriter(WriterDataSource writer, StorageReadiness storage, ActorBacklogQueueing backlog)
 {
     private const string Columns =
-        "time, event_id, event_type, actor, actor_id, repo, repo_id, org, detail, location, country, country_code, lat, lng, company, public_repos, is_bot, payload, envelope, sources";
+        "time, event_id, event_type, actor, actor_id, repo, repo_id, org, detail, location, country, country_code, lat, lng, company, public_repos, is_bot, payload, envelope, altered, sources";
 
     private const string StagedColumns =
-        "time, event_id, event_type, actor, actor_id, repo, repo_id, org, detail, is_bot, payload, envelope, sources";
+        "time, event_id, event_type, actor, actor_id, repo, repo_id, org, detail, is_bot, payload, envelope, altered, sources";
 
     private const string CreateStaging =
         $"CREATE TEMP TABLE IF NOT EXISTS events_staging ON COMMIT DELETE ROWS AS SELECT {StagedColumns} FROM events WITH NO DATA";
@@ -36,7 +36,7 @@ public sealed class EventWriter(WriterDataSource writer, StorageReadiness storag
              INSERT INTO events ({Columns})
              SELECT s.time, s.event_id, s.event_type, s.actor, s.actor_id, s.repo, s.repo_id, s.org, s.detail,
                     k.location, k.country, k.country_code, k.lat, k.lng, k.company, k.public_repos, s.is_bot OR coalesce(k.is_bot, false),
-                    s.payload, s.envelope, s.sources
+                    s.payload, s.envelope, s.altered, s.sources
              FROM events_staging s LEFT JOIN actor_enrichment k ON k.id = s.actor_id AND k.login = s.actor
              ON CONFLICT (time, event_id) DO UPDATE SET sources = events.sources | excluded.sources
              WHERE events.sources | excluded.sources <> events.sources
@@ -108,6 +108,7 @@ public sealed class EventWriter(WriterDataSource writer, StorageReadiness storag
                 await copy.WriteAsync(row.IsBot, NpgsqlDbType.Boolean, cancellationToken);
                 await copy.WriteAsync(row.Payload, NpgsqlDbType.Jsonb, cancellationToken);
                 await copy.WriteAsync(row.Envelope, NpgsqlDbType.Jsonb, cancellationToken);
+                await WriteNullableAsync(copy, row.Altered, NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
                 await copy.WriteAsync(row.Sources, NpgsqlDbType.Smallint, cancellationToken);
             }
 
