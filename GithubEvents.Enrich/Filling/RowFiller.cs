@@ -15,6 +15,8 @@ namespace GithubEvents.Enrich.Filling;
 /// </summary>
 public sealed class RowFiller(WriterDataSource writer, StorageReadiness storage, FillMetrics metrics, IOptions<FillOptions> options, TimeProvider time)
 {
+    private static readonly TimeSpan KnownSlice = TimeSpan.FromHours(1);
+
     // What the enrichment knows of actor k, set on row e; and the test that a row differs from it.
     private const string SetKnown =
         """
@@ -46,7 +48,7 @@ public sealed class RowFiller(WriterDataSource writer, StorageReadiness storage,
             UPDATE events e
             {SetKnown}
             FROM known k
-            WHERE e.actor = k.login AND e.actor_id = k.id AND e.time >= @from
+            WHERE e.actor = k.login AND e.actor_id = k.id AND e.time >= @from AND (@to::timestamptz IS NULL OR e.time < @to)
               -- For some actors, only their rows, through the actor index: the join alone reads every row of the window.
               AND (@ids::bigint[] IS NULL AND @keys::text[] IS NULL OR e.actor = ANY(ARRAY(SELECT login FROM known)))
               AND {DiffersFromKnown}
@@ -116,14 +118,32 @@ public sealed class RowFiller(WriterDataSource writer, StorageReadiness storage,
     public Task<long> FillLocationsAsync(string[] locationKeys, CancellationToken cancellationToken) =>
         FillAsync(null, locationKeys, options.Value.FillWindow, cancellationToken);
 
-    /// <summary>Fills the rows of every known actor from the last <paramref name="window"/> (at most the fill window).</summary>
-    public Task<long> FillKnownAsync(TimeSpan window, CancellationToken cancellationToken) =>
-        FillAsync(null, null, window < options.Value.FillWindow ? window : options.Value.FillWindow, cancellationToken);
+    /// <summary>
+    /// Fills the rows of every known actor from the last <paramref name="window"/> (at most the fill window), an hour of
+    /// rows a statement and a transaction, newest first: the join reads every row of the window, and a day of them at
+    /// volume is too long a statement.
+    /// </summary>
+    public async Task<long> FillKnownAsync(TimeSpan window, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var from = now - (window < options.Value.FillWindow ? window : options.Value.FillWindow);
+        long filled = 0;
+        // The newest slice has no upper bound: it takes the rows stamped after now too.
+        DateTimeOffset? upper = null;
+        for (var lower = now - KnownSlice; upper is null || upper > from; upper = lower, lower -= KnownSlice)
+        {
+            filled += await FillAsync(null, null, Max(from, lower), upper, cancellationToken);
+        }
 
-    private async Task<long> FillAsync(long[]? actorIds, string[]? locationKeys, TimeSpan window, CancellationToken cancellationToken)
+        return filled;
+    }
+
+    private Task<long> FillAsync(long[]? actorIds, string[]? locationKeys, TimeSpan window, CancellationToken cancellationToken) =>
+        FillAsync(actorIds, locationKeys, time.GetUtcNow() - window, null, cancellationToken);
+
+    private async Task<long> FillAsync(long[]? actorIds, string[]? locationKeys, DateTimeOffset from, DateTimeOffset? to, CancellationToken cancellationToken)
     {
         await using var connection = await writer.DataSource.OpenConnectionAsync(cancellationToken);
-        var from = time.GetUtcNow() - window;
         var flavor = storage.Flavor;
         if (flavor == SchemaFlavor.TimescaleDb)
         {
@@ -137,6 +157,7 @@ public sealed class RowFiller(WriterDataSource writer, StorageReadiness storage,
         command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)actorIds ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("keys", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)locationKeys ?? DBNull.Value });
         command.Parameters.AddWithValue("from", from);
+        command.Parameters.Add(new NpgsqlParameter("to", NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = (object?)to ?? DBNull.Value });
         var filled = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
         await transaction.CommitAsync(cancellationToken);
         metrics.Filled(filled);
