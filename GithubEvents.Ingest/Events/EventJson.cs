@@ -1,10 +1,12 @@
 using System.Text.Json;
+using GithubEvents.ServiceDefaults.Json;
 
 namespace GithubEvents.Ingest.Events;
 
 /// <summary>
 /// Reads <c>id</c>, <c>type</c>, <c>created_at</c> and <c>actor.id</c> with <see cref="Utf8JsonReader"/>, skipping
-/// the rest (so both the full and the trimmed payload shapes read the same) while still checking it is JSON.
+/// the rest (so both the full and the trimmed payload shapes read the same) while still checking it is JSON. Text is read
+/// leniently (<see cref="LenientJson"/>): whatever bytes an event holds, it is published or dead-lettered, never an exception.
 /// </summary>
 public static class EventJson
 {
@@ -25,22 +27,22 @@ public static class EventJson
             long? actorId = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("id"u8))
+                if (reader.NameIs("id"u8))
                 {
                     reader.Read();
-                    id = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    id = reader.TokenType == JsonTokenType.String ? reader.GetLenientString() : null;
                 }
-                else if (reader.ValueTextEquals("type"u8))
+                else if (reader.NameIs("type"u8))
                 {
                     reader.Read();
-                    type = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    type = reader.TokenType == JsonTokenType.String ? reader.GetLenientString() : null;
                 }
-                else if (reader.ValueTextEquals("created_at"u8))
+                else if (reader.NameIs("created_at"u8))
                 {
                     reader.Read();
-                    createdAt = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    createdAt = reader.TokenType == JsonTokenType.String ? reader.GetLenientString() : null;
                 }
-                else if (reader.ValueTextEquals("actor"u8))
+                else if (reader.NameIs("actor"u8))
                 {
                     reader.Read();
                     actorId = ReadActorId(ref reader);
@@ -127,7 +129,7 @@ public static class EventJson
         long? id = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var isId = reader.ValueTextEquals("id"u8);
+            var isId = reader.NameIs("id"u8);
             reader.Read();
             if (isId && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value))
             {
