@@ -156,5 +156,41 @@ public sealed class GitHubEventParserTests
         using var stored = JsonDocument.Parse(row.Payload);
         Assert.Equal("a\ufffdb", stored.RootElement.GetProperty("note").GetString());
         Assert.Equal(@"C:\u0000", stored.RootElement.GetProperty("path").GetString());
+        Assert.Equal<string>(["nul_escape"], row.Altered!);
+    }
+
+    [Fact]
+    public void A_lone_surrogate_or_invalid_UTF8_in_what_the_parser_reads_becomes_the_replacement_character_and_the_row_says_so()
+    {
+        // The issue's message: a login cut in the middle of an emoji; a repository name with a byte that is not UTF-8.
+        byte[] json =
+        [
+            .. """{"id":"1","type":"PushEvent","created_at":"2025-01-01T00:00:00Z","actor":{"id":1,"login":"oct\ud800cat"},"""u8,
+            .. "\"repo\":{\"id\":2,\"name\":\"octo/re"u8, 0xFF, .. """po"},"payload":{"ref":"refs/heads/m\udc00ain","\ud83d\ude00":1}}"""u8,
+        ];
+
+        Assert.True(GitHubEventParser.TryParse(json, out var row, out var rejection), rejection);
+
+        Assert.Equal("oct\ufffdcat", row.Actor);
+        Assert.Equal("octo/re\ufffdpo", row.Repo);
+        Assert.Equal("pushed to m\ufffdain", row.Detail);
+        Assert.Equal<string>(["lone_surrogate", "invalid_utf8"], row.Altered!);
+        Assert.Equal("""{"ref":"refs/heads/m\ufffdain","\ud83d\ude00":1}""", Encoding.UTF8.GetString(row.Payload));
+        Assert.Equal(
+            """{"id":"1","type":"PushEvent","created_at":"2025-01-01T00:00:00Z","actor":{"id":1,"login":"oct\ufffdcat"},"repo":{"id":2,"name":"octo/re""" + "\ufffd" + """po"}}""",
+            Encoding.UTF8.GetString(row.Envelope));
+    }
+
+    [Fact]
+    public void A_number_beyond_numeric_becomes_a_string_of_its_text_and_the_others_stay()
+    {
+        var json = """{"id":"1","type":"PushEvent","created_at":"2025-01-01T00:00:00Z","actor":{"id":1,"login":"a"},"payload":{"huge":1e200000,"tiny":-2.5E-16384,"fine":1e131071,"size":3}}"""u8.ToArray();
+
+        Assert.True(GitHubEventParser.TryParse(json, out var row, out _));
+
+        Assert.Equal("""{"huge":"1e200000","tiny":"-2.5E-16384","fine":1e131071,"size":3}""", Encoding.UTF8.GetString(row.Payload));
+        Assert.Equal<string>(["number_out_of_range"], row.Altered!);
+        Assert.True(GitHubEventParser.TryParse(ArchiveFixture.Events[0], out var untouched, out _));
+        Assert.Null(untouched.Altered);
     }
 }
