@@ -4,6 +4,7 @@ using GithubEvents.Enrich.Storage;
 using GithubEvents.ServiceDefaults;
 using GithubEvents.ServiceDefaults.Kafka;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace GithubEvents.Enrich.Consuming;
 
@@ -23,6 +24,7 @@ public sealed partial class EventConsumer(
     StorageReadiness storage,
     IOptions<TopicOptions> topics,
     IOptions<EnrichOptions> options,
+    IOptions<StorageOptions> storageOptions,
     ILogger<EventConsumer> logger) : BackgroundService
 {
     // Consume() blocks, so the loop gets a thread of its own rather than one of the host's.
@@ -118,7 +120,15 @@ public sealed partial class EventConsumer(
                     paused = true;
                 }
 
-                LogRetrying(ex, batch.Messages.Count, delay);
+                if (ex is NpgsqlException { InnerException: TimeoutException })
+                {
+                    LogWriteTimedOut(batch.Messages.Count, storageOptions.Value.WriteTimeout, delay);
+                }
+                else
+                {
+                    LogRetrying(ex, batch.Messages.Count, delay);
+                }
+
                 collector.WaitPaused(delay, stoppingToken);
                 delay = Retries.Doubled(delay, options.Value.MaxRetryDelay);
 
@@ -136,6 +146,10 @@ public sealed partial class EventConsumer(
 
     [LoggerMessage(LogLevel.Warning, "Could not store a batch of {Count} messages; partitions paused, retrying in {Delay}")]
     private partial void LogRetrying(Exception exception, int count, TimeSpan delay);
+
+    [LoggerMessage(LogLevel.Error,
+        "Storing a batch of {Count} messages timed out: a statement of its write ran longer than Storage:WriteTimeout ({Timeout}) and was cancelled; partitions paused, retrying in {Delay}")]
+    private partial void LogWriteTimedOut(int count, TimeSpan timeout, TimeSpan delay);
 
     [LoggerMessage(LogLevel.Information, "Batch stored after retrying; partitions resumed")]
     private partial void LogResumed();

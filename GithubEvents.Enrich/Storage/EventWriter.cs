@@ -1,4 +1,5 @@
 using GithubEvents.Enrich.Events;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -13,7 +14,7 @@ namespace GithubEvents.Enrich.Storage;
 /// waits for a lookup, and the rows of actors not known yet are filled in later; while the lookups are on, those older
 /// than their activity window (a backfilled hour) are queued in <c>actor_backlog</c> for them (<see cref="ActorBacklogQueueing"/>).
 /// </summary>
-public sealed class EventWriter(WriterDataSource writer, StorageReadiness storage, ActorBacklogQueueing backlog)
+public sealed class EventWriter(WriterDataSource writer, StorageReadiness storage, ActorBacklogQueueing backlog, IOptions<StorageOptions> options)
 {
     private const string Columns =
         "time, event_id, event_type, actor, actor_id, repo, repo_id, org, detail, location, country, country_code, lat, lng, company, public_repos, is_bot, payload, envelope, altered, sources";
@@ -86,13 +87,16 @@ public sealed class EventWriter(WriterDataSource writer, StorageReadiness storag
         await using var connection = await writer.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
+        var timeout = (int)Math.Ceiling(options.Value.WriteTimeout.TotalSeconds);
         await using (var staging = new NpgsqlCommand(storage.Flavor == SchemaFlavor.TimescaleDb ? $"{Unlimited}; {CreateStaging}" : CreateStaging, connection, transaction))
         {
+            staging.CommandTimeout = timeout;
             await staging.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await using (var copy = await connection.BeginBinaryImportAsync($"COPY events_staging ({StagedColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
         {
+            copy.Timeout = options.Value.WriteTimeout;
             foreach (var row in OncePerEvent(rows))
             {
                 await copy.StartRowAsync(cancellationToken);
@@ -115,7 +119,7 @@ public sealed class EventWriter(WriterDataSource writer, StorageReadiness storag
             await copy.CompleteAsync(cancellationToken);
         }
 
-        await using var insert = new NpgsqlCommand(_insert[storage.Flavor], connection, transaction);
+        await using var insert = new NpgsqlCommand(_insert[storage.Flavor], connection, transaction) { CommandTimeout = timeout };
         if (backlog.OlderThan is { } olderThan)
         {
             insert.Parameters.AddWithValue("activity_window", olderThan);

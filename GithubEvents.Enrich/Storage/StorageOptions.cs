@@ -42,6 +42,12 @@ public sealed class StorageOptions : IValidatableObject
     /// </summary>
     public TimeSpan MaintenanceTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The longest each statement of a batch's write (staging, copy, insert) may run before it is cancelled; the consumer
+    /// logs it as a timeout and writes the batch again after its back-off.
+    /// </summary>
+    public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long a migration waits for a lock (on <c>events</c>, say) before it gives up and the setup tries again.</summary>
     public TimeSpan MigrationLockTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -54,7 +60,7 @@ public sealed class StorageOptions : IValidatableObject
                      (nameof(ChunkInterval), ChunkInterval), (nameof(CompressAfter), CompressAfter), (nameof(Retention), Retention),
                      (nameof(AggregateRefreshInterval), AggregateRefreshInterval), (nameof(RetentionInterval), RetentionInterval),
                      (nameof(RankingRefreshInterval), RankingRefreshInterval), (nameof(MaintenanceTimeout), MaintenanceTimeout),
-                     (nameof(MigrationLockTimeout), MigrationLockTimeout),
+                     (nameof(MigrationLockTimeout), MigrationLockTimeout), (nameof(WriteTimeout), WriteTimeout),
                      (nameof(AggregateRefreshWindow), EffectiveRefreshWindow),
                  })
         {

@@ -26,7 +26,8 @@ internal sealed class EventDatabase : IAsyncDisposable
         WriterDataSource = new WriterDataSource(configuration, Microsoft.Extensions.Options.Options.Create(roles));
         Readiness = new StorageReadiness();
         Readiness.Ready(path);
-        Writer = new EventWriter(WriterDataSource, Readiness, new ActorBacklogQueueing(new GithubEvents.Enrich.Profiles.ProfileOptions().ActivityWindow));
+        Writer = new EventWriter(WriterDataSource, Readiness, new ActorBacklogQueueing(new GithubEvents.Enrich.Profiles.ProfileOptions().ActivityWindow),
+            Microsoft.Extensions.Options.Options.Create(storage));
     }
 
     public string ConnectionString { get; }

@@ -113,6 +113,29 @@ public sealed class TimeLimitsTests(PostgresServer postgres)
             "SELECT max_runtime FROM timescaledb_information.jobs WHERE proc_name = 'refresh_top_24h_job'"));
     }
 
+    [Fact]
+    public async Task A_write_past_the_write_timeout_is_cancelled_as_a_timeout_and_the_same_batch_is_written_once_the_table_is_free()
+    {
+        var storage = new StorageOptions { TimescaleDb = TimescaleDbUse.Never, WriteTimeout = TimeSpan.FromSeconds(1) };
+        await using var database = await EventDatabase.OpenAsync(await EventDatabase.CreateEmptyAsync(postgres, SchemaFlavor.Postgres), storage);
+        Assert.True(GithubEvents.Enrich.Events.GitHubEventParser.TryParse(TestEvents.Event(7, "WatchEvent", DateTime.UtcNow, "octocat", 583231, "octo/repo"), out var row, out _));
+        // Another session locks the events table against writes, as a long ALTER or a stuck transaction would.
+        await using var holder = new NpgsqlConnection(database.ConnectionString);
+        await holder.OpenAsync(TestContext.Current.CancellationToken);
+        var hold = await holder.BeginTransactionAsync(TestContext.Current.CancellationToken);
+        await using (var lockEvents = new NpgsqlCommand("LOCK TABLE events IN EXCLUSIVE MODE", holder, hold))
+        {
+            await lockEvents.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        var error = await Assert.ThrowsAnyAsync<NpgsqlException>(() => database.Writer.WriteAsync([row], TestContext.Current.CancellationToken));
+        Assert.IsType<TimeoutException>(error.InnerException);
+
+        await hold.RollbackAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(1, (await database.Writer.WriteAsync([row], TestContext.Current.CancellationToken)).Inserted);
+        Assert.Equal(1L, await Sql.ScalarAsync(database.ConnectionString, "SELECT count(*) FROM events"));
+    }
+
     private static PostgresMaintenance Maintenance(EventDatabase database, StorageOptions options, LogCapture logs) =>
         new(database.WriterDataSource, database.Readiness, Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System, Logger<PostgresMaintenance>(logs));
 

@@ -147,7 +147,7 @@ internal sealed class ProfileRun : IAsyncDisposable
 
     // The write path as Enrich with these settings has it: rows older than the activity window queue their actors.
     private static EventWriter Writer(EventDatabase database) =>
-        new(database.WriterDataSource, database.Readiness, new ActorBacklogQueueing(ActivityWindow));
+        new(database.WriterDataSource, database.Readiness, new ActorBacklogQueueing(ActivityWindow), Microsoft.Extensions.Options.Options.Create(database.Storage));
 
     private static EventRow Parse(byte[] json) =>
         GitHubEventParser.TryParse(json, out var row, out var rejection) ? row : throw new InvalidOperationException(rejection);
