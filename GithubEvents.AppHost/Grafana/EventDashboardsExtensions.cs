@@ -8,7 +8,7 @@ public static class EventDashboardsExtensions
     /// <summary>
     /// Grafana with the pipeline's dashboards wherever containers run, reading the services' database however it is
     /// placed (<see cref="DatasourceLogin"/>), once <paramref name="schemaOwner"/> has set up its schema. Without a
-    /// container runtime it is left out, and the start-up log says so: the README shows how to point a Grafana at the
+    /// container runtime it is left out, and the start-up log says so: docs/grafana.md shows how to point a Grafana at the
     /// database with the same provisioning files.
     /// </summary>
     public static void AddEventDashboards(
@@ -22,7 +22,7 @@ public static class EventDashboardsExtensions
         {
             Log(builder, logger => logger.LogInformation(
                 "Grafana is left out: it needs its container, and {Reason}. To see the dashboards, point a Grafana at the database " +
-                "with GithubEvents.AppHost/Grafana/provisioning (README, Grafana).", plan.ContainersReason));
+                "with GithubEvents.AppHost/Grafana/provisioning (docs/grafana.md).", plan.ContainersReason));
             return;
         }
 

@@ -4,7 +4,7 @@ namespace GithubEvents.ServiceDefaults.Kafka;
 
 /// <summary>
 /// The pipeline's topics, bound from <c>Kafka:Topics</c> by Ingest, Enrich and the AppHost alike: their names, and how
-/// Ingest creates them when they are missing (the AppHost's development broker takes the retention as its default).
+/// Ingest creates them when they are missing (the AppHost's Kafka container takes the retention as its default).
 /// </summary>
 public sealed class TopicOptions
 {
