@@ -51,7 +51,8 @@ public static class EventDatabaseExtensions
         }
         else
         {
-            // A new volume's lost+found makes its root unusable as PGDATA: the cluster lives in a folder of it.
+            // A new volume's lost+found makes its root unusable as PGDATA: the cluster lives in a folder of it. 50 GiB holds
+            // what Enrich's default retention keeps at the budget's rate with 30% to spare (docs/storage.md#retention).
             server.WithPersistentStorage("/var/lib/postgresql/data", "50Gi")
                 .WithEnvironment("PGDATA", "/var/lib/postgresql/data/pgdata");
         }

@@ -3,6 +3,7 @@ using GithubEvents.Enrich.Consuming;
 using GithubEvents.Enrich.Leadership;
 using GithubEvents.Enrich.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -37,6 +38,14 @@ public static class Extensions
         var services = builder.Services;
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RetentionOptions>()
+            .BindConfiguration(RetentionOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate<IOptions<StorageOptions>>(
+                (retention, storage) => retention.Aggregates(storage.Value).All(aggregate => aggregate.Retention >= storage.Value.EffectiveRefreshWindow),
+                "Each aggregate's Retention:* must be at least Storage:AggregateRefreshWindow (by default Storage:Retention): a refresh " +
+                "would otherwise materialise again what the aggregate's retention dropped.")
+            .ValidateOnStart();
         services.AddOptions<EnrichOptions>().BindConfiguration(EnrichOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
 

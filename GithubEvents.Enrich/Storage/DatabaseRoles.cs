@@ -17,7 +17,7 @@ public static class DatabaseRoles
             "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO %I",
         ], cancellationToken);
 
-    /// <summary>Enrich's role: reads, inserts and updates rows, and runs the rollup jobs; no DDL and no DELETE.</summary>
+    /// <summary>Enrich's role: reads, inserts and updates rows, and runs the rollup and retention jobs; no DDL and no DELETE of its own.</summary>
     public static Task EnsureWriterAsync(NpgsqlConnection connection, string role, string password, SchemaFlavor flavor, CancellationToken cancellationToken)
     {
         List<string> grants =
@@ -31,6 +31,8 @@ public static class DatabaseRoles
             grants.Add("GRANT USAGE ON SCHEMA rollup TO %I");
             grants.Add("GRANT INSERT ON rollup.invalidations TO %I");
             grants.Add("GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA rollup TO %I");
+            // The retention of every table but events: deletes as its owner, only what has expired.
+            grants.Add("GRANT EXECUTE ON FUNCTION drop_expired_rows(text, interval, integer) TO %I");
         }
 
         return EnsureLoginAsync(connection, role, password, grants, cancellationToken);

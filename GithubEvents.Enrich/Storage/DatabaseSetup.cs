@@ -14,6 +14,7 @@ public sealed partial class DatabaseSetup(
     SchemaMigrator migrator,
     StorageReadiness readiness,
     IOptions<StorageOptions> storageOptions,
+    IOptions<RetentionOptions> retentionOptions,
     IOptions<DatabaseOptions> databaseOptions,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
@@ -77,7 +78,7 @@ public sealed partial class DatabaseSetup(
             var flavor = await migrator.MigrateAsync(connection, cancellationToken);
             if (flavor == SchemaFlavor.TimescaleDb)
             {
-                await TimescalePolicies.ApplyAsync(connection, storageOptions.Value, cancellationToken);
+                await TimescalePolicies.ApplyAsync(connection, storageOptions.Value, retentionOptions.Value, cancellationToken);
             }
 
             var roles = databaseOptions.Value;

@@ -5,8 +5,8 @@ namespace GithubEvents.Enrich.Storage;
 
 /// <summary>
 /// On plain PostgreSQL, does what TimescaleDB's background jobs do on the other flavour: materialises the aggregates
-/// (<c>rollup.refresh</c>), ranks the last 24 hours every <c>Storage:RankingRefreshInterval</c> and drops events past the
-/// retention. Refresh and retention work in slices, each one statement within <c>Storage:MaintenanceTimeout</c>, for at
+/// (<c>rollup.refresh</c>), ranks the last 24 hours every <c>Storage:RankingRefreshInterval</c> and drops the rows of
+/// every relation past its retention (events: <c>Storage:Retention</c>; the others: <see cref="RetentionOptions"/>). Refresh and retention work in slices, each one statement within <c>Storage:MaintenanceTimeout</c>, for at
 /// most one <c>Storage:AggregateRefreshInterval</c> a turn, so that a long catch-up neither hits a timeout nor holds the
 /// other work back; each piece of work fails, or times out, on its own. Replicas may all run it; the database lets one
 /// refresh at a time.
@@ -15,13 +15,14 @@ public sealed partial class PostgresMaintenance(
     WriterDataSource writer,
     StorageReadiness readiness,
     IOptions<StorageOptions> options,
+    IOptions<RetentionOptions> retention,
     TimeProvider time,
     ILogger<PostgresMaintenance> logger) : BackgroundService
 {
     /// <summary>5-minute slices a refresh statement materialises at most: an hour.</summary>
     public const int RefreshSlices = 12;
 
-    /// <summary>Events a retention statement deletes at most.</summary>
+    /// <summary>Rows a retention statement deletes at most.</summary>
     public const int RetentionRows = 50_000;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -43,10 +44,9 @@ public sealed partial class PostgresMaintenance(
                 nextRanking = time.GetUtcNow() + settings.RankingRefreshInterval;
             }
 
-            // Until the expired events are all gone, the retention goes on at the next turn: it drops only what the rollups
+            // Until the expired rows are all gone, the retention goes on at the next turn: it drops only the events the rollups
             // hold, so while the refresh catches up, more becomes droppable at every turn.
-            if (time.GetUtcNow() >= nextRetention &&
-                await AttemptAsync("retention", () => DropExpiredEventsAsync(settings.Retention, stoppingToken, TurnEnd())) && caughtUp)
+            if (time.GetUtcNow() >= nextRetention && await AttemptAsync("retention", () => DropExpiredRowsAsync(stoppingToken, TurnEnd())) && caughtUp)
             {
                 nextRetention = time.GetUtcNow() + settings.RetentionInterval;
             }
@@ -83,21 +83,44 @@ public sealed partial class PostgresMaintenance(
         return true;
     }
 
-    /// <summary>Deletes events past the retention, slice by slice until <paramref name="turnEnd"/>; whether none is left.</summary>
-    public async Task<bool> DropExpiredEventsAsync(TimeSpan retention, CancellationToken cancellationToken, DateTimeOffset turnEnd)
+    /// <summary>
+    /// Deletes the rows past their retention, events first, each relation slice by slice until <paramref name="turnEnd"/>;
+    /// whether none is left.
+    /// </summary>
+    public async Task<bool> DropExpiredRowsAsync(CancellationToken cancellationToken, DateTimeOffset turnEnd)
+    {
+        var storage = options.Value;
+        var done = await DropInSlicesAsync("events", storage.Retention, "SELECT rollup.drop_events_older_than(@age, @rows)", cancellationToken, turnEnd);
+        var tables = retention.Value.Aggregates(storage).Select(aggregate => ($"rollup.{aggregate.Aggregate}", aggregate.Retention))
+            .Concat(retention.Value.Tables(storage));
+        foreach (var (table, age) in tables)
+        {
+            done = time.GetUtcNow() < turnEnd &&
+                   await DropInSlicesAsync(table, age, "SELECT drop_expired_rows(@table, @age, @rows)", cancellationToken, turnEnd) && done;
+        }
+
+        return done;
+    }
+
+    private async Task<bool> DropInSlicesAsync(string table, TimeSpan age, string sql, CancellationToken cancellationToken, DateTimeOffset turnEnd)
     {
         long dropped = 0, slice;
         do
         {
-            await using var command = Command("SELECT rollup.drop_events_older_than(@retention, @rows)");
-            command.Parameters.AddWithValue("retention", retention);
+            await using var command = Command(sql);
+            command.Parameters.AddWithValue("table", table);
+            command.Parameters.AddWithValue("age", age);
             command.Parameters.AddWithValue("rows", RetentionRows);
             slice = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
             dropped += slice;
         }
         while (slice == RetentionRows && time.GetUtcNow() < turnEnd);
 
-        LogRetention(dropped, retention, slice < RetentionRows ? "none is left" : "more are left for the next turn");
+        if (dropped > 0)
+        {
+            LogRetention(dropped, table, age, slice < RetentionRows ? "none is left" : "more are left for the next turn");
+        }
+
         return slice < RetentionRows;
     }
 
@@ -128,8 +151,8 @@ public sealed partial class PostgresMaintenance(
         return false;
     }
 
-    [LoggerMessage(LogLevel.Information, "Retention dropped {Count} events older than {Retention}; {Left}")]
-    private partial void LogRetention(long count, TimeSpan retention, string left);
+    [LoggerMessage(LogLevel.Information, "Retention dropped {Count} rows of {Table} older than {Retention}; {Left}")]
+    private partial void LogRetention(long count, string table, TimeSpan retention, string left);
 
     [LoggerMessage(LogLevel.Error,
         "The {Work} timed out: one of its statements ran longer than Storage:MaintenanceTimeout ({Timeout}) and was cancelled; it is tried again at the next interval")]

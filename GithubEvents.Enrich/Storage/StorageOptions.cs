@@ -10,13 +10,13 @@ public sealed class StorageOptions : IValidatableObject
     public TimescaleDbUse TimescaleDb { get; set; } = TimescaleDbUse.Auto;
 
     /// <summary>The time range of one hypertable chunk (TimescaleDB only).</summary>
-    public TimeSpan ChunkInterval { get; set; } = TimeSpan.FromDays(1);
+    public TimeSpan ChunkInterval { get; set; } = TimeSpan.FromHours(6);
 
     /// <summary>Chunks older than this are compressed (TimescaleDB only).</summary>
-    public TimeSpan CompressAfter { get; set; } = TimeSpan.FromDays(7);
+    public TimeSpan CompressAfter { get; set; } = TimeSpan.FromHours(12);
 
     /// <summary>Events older than this are dropped.</summary>
-    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(90);
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(5);
 
     /// <summary>How often the aggregates are materialised.</summary>
     public TimeSpan AggregateRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
@@ -33,7 +33,7 @@ public sealed class StorageOptions : IValidatableObject
     /// </summary>
     public TimeSpan? AggregateRefreshWindow { get; set; }
 
-    /// <summary>How often the retention runs without TimescaleDB.</summary>
+    /// <summary>How often the retention of the tables runs (of events and the aggregates too without TimescaleDB).</summary>
     public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>

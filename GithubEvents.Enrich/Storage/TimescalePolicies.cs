@@ -1,16 +1,18 @@
+using System.Text.Json.Nodes;
 using Npgsql;
 
 namespace GithubEvents.Enrich.Storage;
 
 /// <summary>
-/// Sets the hypertable's chunk interval and TimescaleDB's background jobs (compression, retention, aggregate
-/// refresh, the 24 hours' rankings) from <see cref="StorageOptions"/>, replacing whatever an earlier start-up set.
+/// Sets the hypertable's chunk interval and TimescaleDB's background jobs (compression, the retention of events, of
+/// each continuous aggregate and of the other tables, aggregate refresh, the 24 hours' rankings) from
+/// <see cref="StorageOptions"/> and <see cref="RetentionOptions"/>, replacing whatever an earlier start-up set.
 /// </summary>
 public static class TimescalePolicies
 {
     public static readonly string[] ContinuousAggregates = ["event_stats_1m", "event_stats_5m", "country_stats_5m", "actor_stats_1h", "repo_stats_1h", "capture_stats_5m", "watch_stats_5m"];
 
-    public static async Task ApplyAsync(NpgsqlConnection connection, StorageOptions options, CancellationToken cancellationToken)
+    public static async Task ApplyAsync(NpgsqlConnection connection, StorageOptions options, RetentionOptions retention, CancellationToken cancellationToken)
     {
         var batch = new NpgsqlBatch(connection)
         {
@@ -23,8 +25,17 @@ public static class TimescalePolicies
                 Command("SELECT add_retention_policy('events', drop_after => @value)", ("value", options.Retention)),
             },
         };
-        foreach (var view in ContinuousAggregates)
+        foreach (var (view, keep) in retention.Aggregates(options))
         {
+            batch.BatchCommands.Add(Command("SELECT remove_retention_policy(@view::regclass, if_exists => true)", ("view", view)));
+            batch.BatchCommands.Add(Command("SELECT add_retention_policy(@view::regclass, drop_after => @keep)", ("view", view), ("keep", keep)));
+
+            // Retention drops whole chunks: each a tenth of the retention, an aggregate keeps at most a tenth more than it.
+            batch.BatchCommands.Add(Command(
+                """
+                SELECT set_chunk_time_interval(format('%I.%I', materialization_hypertable_schema, materialization_hypertable_name)::regclass, @chunk)
+                FROM timescaledb_information.continuous_aggregates WHERE view_schema = 'public' AND view_name = @view
+                """, ("view", view), ("chunk", keep / 10)));
             batch.BatchCommands.Add(Command("SELECT remove_continuous_aggregate_policy(@view::regclass, if_exists => true)", ("view", view)));
             batch.BatchCommands.Add(Command(
                 "SELECT add_continuous_aggregate_policy(@view::regclass, start_offset => @window, end_offset => @lag, schedule_interval => @every, initial_start => now() + @every)",
@@ -39,6 +50,12 @@ public static class TimescalePolicies
             "SELECT alter_job(add_job('refresh_top_24h_job', @every, initial_start => now()), max_runtime => @limit)",
             ("every", options.RankingRefreshInterval), ("limit", options.MaintenanceTimeout)));
 
+        // The other tables' retention (Definitions/public.drop_expired_rows_job.timescaledb.sql), in slices as without TimescaleDB.
+        batch.BatchCommands.Add(Command("SELECT delete_job(job_id) FROM timescaledb_information.jobs WHERE proc_name = 'drop_expired_rows_job'"));
+        batch.BatchCommands.Add(Command(
+            "SELECT alter_job(add_job('drop_expired_rows_job', @every, config => @config::jsonb, initial_start => now()), max_runtime => @limit)",
+            ("every", options.RetentionInterval), ("limit", options.MaintenanceTimeout), ("config", ExpiredRowsJobConfig(options, retention).ToJsonString())));
+
         await using (batch)
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -47,6 +64,13 @@ public static class TimescalePolicies
             await transaction.CommitAsync(cancellationToken);
         }
     }
+
+    // In order: a place is dropped once no kept profile names it.
+    private static JsonObject ExpiredRowsJobConfig(StorageOptions options, RetentionOptions retention) => new()
+    {
+        ["max_rows"] = PostgresMaintenance.RetentionRows,
+        ["tables"] = new JsonArray([.. retention.Tables(options).Select(table => new JsonArray(table.Table, table.Retention.TotalSeconds))]),
+    };
 
     private static NpgsqlBatchCommand Command(string sql, params (string Name, object Value)[] parameters)
     {

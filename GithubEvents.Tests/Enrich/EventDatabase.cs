@@ -13,11 +13,12 @@ namespace GithubEvents.Tests.Enrich;
 /// <summary>A test database with the schema set up by Enrich's own <see cref="DatabaseSetup"/>, on a chosen path.</summary>
 internal sealed class EventDatabase : IAsyncDisposable
 {
-    private EventDatabase(string connectionString, SchemaFlavor path, StorageOptions storage, DatabaseOptions roles)
+    private EventDatabase(string connectionString, SchemaFlavor path, StorageOptions storage, RetentionOptions retention, DatabaseOptions roles)
     {
         ConnectionString = connectionString;
         Path = path;
         Storage = storage;
+        Retention = retention;
         Roles = roles;
         DataSource = NpgsqlDataSource.Create(connectionString);
         var configuration = new ConfigurationBuilder()
@@ -35,6 +36,8 @@ internal sealed class EventDatabase : IAsyncDisposable
     public SchemaFlavor Path { get; }
 
     public StorageOptions Storage { get; }
+
+    public RetentionOptions Retention { get; }
 
     public DatabaseOptions Roles { get; }
 
@@ -67,27 +70,30 @@ internal sealed class EventDatabase : IAsyncDisposable
     }
 
     /// <summary>Sets the schema up in an existing database, on the path the server offers unless told otherwise.</summary>
-    public static async Task<EventDatabase> OpenAsync(string connectionString, StorageOptions? storage = null, DatabaseOptions? roles = null)
+    public static async Task<EventDatabase> OpenAsync(string connectionString, StorageOptions? storage = null, DatabaseOptions? roles = null,
+        RetentionOptions? retention = null)
     {
         connectionString = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = true }.ConnectionString;
         storage ??= new StorageOptions();
         roles ??= new DatabaseOptions();
+        retention ??= new RetentionOptions();
         await using var setupDataSource = NpgsqlDataSource.Create(connectionString);
-        var path = await Setup(setupDataSource, storage, roles).RunAsync(TestContext.Current.CancellationToken);
-        return new EventDatabase(connectionString, path, storage, roles);
+        var path = await Setup(setupDataSource, storage, roles, retention).RunAsync(TestContext.Current.CancellationToken);
+        return new EventDatabase(connectionString, path, storage, retention, roles);
     }
 
     public static StorageOptions Options(SchemaFlavor path) =>
         new() { TimescaleDb = path == SchemaFlavor.TimescaleDb ? TimescaleDbUse.Required : TimescaleDbUse.Never };
 
     /// <summary>Runs Enrich's start-up setup once more, as another replica would.</summary>
-    public Task<SchemaFlavor> SetupAsync() => Setup(DataSource, Storage, Roles).RunAsync(TestContext.Current.CancellationToken);
+    public Task<SchemaFlavor> SetupAsync() => Setup(DataSource, Storage, Roles, Retention).RunAsync(TestContext.Current.CancellationToken);
 
-    public static DatabaseSetup Setup(NpgsqlDataSource dataSource, StorageOptions storage, DatabaseOptions roles) =>
+    public static DatabaseSetup Setup(NpgsqlDataSource dataSource, StorageOptions storage, DatabaseOptions roles, RetentionOptions? retention = null) =>
         new(dataSource,
             new SchemaMigrator(Microsoft.Extensions.Options.Options.Create(storage), NullLogger<SchemaMigrator>.Instance),
             new StorageReadiness(),
             Microsoft.Extensions.Options.Options.Create(storage),
+            Microsoft.Extensions.Options.Options.Create(retention ?? new RetentionOptions()),
             Microsoft.Extensions.Options.Options.Create(roles),
             TimeProvider.System,
             new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance),
@@ -101,9 +107,7 @@ internal sealed class EventDatabase : IAsyncDisposable
     {
         if (Path == SchemaFlavor.Postgres)
         {
-            var maintenance = new PostgresMaintenance(WriterDataSource, Readiness, Microsoft.Extensions.Options.Options.Create(Storage),
-                TimeProvider.System, NullLogger<PostgresMaintenance>.Instance);
-            await maintenance.RefreshAggregatesAsync(TimeSpan.Zero, TestContext.Current.CancellationToken);
+            await Maintenance().RefreshAggregatesAsync(TimeSpan.Zero, TestContext.Current.CancellationToken);
         }
         else
         {
@@ -119,6 +123,36 @@ internal sealed class EventDatabase : IAsyncDisposable
         await Sql.ExecuteAsync(ConnectionString,
             "BEGIN; SELECT pg_advisory_xact_lock(hashtext('github-events:top-24h')); SELECT refresh_top_24h(); COMMIT;");
     }
+
+    /// <summary>
+    /// One turn of the product's maintenance: without TimescaleDB, Enrich's refresh and retention; with it, the refresh
+    /// policies, the events' and the continuous aggregates' retention policies and the other tables' job, run now.
+    /// </summary>
+    public async Task RunMaintenanceAsync()
+    {
+        if (Path == SchemaFlavor.Postgres)
+        {
+            var maintenance = Maintenance();
+            Assert.True(await maintenance.RefreshAggregatesAsync(Storage.AggregateRefreshLag, TestContext.Current.CancellationToken));
+            Assert.True(await maintenance.DropExpiredRowsAsync(TestContext.Current.CancellationToken, DateTimeOffset.MaxValue));
+            return;
+        }
+
+        var jobs = await Sql.RowsAsync(ConnectionString,
+            """
+            SELECT job_id FROM timescaledb_information.jobs
+            WHERE proc_name IN ('policy_refresh_continuous_aggregate', 'policy_retention', 'drop_expired_rows_job')
+            ORDER BY proc_name <> 'policy_refresh_continuous_aggregate', job_id
+            """);
+        foreach (var job in jobs)
+        {
+            await Sql.ExecuteAsync(ConnectionString, $"CALL run_job({job[0]})");
+        }
+    }
+
+    private PostgresMaintenance Maintenance() =>
+        new(WriterDataSource, Readiness, Microsoft.Extensions.Options.Options.Create(Storage), Microsoft.Extensions.Options.Options.Create(Retention),
+            TimeProvider.System, NullLogger<PostgresMaintenance>.Instance);
 
     /// <summary>A row filler on this database, as Enrich's services use it.</summary>
     public RowFiller Filler(FillOptions? options = null) =>

@@ -1,0 +1,61 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace GithubEvents.Enrich.Storage;
+
+/// <summary>
+/// How long each relation besides <c>events</c> (<c>Storage:Retention</c>) keeps its rows, bound from <c>Retention</c>.
+/// docs/storage.md gives the bytes a day of each at the budget's rate and the disk a setting takes.
+/// </summary>
+public sealed class RetentionOptions
+{
+    public const string SectionName = "Retention";
+
+    [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00", ErrorMessage = "Retention:EventStats1m must be between 1 day and 10 years.")]
+    public TimeSpan EventStats1m { get; set; } = TimeSpan.FromDays(30);
+
+    [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00", ErrorMessage = "Retention:EventStats5m must be between 1 day and 10 years.")]
+    public TimeSpan EventStats5m { get; set; } = TimeSpan.FromDays(365);
+
+    [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00", ErrorMessage = "Retention:CountryStats5m must be between 1 day and 10 years.")]
+    public TimeSpan CountryStats5m { get; set; } = TimeSpan.FromDays(180);
+
+    [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00", ErrorMessage = "Retention:CaptureStats5m must be between 1 day and 10 years.")]
+    public TimeSpan CaptureStats5m { get; set; } = TimeSpan.FromDays(365);
+
+    [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00", ErrorMessage = "Retention:WatchStats5m must be between 1 day and 10 years.")]
+    public TimeSpan WatchStats5m { get; set; } = TimeSpan.FromDays(180);
+
+    /// <summary>Each actor's hours: logins with their country and company, personal data as the events are. Unset: <c>Storage:Retention</c>.</summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00", ErrorMessage = "Retention:ActorStats1h must be between 1 day and 10 years.")]
+    public TimeSpan? ActorStats1h { get; set; }
+
+    /// <summary>Each repository's hours: the largest aggregate with <c>actor_stats_1h</c>. Unset: <c>Storage:Retention</c>.</summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00", ErrorMessage = "Retention:RepoStats1h must be between 1 day and 10 years.")]
+    public TimeSpan? RepoStats1h { get; set; }
+
+    /// <summary>Ingest's figures per minute (<c>ingest_polls</c>, <c>watch_polls</c>), read with <c>capture_stats_5m</c> by the completeness views.</summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00", ErrorMessage = "Retention:Polls must be between 1 day and 10 years.")]
+    public TimeSpan Polls { get; set; } = TimeSpan.FromDays(365);
+
+    /// <summary>GitHub's answers for restored payloads; one asked again after this is only asked for once more.</summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00", ErrorMessage = "Retention:RestoredObjects must be between 1 day and 10 years.")]
+    public TimeSpan RestoredObjects { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Each aggregate with its retention, by the continuous aggregate's (or plain view's) name.</summary>
+    public IEnumerable<(string Aggregate, TimeSpan Retention)> Aggregates(StorageOptions storage) =>
+    [
+        ("event_stats_1m", EventStats1m), ("event_stats_5m", EventStats5m), ("country_stats_5m", CountryStats5m),
+        ("capture_stats_5m", CaptureStats5m), ("watch_stats_5m", WatchStats5m), ("actor_stats_1h", ActorStats1h ?? storage.Retention),
+        ("repo_stats_1h", RepoStats1h ?? storage.Retention),
+    ];
+
+    /// <summary>
+    /// The plain tables that grow with time and their retention, as <c>drop_expired_rows</c> names them: the backlog,
+    /// profiles and places keep what the events within <c>Storage:Retention</c> still name.
+    /// </summary>
+    public IEnumerable<(string Table, TimeSpan Retention)> Tables(StorageOptions storage) =>
+    [
+        ("ingest_polls", Polls), ("watch_polls", Polls), ("restored_objects", RestoredObjects),
+        ("actor_backlog", storage.Retention), ("actors", storage.Retention), ("locations", storage.Retention),
+    ];
+}
