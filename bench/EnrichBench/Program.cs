@@ -4,6 +4,7 @@ using Confluent.Kafka;
 using GithubEvents.Enrich.Events;
 using GithubEvents.Enrich.Storage;
 using GithubEvents.Tests.Fakes;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -22,13 +23,17 @@ using NpgsqlTypes;
 //                                               ahead of GROUP's committed offsets (the mock cluster keeps only a
 //                                               few thousand messages a partition); prints the group's events/s
 //                                               from its first commit to its last
-//   setup CONNECTION                            Enrich's schema setup (Storage__TimescaleDb picks the path)
+//   setup CONNECTION                            Enrich's schema setup (Storage__TimescaleDb picks the path; Storage__*
+//                                               and Retention__* as Enrich reads them)
+//   maintain CONNECTION                         one turn of Enrich's maintenance without TimescaleDB, to the end:
+//                                               prints the seconds of the refresh, the ranking and the retention
 //   naive CONNECTION FILE                       the baseline writer: one INSERT per event
 return args switch
 {
     ["generate", var shape, var count, var sample, var output] => Generate(shape == "trimmed", int.Parse(count), sample, output),
     ["feed", var bootstrap, var topic, var group, var file, var maxLag] => Feed(bootstrap, topic, group, file, int.Parse(maxLag)),
     ["setup", var connection] => await SetupAsync(connection),
+    ["maintain", var connection] => await MaintainAsync(connection),
     ["naive", var connection, var file] => await NaiveAsync(connection, file),
     ["fakes", var actors, var locations] => await FakesAsync(actors, locations),
     _ => Usage(),
@@ -36,7 +41,7 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: generate full|trimmed COUNT SAMPLE OUTDIR | feed BOOTSTRAP TOPIC GROUP FILE MAXLAG | setup CONNECTION | naive CONNECTION FILE | fakes ACTORS LOCATIONS");
+    Console.Error.WriteLine("usage: generate full|trimmed COUNT SAMPLE OUTDIR | feed BOOTSTRAP TOPIC GROUP FILE MAXLAG | setup CONNECTION | maintain CONNECTION | naive CONNECTION FILE | fakes ACTORS LOCATIONS");
     return 2;
 }
 
@@ -220,15 +225,46 @@ static int Feed(string bootstrap, string topic, string group, string file, int m
 static async Task<int> SetupAsync(string connection)
 {
     await using var dataSource = NpgsqlDataSource.Create(connection);
-    var storage = new StorageOptions
-    {
-        TimescaleDb = Enum.Parse<TimescaleDbUse>(Environment.GetEnvironmentVariable("Storage__TimescaleDb") ?? nameof(TimescaleDbUse.Auto)),
-    };
+    var (storage, retention) = SettingsFromEnvironment();
     var setup = new DatabaseSetup(dataSource, new SchemaMigrator(Options.Create(storage), NullLogger<SchemaMigrator>.Instance),
-        new StorageReadiness(), Options.Create(storage), Options.Create(new DatabaseOptions()), TimeProvider.System,
+        new StorageReadiness(), Options.Create(storage), Options.Create(retention), Options.Create(new DatabaseOptions()), TimeProvider.System,
         new Microsoft.Extensions.Hosting.Internal.ApplicationLifetime(NullLogger<Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>.Instance), NullLogger<DatabaseSetup>.Instance);
     Console.WriteLine(await setup.RunAsync(CancellationToken.None));
     return 0;
+}
+
+// One turn of Enrich's maintenance without TimescaleDB, with nothing left for the next: the refresh until caught up, the
+// ranking, the retention of every relation. Prints the seconds each took.
+static async Task<int> MaintainAsync(string connection)
+{
+    var (storage, retention) = SettingsFromEnvironment();
+    var configuration = new ConfigurationBuilder()
+        .AddInMemoryCollection(new Dictionary<string, string?> { [$"ConnectionStrings:{WriterDataSource.ConnectionName}"] = connection })
+        .Build();
+    await using var writer = new WriterDataSource(configuration, Options.Create(new DatabaseOptions()));
+    var readiness = new StorageReadiness();
+    readiness.Ready(SchemaFlavor.Postgres);
+    using var maintenance = new PostgresMaintenance(writer, readiness, Options.Create(storage), Options.Create(retention), TimeProvider.System,
+        NullLogger<PostgresMaintenance>.Instance);
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    await maintenance.RefreshAggregatesAsync(storage.AggregateRefreshLag, CancellationToken.None);
+    var refreshed = clock.Elapsed.TotalSeconds;
+    await maintenance.RankAsync(CancellationToken.None);
+    var ranked = clock.Elapsed.TotalSeconds;
+    while (!await maintenance.DropExpiredRowsAsync(CancellationToken.None, DateTimeOffset.MaxValue))
+    {
+    }
+
+    Console.WriteLine(FormattableString.Invariant($"{refreshed:F1} {ranked - refreshed:F1} {clock.Elapsed.TotalSeconds - ranked:F1}"));
+    return 0;
+}
+
+// Storage__* and Retention__* from the environment, as Enrich binds them.
+static (StorageOptions Storage, RetentionOptions Retention) SettingsFromEnvironment()
+{
+    var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+    return (configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions(),
+        configuration.GetSection(RetentionOptions.SectionName).Get<RetentionOptions>() ?? new RetentionOptions());
 }
 
 static async Task<int> NaiveAsync(string connection, string file)
