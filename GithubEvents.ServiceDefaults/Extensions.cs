@@ -1,3 +1,4 @@
+using GithubEvents.ServiceDefaults;
 using GithubEvents.ServiceDefaults.Kafka;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -91,15 +92,16 @@ public static class Extensions
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         // Mapped in every environment: Kubernetes liveness and readiness probes call them in production.
-        // They report only Healthy/Unhealthy/Degraded, no details.
+        // They report the status and name each failing check with its description, never an exception.
 
         // All health checks must pass for app to be considered ready to accept traffic after starting
-        app.MapHealthChecks(HealthEndpointPath);
+        app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
 
         // Only health checks tagged with the "live" tag must pass for app to be considered alive
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {
-            Predicate = r => r.Tags.Contains("live")
+            Predicate = r => r.Tags.Contains("live"),
+            ResponseWriter = HealthResponse.WriteAsync,
         });
 
         return app;

@@ -47,7 +47,8 @@ public sealed partial class BatchWriter(EventWriter writer, PollFiguresWriter po
         }
     }
 
-    // Class 22 is data exceptions (bad values), 54 program limits (say, a value too long for an index).
+    // Class 22 is data exceptions (bad values), 54 program limits (say, a value too long for an index). Class 53
+    // (insufficient resources: a full disk, too many connections) is the server's state, not the batch's: retried whole.
     private static bool IsDataError(PostgresException exception) =>
         exception.SqlState.StartsWith("22", StringComparison.Ordinal) || exception.SqlState.StartsWith("54", StringComparison.Ordinal);
 

@@ -4,7 +4,6 @@ using GithubEvents.Enrich.Storage;
 using GithubEvents.ServiceDefaults;
 using GithubEvents.ServiceDefaults.Kafka;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace GithubEvents.Enrich.Consuming;
 
@@ -12,7 +11,7 @@ namespace GithubEvents.Enrich.Consuming;
 /// Consumes raw events and Ingest's poll figures in batches: collect, triage, write, then dead letters and the offset
 /// commit. Offsets are committed only after every message below them is in the database or in the dead-letter topic.
 /// While the database or Kafka fails, the partitions are paused and the batch is retried with backoff; nothing is
-/// skipped.
+/// skipped. <see cref="WritePause"/> says why, in the log and in <c>/health</c>.
 /// </summary>
 public sealed partial class EventConsumer(
     IConsumer<string, byte[]> consumer,
@@ -24,7 +23,7 @@ public sealed partial class EventConsumer(
     StorageReadiness storage,
     IOptions<TopicOptions> topics,
     IOptions<EnrichOptions> options,
-    IOptions<StorageOptions> storageOptions,
+    WritePause pause,
     ILogger<EventConsumer> logger) : BackgroundService
 {
     // Consume() blocks, so the loop gets a thread of its own rather than one of the host's.
@@ -106,7 +105,7 @@ public sealed partial class EventConsumer(
                 if (paused)
                 {
                     consumer.Resume(consumer.Assignment);
-                    LogResumed();
+                    pause.Resumed();
                 }
 
                 return;
@@ -120,15 +119,7 @@ public sealed partial class EventConsumer(
                     paused = true;
                 }
 
-                if (ex is NpgsqlException { InnerException: TimeoutException })
-                {
-                    LogWriteTimedOut(batch.Messages.Count, storageOptions.Value.WriteTimeout, delay);
-                }
-                else
-                {
-                    LogRetrying(ex, batch.Messages.Count, delay);
-                }
-
+                pause.Failed(ex, batch.Messages.Count, delay);
                 collector.WaitPaused(delay, stoppingToken);
                 delay = Retries.Doubled(delay, options.Value.MaxRetryDelay);
 
@@ -143,14 +134,4 @@ public sealed partial class EventConsumer(
 
     [LoggerMessage(LogLevel.Information, "Consuming {Topic} and {PollsTopic} into the database ({Flavor} schema)")]
     private partial void LogStarted(string topic, string pollsTopic, SchemaFlavor flavor);
-
-    [LoggerMessage(LogLevel.Warning, "Could not store a batch of {Count} messages; partitions paused, retrying in {Delay}")]
-    private partial void LogRetrying(Exception exception, int count, TimeSpan delay);
-
-    [LoggerMessage(LogLevel.Error,
-        "Storing a batch of {Count} messages timed out: a statement of its write ran longer than Storage:WriteTimeout ({Timeout}) and was cancelled; partitions paused, retrying in {Delay}")]
-    private partial void LogWriteTimedOut(int count, TimeSpan timeout, TimeSpan delay);
-
-    [LoggerMessage(LogLevel.Information, "Batch stored after retrying; partitions resumed")]
-    private partial void LogResumed();
 }

@@ -67,6 +67,8 @@ public static class Extensions
         services.AddSingleton<BatchWriter>();
         services.AddSingleton<OffsetCommitter>();
         services.AddSingleton<DeadLetterPublisher>();
+        services.AddSingleton<WritePause>();
+        services.AddHealthChecks().AddCheck<WritePause>("database-writes", tags: ["ready"]);
         services.AddHostedService<EventConsumer>();
 
         builder.AddGeocoding();

@@ -2,7 +2,10 @@ using Confluent.Kafka;
 using GithubEvents.Enrich.Storage;
 using GithubEvents.ServiceDefaults.Kafka;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace GithubEvents.Tests.Enrich;
@@ -25,7 +28,8 @@ internal sealed class EnrichPipeline(string bootstrapServers, string database, s
         new(kafka.BootstrapServers, database, KafkaMockCluster.NewTopicName(), $"enricher-{Guid.NewGuid():N}");
 
     /// <summary>Starts a replica; disposing it stops it as the host would at shutdown.</summary>
-    public async Task<Replica> StartAsync(string? group = null, IDictionary<string, string?>? settings = null)
+    /// <param name="logs">Gets the replica's log lines from Debug up, when given.</param>
+    public async Task<Replica> StartAsync(string? group = null, IDictionary<string, string?>? settings = null, LogCapture? logs = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -54,6 +58,11 @@ internal sealed class EnrichPipeline(string bootstrapServers, string database, s
             builder.Configuration.AddInMemoryCollection(settings);
         }
 
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
+        }
+
         builder.AddApplicationServices();
         var host = builder.Build();
         await host.StartAsync(TestContext.Current.CancellationToken);
@@ -62,6 +71,10 @@ internal sealed class EnrichPipeline(string bootstrapServers, string database, s
 
     public sealed class Replica(IHost host) : IAsyncDisposable
     {
+        /// <summary>What <c>/health</c> answers: every check of the replica.</summary>
+        public Task<HealthReport> CheckHealthAsync() =>
+            host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(TestContext.Current.CancellationToken);
+
         public async ValueTask DisposeAsync()
         {
             await host.StopAsync(CancellationToken.None);
