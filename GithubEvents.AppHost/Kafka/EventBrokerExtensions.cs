@@ -9,7 +9,8 @@ public static class EventBrokerExtensions
     /// <summary>
     /// The Kafka broker the services share, where <paramref name="plan"/> places it: the existing one of
     /// <c>ConnectionStrings:{name}</c>; a one-node Kafka container with Kafka UI, whose default retention is the
-    /// topics' (<c>Kafka:Topics</c>); or the development broker inside the AppHost.
+    /// topics' (<c>Kafka:Topics</c>) and whose claim in a deployment holds the raw topic at its byte limit; or the
+    /// development broker inside the AppHost.
     /// </summary>
     public static IResourceBuilder<IResourceWithConnectionString> AddEventBroker(this IDistributedApplicationBuilder builder, [ResourceName] string name, PlacementPlan plan)
     {
@@ -29,7 +30,7 @@ public static class EventBrokerExtensions
 
                 return builder.AddKafkaServer(name)
                     .WithRetention(topics.Retention, topics.RetentionBytes)
-                    .WithDataVolume()
+                    .WithDataVolume(claimSize: KafkaDisk.ClaimSize(topics))
                     .WithComputeResources(cpuRequest: "250m", memoryRequest: "1Gi", cpuLimit: "1", memoryLimit: "2Gi")
                     .WithKafkaUI();
         }

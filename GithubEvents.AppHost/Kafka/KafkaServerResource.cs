@@ -22,7 +22,7 @@ public sealed class KafkaServerResource(string name) : ContainerResource(name), 
     public TimeSpan Retention { get; set; } = TimeSpan.FromHours(48);
 
     /// <summary>How many bytes a partition keeps by default (log.retention.bytes).</summary>
-    public long RetentionBytes { get; set; } = 512L * 1024 * 1024;
+    public long RetentionBytes { get; set; } = 8L * 1024 * 1024 * 1024;
 
     public ReferenceExpression ConnectionStringExpression =>
         ReferenceExpression.Create($"{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}");

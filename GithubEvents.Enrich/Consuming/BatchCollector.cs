@@ -5,12 +5,14 @@ namespace GithubEvents.Enrich.Consuming;
 
 /// <summary>
 /// Polls the consumer: a batch is <c>Enrich:BatchSize</c> messages or what came within <c>Enrich:BatchWindow</c> of the
-/// first, without the messages of partitions a rebalance took meanwhile. Consuming errors that pass on their own (a
+/// first, without the messages of partitions a rebalance took meanwhile, each checked for a gap before it
+/// (<see cref="KafkaGapDetector"/>). Consuming errors that pass on their own (a
 /// topic that does not exist yet) are logged once each and polling goes on; a fatal one ends the consumer.
 /// </summary>
 public sealed partial class BatchCollector(
     IConsumer<string, byte[]> consumer,
     PartitionTracker partitions,
+    KafkaGapDetector gaps,
     IOptions<EnrichOptions> options,
     EnrichMetrics metrics,
     TimeProvider time,
@@ -53,6 +55,7 @@ public sealed partial class BatchCollector(
                 continue;
             }
 
+            gaps.Check(consumer, result);
             batch.Add(result);
             firstArrived ??= time.GetTimestamp();
         }

@@ -4,15 +4,17 @@ using Npgsql;
 namespace GithubEvents.Enrich.Consuming;
 
 /// <summary>
-/// Writes a batch's poll figures with <see cref="PollFiguresWriter"/> and its rows with <see cref="EventWriter"/>. A
+/// Writes a batch's Kafka gaps with <see cref="KafkaGapWriter"/>, its poll figures with <see cref="PollFiguresWriter"/>
+/// and its rows with <see cref="EventWriter"/>. A
 /// batch the database refuses as data (a value it cannot store) is written row by row, and the rows it still refuses
 /// become dead letters: one bad event never stalls its partition.
 /// </summary>
-public sealed partial class BatchWriter(EventWriter writer, PollFiguresWriter polls, EnrichMetrics metrics, TimeProvider time, ILogger<BatchWriter> logger)
+public sealed partial class BatchWriter(EventWriter writer, PollFiguresWriter polls, KafkaGapWriter gaps, EnrichMetrics metrics, TimeProvider time, ILogger<BatchWriter> logger)
 {
     /// <summary>Writes the rows; those the database refuses are added to <see cref="TriagedBatch.Rejected"/>.</summary>
     public async Task WriteAsync(TriagedBatch batch, CancellationToken cancellationToken)
     {
+        await gaps.WriteAsync(batch.Gaps, cancellationToken);
         await polls.WriteAsync(batch.Polls, cancellationToken);
         var rows = batch.Rows;
         if (rows.Count == 0)

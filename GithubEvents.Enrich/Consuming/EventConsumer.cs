@@ -16,6 +16,7 @@ namespace GithubEvents.Enrich.Consuming;
 public sealed partial class EventConsumer(
     IConsumer<string, byte[]> consumer,
     BatchCollector collector,
+    KafkaGapDetector gaps,
     BatchWriter writer,
     DeadLetterPublisher deadLetters,
     OffsetCommitter committer,
@@ -77,6 +78,7 @@ public sealed partial class EventConsumer(
         var caller = Activity.Current;
         var activity = BatchTracing.StartProcess(topic, messages);
         var triage = MessageTriage.Sort(messages, options.Value.MaxEventBytes, topics.Value.Polls);
+        triage.Gaps.AddRange(gaps.TakeFound());
         // The write runs on its own; its database spans are children of the batch's span.
         var write = Task.Run(() => writer.WriteAsync(triage, stoppingToken), stoppingToken);
         Activity.Current = caller;

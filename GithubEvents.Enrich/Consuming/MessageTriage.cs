@@ -40,7 +40,7 @@ public static class MessageTriage
             }
         }
 
-        return new TriagedBatch(rows, polls, rejected);
+        return new TriagedBatch(rows, polls, rejected, []);
     }
 
     private static void Sort(

@@ -15,12 +15,16 @@ public sealed partial class PartitionTracker(ILogger<PartitionTracker> logger)
         .SetPartitionsAssignedHandler((_, partitions) =>
         {
             _assigned.UnionWith(partitions);
+            Assignments++;
             LogAssigned(string.Join(", ", partitions));
         })
         .SetPartitionsRevokedHandler((_, partitions) => Remove(partitions.Select(partition => partition.TopicPartition), "revoked"))
         .SetPartitionsLostHandler((_, partitions) => Remove(partitions.Select(partition => partition.TopicPartition), "lost"));
 
     public bool Owns(TopicPartition partition) => _assigned.Contains(partition);
+
+    /// <summary>How many times partitions were assigned: a change tells the gap detector to start from the committed offsets.</summary>
+    public int Assignments { get; private set; }
 
     /// <summary>How many times partitions were revoked or lost: a change tells the consumer to check its batch.</summary>
     public int Removals { get; private set; }

@@ -18,7 +18,8 @@ public static class Extensions
             kafka =>
             {
                 kafka.Config.TryAdd("group.id", "github-events-enricher");
-                // A new group starts at the oldest retained event, so nothing before its first start is skipped.
+                // A new group starts at the oldest retained event, so nothing before its first start is skipped. A committed
+                // offset Kafka has deleted meanwhile resets to the oldest too: KafkaGapDetector records the gap.
                 kafka.Config.TryAdd("auto.offset.reset", "earliest");
                 // librdkafka prefetches up to 64 MB by default; a few batches ahead is enough and keeps memory down.
                 kafka.Config.TryAdd("queued.max.messages.kbytes", "16384");
@@ -57,12 +58,14 @@ public static class Extensions
         services.AddSingleton<LeaderElection>();
         services.AddSingleton<EventWriter>();
         services.AddSingleton<PollFiguresWriter>();
+        services.AddSingleton<KafkaGapWriter>();
         services.AddHostedService<DatabaseSetup>();
         services.AddHostedService<PostgresMaintenance>();
         services.AddHealthChecks().AddCheck<StorageReadiness>("database-schema", tags: ["ready"]);
 
         services.AddSingleton<PartitionTracker>();
         services.AddSingleton<EnrichMetrics>();
+        services.AddSingleton<KafkaGapDetector>();
         services.AddSingleton<BatchCollector>();
         services.AddSingleton<BatchWriter>();
         services.AddSingleton<OffsetCommitter>();

@@ -29,8 +29,12 @@ public sealed class TopicOptions
     [Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00", ErrorMessage = "Kafka:Topics:Retention must be a time span of at least a minute, e.g. 2.00:00:00.")]
     public TimeSpan Retention { get; set; } = TimeSpan.FromHours(48);
 
+    /// <summary>
+    /// Per partition: 48 hours at twice the budget's 100 events a second, about 1,300 bytes a message on disk, over 6
+    /// partitions (docs/operations.md, "How long an outage Kafka bridges").
+    /// </summary>
     [Range(1L, long.MaxValue, ErrorMessage = "Kafka:Topics:RetentionBytes must be a positive number of bytes (per partition).")]
-    public long RetentionBytes { get; set; } = 512L * 1024 * 1024;
+    public long RetentionBytes { get; set; } = 8L * 1024 * 1024 * 1024;
 
     [RegularExpression("^(none|gzip|snappy|lz4|zstd|producer)$", ErrorMessage = "Kafka:Topics:CompressionType must be one of none, gzip, snappy, lz4, zstd, producer.")]
     public string CompressionType { get; set; } = "snappy";

@@ -47,7 +47,7 @@ public sealed class AppHostModelTests
     }
 
     [Fact]
-    public async Task Kafka_is_one_KRaft_node_with_snappy_and_48_hours_or_512_MB_retention()
+    public async Task Kafka_is_one_KRaft_node_with_snappy_and_48_hours_or_8_GiB_retention()
     {
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GithubEvents_AppHost>(Containers, TestContext.Current.CancellationToken);
 
@@ -56,7 +56,7 @@ public sealed class AppHostModelTests
         Assert.Equal("broker,controller", env["KAFKA_PROCESS_ROLES"]);
         Assert.Equal("snappy", env["KAFKA_COMPRESSION_TYPE"]);
         Assert.Equal("172800000", env["KAFKA_LOG_RETENTION_MS"]);
-        Assert.Equal("536870912", env["KAFKA_LOG_RETENTION_BYTES"]);
+        Assert.Equal("8589934592", env["KAFKA_LOG_RETENTION_BYTES"]);
         Assert.Contains("PLAINTEXT_HOST://0.0.0.0:9092", env["KAFKA_LISTENERS"]);
         Assert.Contains("PLAINTEXT_INTERNAL://0.0.0.0:9093", env["KAFKA_LISTENERS"]);
         Assert.Equal(

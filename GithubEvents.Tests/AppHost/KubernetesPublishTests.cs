@@ -130,6 +130,9 @@ public sealed partial class KubernetesPublishTests(KubernetesPublishTests.Publis
             Assert.Equal("None", published.All<V1Service>().Single(s => s.Name() == name).Spec.ClusterIP);
         }
 
+        // Six partitions of the raw topic at Kafka:Topics:RetentionBytes (8 GiB), a segment more each, and 30% more.
+        Assert.Equal("71Gi", published.All<V1StatefulSet>().Single(s => s.Name() == "kafka").Spec.VolumeClaimTemplates[0].Spec.Resources.Requests["storage"].ToString());
+
         // The broker runs as appuser, not root.
         Assert.Equal(1000, published.All<V1StatefulSet>().Single(s => s.Name() == "kafka").Spec.Template.Spec.SecurityContext.FsGroup);
     }

@@ -82,12 +82,21 @@ internal sealed class EnrichPipeline(string bootstrapServers, string database, s
         }
     }
 
-    public void Produce(IEnumerable<(string? Key, byte[] Value)> messages)
+    /// <param name="partition">The partition of every message; by default the key's.</param>
+    public void Produce(IEnumerable<(string? Key, byte[] Value)> messages, int? partition = null)
     {
         using var producer = new ProducerBuilder<string?, byte[]>(new ProducerConfig { BootstrapServers = bootstrapServers, LingerMs = 5 }).Build();
         foreach (var (key, value) in messages)
         {
-            producer.Produce(topic, new Message<string?, byte[]> { Key = key, Value = value });
+            var message = new Message<string?, byte[]> { Key = key, Value = value };
+            if (partition is { } chosen)
+            {
+                producer.Produce(new TopicPartition(topic, chosen), message);
+            }
+            else
+            {
+                producer.Produce(topic, message);
+            }
         }
 
         Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
@@ -140,6 +149,13 @@ internal sealed class EnrichPipeline(string bootstrapServers, string database, s
         using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig { BootstrapServers = bootstrapServers, GroupId = group ?? Group }).Build();
         var partitions = Enumerable.Range(0, KafkaMockCluster.AutoCreatedPartitions).Select(partition => new TopicPartition(topic, partition));
         return consumer.Committed(partitions, TimeSpan.FromSeconds(10)).Sum(offset => Math.Max(offset.Offset.Value, 0));
+    }
+
+    /// <summary>The partition's oldest offset Kafka still has and the offset of its next message.</summary>
+    public WatermarkOffsets Watermarks(int partition)
+    {
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig { BootstrapServers = bootstrapServers, GroupId = $"watermarks-{Guid.NewGuid():N}" }).Build();
+        return consumer.QueryWatermarkOffsets(new TopicPartition(topic, partition), TimeSpan.FromSeconds(10));
     }
 
     public async Task<long> CountAsync(string sql = "SELECT count(*) FROM events") => (long)(await Sql.ScalarAsync(database, sql))!;

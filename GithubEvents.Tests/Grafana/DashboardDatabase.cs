@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using GithubEvents.Enrich.Consuming;
 using GithubEvents.Enrich.Events;
 using GithubEvents.Enrich.Storage;
 using GithubEvents.ServiceDefaults.Kafka;
@@ -59,6 +60,7 @@ internal sealed class DashboardDatabase : IAsyncDisposable
         var events = rows.Select(row => Enriched(row)).ToList();
         await FillInPlacesAsync(database, events);
         await WritePollFiguresAsync(database, now);
+        await new KafkaGapWriter(database.WriterDataSource).WriteAsync([Gap(now)], TestContext.Current.CancellationToken);
         await database.RefreshAggregatesAsync();
 
         var reader = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = roles.ReaderRole, Password = roles.ReaderPassword }.ConnectionString;
@@ -139,6 +141,9 @@ internal sealed class DashboardDatabase : IAsyncDisposable
     /// </summary>
     public static (int Polls, int Requests, int Ok, int EventsReturned, int NewEvents, int MissedPolls) Polled(int minutesAgo) =>
         (3, 3, 3 - (minutesAgo % 3), 100 * (3 - (minutesAgo % 3)), 60 * (3 - (minutesAgo % 3)), minutesAgo % 10 == 0 ? 1 : 0);
+
+    /// <summary>500 messages Kafka deleted unread, between one it stamped 3 hours before the load and one 80 minutes before it.</summary>
+    public static KafkaGap Gap(DateTime now) => new(EventTopics.Raw, 2, 1000, 1500, now.AddHours(-3), now.AddMinutes(-80));
 
     private static async Task WritePollFiguresAsync(EventDatabase database, DateTime now)
     {

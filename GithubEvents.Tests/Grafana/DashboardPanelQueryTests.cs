@@ -307,6 +307,13 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
         var missed = await RunAsync(database, Dashboard.Panel("Polls that missed events"), Context(database, Dashboard.Panel("Polls that missed events")));
         Assert.Equal(polled.Select(hour => (long)hour.Count(i => i % 10 == 0)), missed.Values("polls that missed events").Select(value => Convert.ToInt64(value)));
         Assert.Equal(polled.Select(hour => (long)hour.Count(i => i % 10 != 0) * 3 + (long)hour.Count(i => i % 10 == 0) * 2), missed.Values("other polls").Select(value => Convert.ToInt64(value)));
+
+        // The Kafka gap, in every hour from the message before it to the one after it.
+        var gap = DashboardDatabase.Gap(database.Now);
+        var gapHours = Enumerable.Range(0, 5).Select(i => Floor(gap.Before!.Value, Hour).AddHours(i)).Where(hour => hour <= gap.After).ToList();
+        var gaps = await RunAsync(database, Dashboard.Panel("Kafka gaps: messages deleted unread"), Context(database, Dashboard.Panel("Kafka gaps: messages deleted unread")));
+        Assert.Equal(gapHours, gaps.Values("time").Select(Time));
+        Assert.All(gaps.Values("messages deleted unread"), value => Assert.Equal(gap.Lost, Convert.ToInt64(value)));
     }
 
     [Theory]

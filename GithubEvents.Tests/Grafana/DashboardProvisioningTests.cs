@@ -68,13 +68,14 @@ public sealed partial class DashboardProvisioningTests
                 ("Live share, last complete hour", "stat", "24h"), ("Live share per hour (estimate and 95% interval)", "timeseries", "24h"),
                 ("Events per feed request", "timeseries", "24h"), ("Polls that missed events", "timeseries", "24h"),
                 ("Watched repositories: live coverage", "table", "24h"), ("Watched repositories: live share per hour", "timeseries", "24h"),
+                ("Kafka gaps: messages deleted unread", "timeseries", "7d"),
             ],
             dashboard.Panels.Select(panel => (panel.Title, panel.Type, panel.TimeFrom)));
-        // The last six in a row of their own, below the others.
+        // The last seven in a row of their own, below the others.
         var (title, y) = Assert.Single(dashboard.Rows);
         Assert.Equal("Data completeness", title);
         Assert.All(dashboard.Panels, panel => Assert.Equal(panel.Title.StartsWith("Live share", StringComparison.Ordinal) || panel.Title.Contains("feed request") || panel.Title.StartsWith("Polls", StringComparison.Ordinal)
-                || panel.Title.StartsWith("Watched", StringComparison.Ordinal),
+                || panel.Title.StartsWith("Watched", StringComparison.Ordinal) || panel.Title.StartsWith("Kafka gaps", StringComparison.Ordinal),
             (int)panel.Json["gridPos"]!["y"]! > y));
         // The day's rankings, made ahead by the refresh (0008_dashboard_rankings.sql).
         Assert.Contains("FROM top_actors_24h", dashboard.Panel("Most active actors (24 h)").Target.RawSql);

@@ -23,7 +23,7 @@ public sealed class TopicSetupTests(KafkaMockCluster kafka)
             Assert.Equal(new Dictionary<string, string>
             {
                 ["retention.ms"] = "172800000",
-                ["retention.bytes"] = "536870912",
+                ["retention.bytes"] = "8589934592",
                 ["compression.type"] = "snappy",
             }, topic.Configs);
         });

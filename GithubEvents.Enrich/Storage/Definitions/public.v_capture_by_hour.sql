@@ -10,6 +10,9 @@
 -- The watched feeds' columns: the events they delivered in the hour, those the live poller delivered too, and the live
 -- share of them, a direct measure of the public feed's coverage (v_watch_coverage_by_hour has it per repository). The
 -- poll figures come from v_polls_by_hour.
+--
+-- kafka_gaps and kafka_gap_offsets (from v_kafka_gaps_by_hour): the gaps in Kafka that touch the hour and the messages
+-- they lost. The events of such hours are fewer than the sources delivered.
 CREATE OR REPLACE VIEW v_capture_by_hour AS
 WITH captured AS (
     SELECT date_bin(INTERVAL '1 hour', bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS hour,
@@ -23,16 +26,18 @@ WITH captured AS (
     GROUP BY 1
 ),
 hours AS (
-    SELECT coalesce(c.hour, p.hour) AS hour,
+    SELECT coalesce(c.hour, p.hour, g.hour) AS hour,
            coalesce(c.events, 0) AS events, coalesce(c.live_events, 0) AS live_events,
            coalesce(c.archive_events, 0) AS archive_events, coalesce(c.both_events, 0) AS both_events,
            coalesce(p.polls, 0) AS polls, coalesce(p.requests, 0) AS requests, coalesce(p.ok, 0) AS ok,
            coalesce(p.not_modified, 0) AS not_modified, coalesce(p.failed, 0) AS failed,
            coalesce(p.events_returned, 0) AS events_returned, coalesce(p.new_events, 0) AS new_events,
            coalesce(p.missed_polls, 0) AS missed_polls,
-           coalesce(c.watch_events, 0) AS watch_events, coalesce(c.watch_live_events, 0) AS watch_live_events
+           coalesce(c.watch_events, 0) AS watch_events, coalesce(c.watch_live_events, 0) AS watch_live_events,
+           coalesce(g.kafka_gaps, 0) AS kafka_gaps, coalesce(g.kafka_gap_offsets, 0) AS kafka_gap_offsets
     FROM captured c
     FULL JOIN v_polls_by_hour p ON p.hour = c.hour
+    FULL JOIN v_kafka_gaps_by_hour g ON g.hour = coalesce(c.hour, p.hour)
 ),
 estimated AS (
     SELECT *,
@@ -55,5 +60,6 @@ SELECT hour, events, live_events, archive_events, both_events,
        archive_events / n AS archive_share,
        polls, requests, ok, not_modified, failed, events_returned, new_events, missed_polls,
        new_events::double precision / nullif(requests, 0) AS new_events_per_request,
-       watch_events, watch_live_events, watch_live_events::double precision / nullif(watch_events, 0) AS watch_live_share
+       watch_events, watch_live_events, watch_live_events::double precision / nullif(watch_events, 0) AS watch_live_share,
+       kafka_gaps, kafka_gap_offsets
 FROM bounded;
