@@ -1,9 +1,16 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Confluent.Kafka;
+using GithubEvents.Enrich.Consuming;
 using GithubEvents.Enrich.Events;
+using GithubEvents.Enrich.Profiles;
 using GithubEvents.Enrich.Storage;
+using GithubEvents.ServiceDefaults;
 using GithubEvents.Tests.Fakes;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -24,19 +31,23 @@ using NpgsqlTypes;
 //                                               from its first commit to its last
 //   setup CONNECTION                            Enrich's schema setup (Storage__TimescaleDb picks the path)
 //   naive CONNECTION FILE                       the baseline writer: one INSERT per event
+//   migrate CONNECTION RATE NNNN_NAME.sql...    Enrich's write path at RATE events/s while Enrich's setup applies each
+//                                               file as one more migration after the product's (bench/dashboard/run.sh,
+//                                               MIGRATION=1); prints each window's writes
 return args switch
 {
     ["generate", var shape, var count, var sample, var output] => Generate(shape == "trimmed", int.Parse(count), sample, output),
     ["feed", var bootstrap, var topic, var group, var file, var maxLag] => Feed(bootstrap, topic, group, file, int.Parse(maxLag)),
     ["setup", var connection] => await SetupAsync(connection),
     ["naive", var connection, var file] => await NaiveAsync(connection, file),
+    ["migrate", var connection, var rate, .. var files] => await MigrateWhileWritingAsync(connection, int.Parse(rate), files),
     ["fakes", var actors, var locations] => await FakesAsync(actors, locations),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: generate full|trimmed COUNT SAMPLE OUTDIR | feed BOOTSTRAP TOPIC GROUP FILE MAXLAG | setup CONNECTION | naive CONNECTION FILE | fakes ACTORS LOCATIONS");
+    Console.Error.WriteLine("usage: generate full|trimmed COUNT SAMPLE OUTDIR | feed BOOTSTRAP TOPIC GROUP FILE MAXLAG | setup CONNECTION | naive CONNECTION FILE | fakes ACTORS LOCATIONS | migrate CONNECTION RATE FILE...");
     return 2;
 }
 
@@ -220,15 +231,131 @@ static int Feed(string bootstrap, string topic, string group, string file, int m
 static async Task<int> SetupAsync(string connection)
 {
     await using var dataSource = NpgsqlDataSource.Create(connection);
-    var storage = new StorageOptions
-    {
-        TimescaleDb = Enum.Parse<TimescaleDbUse>(Environment.GetEnvironmentVariable("Storage__TimescaleDb") ?? nameof(TimescaleDbUse.Auto)),
-    };
-    var setup = new DatabaseSetup(dataSource, new SchemaMigrator(Options.Create(storage), NullLogger<SchemaMigrator>.Instance),
-        new StorageReadiness(), Options.Create(storage), Options.Create(new DatabaseOptions()), TimeProvider.System,
-        new Microsoft.Extensions.Hosting.Internal.ApplicationLifetime(NullLogger<Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>.Instance), NullLogger<DatabaseSetup>.Instance);
-    Console.WriteLine(await setup.RunAsync(CancellationToken.None));
+    Console.WriteLine(await Setup(dataSource, BenchStorage(), Migration.All, NullLoggerFactory.Instance).RunAsync(CancellationToken.None));
     return 0;
+}
+
+static StorageOptions BenchStorage() => new()
+{
+    TimescaleDb = Enum.Parse<TimescaleDbUse>(Environment.GetEnvironmentVariable("Storage__TimescaleDb") ?? nameof(TimescaleDbUse.Auto)),
+};
+
+static DatabaseSetup Setup(NpgsqlDataSource dataSource, StorageOptions storage, IReadOnlyList<Migration> migrations, ILoggerFactory loggers) =>
+    new(dataSource, new SchemaMigrator(Options.Create(storage), loggers.CreateLogger<SchemaMigrator>(), migrations),
+        new StorageReadiness(), Options.Create(storage), Options.Create(new DatabaseOptions()), TimeProvider.System,
+        new Microsoft.Extensions.Hosting.Internal.ApplicationLifetime(NullLogger<Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>.Instance),
+        loggers.CreateLogger<DatabaseSetup>());
+
+// Enrich's write path at a steady rate, each write taking every event due so far (at most Enrich:BatchSize), as the
+// consumer takes what has arrived; 10 s of it alone, then each migration file applied by Enrich's setup in turn, then
+// 10 s more. Prints, for each of these windows, its duration, the events stored in it and the delays (from an event's
+// due time to its commit) of the writes it overlaps.
+static async Task<int> MigrateWhileWritingAsync(string connection, int eventsPerSecond, string[] files)
+{
+    var storage = BenchStorage();
+    using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true));
+    await using var dataSource = NpgsqlDataSource.Create(connection);
+    var readiness = new StorageReadiness();
+    readiness.Ready(await Setup(dataSource, storage, Migration.All, NullLoggerFactory.Instance).RunAsync(CancellationToken.None));
+    var configuration = new ConfigurationBuilder()
+        .AddInMemoryCollection(new Dictionary<string, string?> { [$"ConnectionStrings:{WriterDataSource.ConnectionName}"] = connection })
+        .Build();
+    await using var writerSource = new WriterDataSource(configuration, Options.Create(new DatabaseOptions()));
+    var writer = new EventWriter(writerSource, readiness, new ActorBacklogQueueing(new ProfileOptions().ActivityWindow), Options.Create(storage));
+
+    var clock = Stopwatch.StartNew();
+    var writes = new List<BenchWrite>();
+    using var stop = new CancellationTokenSource();
+    var writing = WriteSteadilyAsync(writer, eventsPerSecond, clock, writes, loggers.CreateLogger("Writer"), stop.Token);
+    var windows = new List<(string Name, TimeSpan Start, TimeSpan End)>();
+    await Task.Delay(TimeSpan.FromSeconds(10));
+    windows.Add(("writes alone, before", TimeSpan.Zero, clock.Elapsed));
+
+    var migrations = Migration.All.ToList();
+    foreach (var file in files)
+    {
+        var name = Path.GetFileNameWithoutExtension(file);
+        migrations.Add(new Migration(int.Parse(name[..4], CultureInfo.InvariantCulture), name[5..], File.ReadAllText(file), null, null));
+        var start = clock.Elapsed;
+        await Setup(dataSource, storage, migrations.ToList(), loggers).RunAsync(CancellationToken.None);
+        windows.Add(($"setup applying {Path.GetFileName(file)}", start, clock.Elapsed));
+    }
+
+    var after = clock.Elapsed;
+    await Task.Delay(TimeSpan.FromSeconds(10));
+    windows.Add(("writes alone, after", after, clock.Elapsed));
+    await stop.CancelAsync();
+    await writing;
+
+    Console.WriteLine($"{"window",-52} {"seconds",8} {"events",7} {"ev/s",6} {"median delay s",14} {"longest delay s",15} {"timeouts",8}");
+    foreach (var (name, start, end) in windows)
+    {
+        var within = writes.Where(write => write.Committed > start && write.Committed <= end).ToList();
+        // A write held up by the window is stored after it: its delay counts in every window it overlaps.
+        var delays = writes.Where(write => write.OldestDue < end && write.Committed > start)
+            .Select(write => (write.Committed - write.OldestDue).TotalSeconds).Order().ToList();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name,-52} {(end - start).TotalSeconds,8:F1} {within.Sum(write => write.Events),7} {within.Sum(write => write.Events) / (end - start).TotalSeconds,6:F0} " +
+            $"{(delays.Count > 0 ? delays[delays.Count / 2] : double.NaN),14:F2} {(delays.Count > 0 ? delays[^1] : double.NaN),15:F2} {within.Sum(write => write.Timeouts),8}"));
+    }
+
+    return 0;
+}
+
+static async Task WriteSteadilyAsync(EventWriter writer, int eventsPerSecond, Stopwatch clock, List<BenchWrite> writes, ILogger logger, CancellationToken stop)
+{
+    var (written, nextId, maxBatch) = (0L, 1_000_000_000_000L, new EnrichOptions().BatchSize);
+    while (!stop.IsCancellationRequested)
+    {
+        var due = (long)(clock.Elapsed.TotalSeconds * eventsPerSecond);
+        if (due == written)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1.0 / eventsPerSecond), CancellationToken.None);
+            continue;
+        }
+
+        var count = (int)Math.Min(due - written, maxBatch);
+        var batch = Enumerable.Range(0, count).Select(_ => BenchEvent(nextId++)).ToList();
+        var (timeouts, delay) = (0, new EnrichOptions().RetryDelay);
+        while (true)
+        {
+            try
+            {
+                await writer.WriteAsync(batch, CancellationToken.None);
+                break;
+            }
+            catch (NpgsqlException ex) when (ex.InnerException is TimeoutException)
+            {
+                timeouts++;
+                logger.LogWarning("A write of {Count} events timed out after Storage:WriteTimeout; retrying in {Delay}", count, delay);
+                await Task.Delay(delay, CancellationToken.None);
+                delay = Retries.Doubled(delay, new EnrichOptions().MaxRetryDelay);
+            }
+        }
+
+        writes.Add(new BenchWrite(TimeSpan.FromSeconds((double)written / eventsPerSecond), clock.Elapsed, count, timeouts));
+        written += count;
+    }
+}
+
+// A starred repository, as the feed sends it now.
+static EventRow BenchEvent(long id)
+{
+    var (actorId, time) = (id % 100_000, DateTime.UtcNow);
+    return new EventRow
+    {
+        Time = time,
+        EventId = id,
+        EventType = "WatchEvent",
+        Actor = $"bench-{actorId}",
+        ActorId = actorId,
+        Repo = $"bench-{actorId}/repo-{id % 7}",
+        RepoId = actorId * 10 + id % 7,
+        Detail = "starred",
+        Payload = """{"action":"started"}"""u8.ToArray(),
+        Envelope = Encoding.UTF8.GetBytes($$"""{"id":"{{id}}","type":"WatchEvent","actor":{"id":{{actorId}},"login":"bench-{{actorId}}"},"repo":{"id":{{actorId * 10 + id % 7}},"name":"bench-{{actorId}}/repo-{{id % 7}}"},"public":true,"created_at":"{{time:O}}"}"""),
+        Sources = 1,
+    };
 }
 
 static async Task<int> NaiveAsync(string connection, string file)
@@ -262,3 +389,6 @@ static async Task<int> NaiveAsync(string connection, string file)
 
     return 0;
 }
+
+// One write of the migration bench: when its oldest event was due and when it was stored, since the bench's start.
+internal sealed record BenchWrite(TimeSpan OldestDue, TimeSpan Committed, int Events, int Timeouts);

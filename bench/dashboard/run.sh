@@ -12,6 +12,10 @@
 #   OUT=/tmp/dash bench/dashboard/run.sh                    # keep the JSON (default: a folder under /tmp)
 #   COMPRESS=0 bench/dashboard/run.sh                       # skip compressing the chunks for the compressed size
 #   TIMINGS=0 bench/dashboard/run.sh                        # skip timing the queries (the load, refreshes and ranking only)
+#   MIGRATION=1 EVENTS=2000000 bench/dashboard/run.sh       # instead of the refreshes and queries: Enrich's setup applies
+#       bench/dashboard/migrations/*.sql (indexes over every event) after the product's migrations while Enrich's write
+#       path stores WRITE_RATE events/s (default 200, twice the budget's rate); prints each migration's duration and the
+#       writes' delays (bench/EnrichBench migrate)
 #
 # Run it under the machine's build lock (flock /tmp/gh-build.lock ...): it keeps both cores busy for minutes.
 set -euo pipefail
@@ -82,6 +86,11 @@ FROM generate_series(date_bin(INTERVAL '1 minute', :'t0_end'::timestamptz, TIMES
      LATERAL (SELECT floor(random() * 3)::int AS f) AS failures;
 SQL
 psql_db -c "VACUUM ANALYZE events" -c "VACUUM ANALYZE ingest_polls"
+if [[ ${MIGRATION:-0} == 1 ]]; then
+  dotnet bench/EnrichBench/bin/Release/net10.0/EnrichBench.dll migrate "$connection" "${WRITE_RATE:-200}" bench/dashboard/migrations/*.sql
+  psql_db -c "SELECT count(*) AS events, pg_size_pretty(pg_total_relation_size('events')) AS events_with_indexes FROM events"
+  exit
+fi
 
 # The product's refresh: what Enrich's PostgresMaintenance calls on plain PostgreSQL with the default
 # Storage:AggregateRefreshLag, or the continuous aggregates' refresh policies' jobs on TimescaleDB, in their order;
