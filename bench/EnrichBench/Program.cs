@@ -247,9 +247,10 @@ static DatabaseSetup Setup(NpgsqlDataSource dataSource, StorageOptions storage, 
         loggers.CreateLogger<DatabaseSetup>());
 
 // Enrich's write path at a steady rate, each write taking every event due so far (at most Enrich:BatchSize), as the
-// consumer takes what has arrived; 10 s of it alone, then each migration file applied by Enrich's setup in turn, then
-// 10 s more. Prints, for each of these windows, its duration, the events stored in it and the delays (from an event's
-// due time to its commit) of the writes it overlaps.
+// consumer takes what has arrived; 10 s of it alone, then each migration file applied by Enrich's setup in turn, each
+// followed by 10 s of writes alone. Prints, for each phase (up to the next one's start), the setup's duration, the events
+// stored while it ran, the events stored a second over the phase, the delays from an event's due time to its write's
+// commit, the longest wait between two commits and the writes that timed out.
 static async Task<int> MigrateWhileWritingAsync(string connection, int eventsPerSecond, string[] files)
 {
     var storage = BenchStorage();
@@ -267,10 +268,8 @@ static async Task<int> MigrateWhileWritingAsync(string connection, int eventsPer
     var writes = new List<BenchWrite>();
     using var stop = new CancellationTokenSource();
     var writing = WriteSteadilyAsync(writer, eventsPerSecond, clock, writes, loggers.CreateLogger("Writer"), stop.Token);
-    var windows = new List<(string Name, TimeSpan Start, TimeSpan End)>();
+    var phases = new List<(string Name, TimeSpan Start, TimeSpan? Migration)> { ("writes alone", TimeSpan.Zero, null) };
     await Task.Delay(TimeSpan.FromSeconds(10));
-    windows.Add(("writes alone, before", TimeSpan.Zero, clock.Elapsed));
-
     var migrations = Migration.All.ToList();
     foreach (var file in files)
     {
@@ -278,25 +277,28 @@ static async Task<int> MigrateWhileWritingAsync(string connection, int eventsPer
         migrations.Add(new Migration(int.Parse(name[..4], CultureInfo.InvariantCulture), name[5..], File.ReadAllText(file), null, null));
         var start = clock.Elapsed;
         await Setup(dataSource, storage, migrations.ToList(), loggers).RunAsync(CancellationToken.None);
-        windows.Add(($"setup applying {Path.GetFileName(file)}", start, clock.Elapsed));
+        phases.Add((Path.GetFileName(file), start, clock.Elapsed - start));
+        await Task.Delay(TimeSpan.FromSeconds(10));
     }
 
-    var after = clock.Elapsed;
-    await Task.Delay(TimeSpan.FromSeconds(10));
-    windows.Add(("writes alone, after", after, clock.Elapsed));
+    var end = clock.Elapsed;
     await stop.CancelAsync();
     await writing;
 
-    Console.WriteLine($"{"window",-52} {"seconds",8} {"events",7} {"ev/s",6} {"median delay s",14} {"longest delay s",15} {"timeouts",8}");
-    foreach (var (name, start, end) in windows)
+    Console.WriteLine($"{"phase (until the next)",-34} {"setup s",8} {"stored in it",12} {"ev/s",6} {"median delay s",14} {"longest delay s",15} {"longest gap s",13} {"timeouts",8}");
+    for (var i = 0; i < phases.Count; i++)
     {
-        var within = writes.Where(write => write.Committed > start && write.Committed <= end).ToList();
-        // A write held up by the window is stored after it: its delay counts in every window it overlaps.
-        var delays = writes.Where(write => write.OldestDue < end && write.Committed > start)
-            .Select(write => (write.Committed - write.OldestDue).TotalSeconds).Order().ToList();
+        var (name, start, migration) = phases[i];
+        var until = i + 1 < phases.Count ? phases[i + 1].Start : end;
+        var stored = writes.Where(write => write.Committed > start && write.Committed <= until).ToList();
+        var delays = stored.Select(write => (write.Committed - write.OldestDue).TotalSeconds).Order().ToList();
+        // The longest wait between two stored writes that ended in the phase: a write held up by a migration ends after it.
+        var gap = writes.Zip(writes.Skip(1)).Where(pair => pair.Second.Committed > start && pair.Second.Committed <= until)
+            .Select(pair => (pair.Second.Committed - pair.First.Committed).TotalSeconds).DefaultIfEmpty(double.NaN).Max();
+        var duringSetup = migration is { } took ? writes.Where(write => write.Committed > start && write.Committed <= start + took).Sum(write => write.Events) : 0;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name,-52} {(end - start).TotalSeconds,8:F1} {within.Sum(write => write.Events),7} {within.Sum(write => write.Events) / (end - start).TotalSeconds,6:F0} " +
-            $"{(delays.Count > 0 ? delays[delays.Count / 2] : double.NaN),14:F2} {(delays.Count > 0 ? delays[^1] : double.NaN),15:F2} {within.Sum(write => write.Timeouts),8}"));
+            $"{name,-34} {migration?.TotalSeconds ?? double.NaN,8:F1} {duringSetup,12} {stored.Sum(write => write.Events) / (until - start).TotalSeconds,6:F0} " +
+            $"{delays[delays.Count / 2],14:F2} {delays[^1],15:F2} {gap,13:F2} {stored.Sum(write => write.Timeouts),8}"));
     }
 
     return 0;
