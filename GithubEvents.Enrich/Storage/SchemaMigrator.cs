@@ -9,10 +9,13 @@ namespace GithubEvents.Enrich.Storage;
 /// <c>schema_migrations</c> with its checksum, then the views and functions to their <see cref="Definition"/>s. An applied
 /// version whose files changed since stops it; one recorded without a checksum (applied before checksums were kept, or
 /// accepted by setting it NULL) gets the files' checksum. The caller holds the setup lock, so replicas starting together
-/// apply each version once.
+/// apply each version once. The versions are <see cref="Migration.All"/> unless it is given others (a bench applies one
+/// of its own after them).
 /// </summary>
-public sealed partial class SchemaMigrator(IOptions<StorageOptions> options, ILogger<SchemaMigrator> logger)
+public sealed partial class SchemaMigrator(IOptions<StorageOptions> options, ILogger<SchemaMigrator> logger, IReadOnlyList<Migration>? migrations = null)
 {
+    private readonly IReadOnlyList<Migration> _migrations = migrations ?? Migration.All;
+
     public async Task<SchemaFlavor> MigrateAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         await using (var create = new NpgsqlCommand(
@@ -35,7 +38,7 @@ public sealed partial class SchemaMigrator(IOptions<StorageOptions> options, ILo
         var flavor = applied.Count > 0 ? applied.Values.First().Flavor : await ChooseFlavorAsync(connection, cancellationToken);
         await CheckAppliedAsync(connection, applied, flavor, cancellationToken);
 
-        foreach (var migration in Migration.All.Where(migration => !applied.ContainsKey(migration.Version)))
+        foreach (var migration in _migrations.Where(migration => !applied.ContainsKey(migration.Version)))
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             var started = Stopwatch.GetTimestamp();
@@ -72,7 +75,7 @@ public sealed partial class SchemaMigrator(IOptions<StorageOptions> options, ILo
 
     private async Task CheckAppliedAsync(NpgsqlConnection connection, Dictionary<int, (SchemaFlavor Flavor, string? Checksum)> applied, SchemaFlavor flavor, CancellationToken cancellationToken)
     {
-        foreach (var migration in Migration.All.Where(migration => applied.ContainsKey(migration.Version)))
+        foreach (var migration in _migrations.Where(migration => applied.ContainsKey(migration.Version)))
         {
             var (recorded, current) = (applied[migration.Version].Checksum, migration.Checksum(flavor));
             if (recorded is null)

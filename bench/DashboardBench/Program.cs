@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using GithubEvents.Enrich.Storage;
 using GithubEvents.Tests.Grafana;
 using Npgsql;
 
@@ -14,11 +15,15 @@ using Npgsql;
 // five times more; prints a table of the first run and the median of the five, and writes it as JSON.
 //   refresh CONNECTION "STATEMENT; STATEMENT"
 // runs the statements one by one (a continuous aggregate's refresh refuses a transaction block) and prints the CPU
-// time the server process spent on them (user and system, from /proc: the server runs on this machine) and their
-// wall time, in milliseconds.
+// time the server process spent on them (user and system, from /proc: the server runs on this machine), their wall
+// time and the longest statement's, in milliseconds, and how many there were.
+//   catch-up CONNECTION LAG
+// the same for the plain path's catch-up as Enrich's maintenance makes it: `SELECT rollup.refresh(LAG, 12)` until a
+// call materialises fewer than 12 slices, each with Storage:MaintenanceTimeout.
 return args switch
 {
     ["refresh", var connection, var statements] => await RefreshAsync(connection, statements),
+    ["catch-up", var connection, var lag] => await CatchUpAsync(connection, TimeSpan.Parse(lag, CultureInfo.InvariantCulture)),
     ["time", var connection, var range, var timescaleDb, var docs, var output] =>
         await TimeAsync(connection, GrafanaMacros.ParseInterval(range), bool.Parse(timescaleDb), docs.Split(','), output),
     _ => Usage(),
@@ -26,7 +31,7 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: time CONNECTION RANGE TIMESCALEDB DOC[,DOC...] OUT.json | refresh CONNECTION STATEMENTS");
+    Console.Error.WriteLine("usage: time CONNECTION RANGE TIMESCALEDB DOC[,DOC...] OUT.json | refresh CONNECTION STATEMENTS | catch-up CONNECTION LAG");
     return 2;
 }
 
@@ -113,19 +118,47 @@ static IEnumerable<(string Group, string Name, string Sql)> ReadmeQueries(string
     }
 }
 
-static async Task<int> RefreshAsync(string connection, string statements)
+static Task<int> RefreshAsync(string connection, string statements)
+{
+    var each = statements.Split("; ", StringSplitOptions.RemoveEmptyEntries);
+    return TimedAsync(connection, async (database, i) =>
+    {
+        await using var command = new NpgsqlCommand(each[i], database) { CommandTimeout = 0 };
+        await command.ExecuteNonQueryAsync();
+        return i + 1 < each.Length;
+    });
+}
+
+static Task<int> CatchUpAsync(string connection, TimeSpan lag) =>
+    TimedAsync(connection, async (database, _) =>
+    {
+        await using var command = new NpgsqlCommand("SELECT rollup.refresh(@lag, @slices)", database)
+        {
+            CommandTimeout = (int)new StorageOptions().MaintenanceTimeout.TotalSeconds,
+        };
+        command.Parameters.AddWithValue("lag", lag);
+        command.Parameters.AddWithValue("slices", PostgresMaintenance.RefreshSlices);
+        return await command.ExecuteScalarAsync() as int? == PostgresMaintenance.RefreshSlices;
+    });
+
+// Runs statement 0, 1, ... while the last says there is more; prints the server's CPU time, the wall time, the longest
+// statement's wall time (milliseconds) and the statements.
+static async Task<int> TimedAsync(string connection, Func<NpgsqlConnection, int, Task<bool>> statement)
 {
     await using var database = new NpgsqlConnection(connection);
     await database.OpenAsync();
     var cpu = ServerCpu(database.ProcessID);
     var clock = Stopwatch.StartNew();
-    foreach (var statement in statements.Split("; ", StringSplitOptions.RemoveEmptyEntries))
+    var (count, longest, more) = (0, TimeSpan.Zero, true);
+    while (more)
     {
-        await using var command = new NpgsqlCommand(statement, database) { CommandTimeout = 0 };
-        await command.ExecuteNonQueryAsync();
+        var started = clock.Elapsed;
+        more = await statement(database, count++);
+        longest = TimeSpan.FromTicks(Math.Max(longest.Ticks, (clock.Elapsed - started).Ticks));
     }
 
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(ServerCpu(database.ProcessID) - cpu).TotalMilliseconds:F0} {clock.Elapsed.TotalMilliseconds:F0}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{(ServerCpu(database.ProcessID) - cpu).TotalMilliseconds:F0} {clock.Elapsed.TotalMilliseconds:F0} {longest.TotalMilliseconds:F0} {count}"));
     return 0;
 }
 

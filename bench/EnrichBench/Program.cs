@@ -1,10 +1,16 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Confluent.Kafka;
+using GithubEvents.Enrich.Consuming;
 using GithubEvents.Enrich.Events;
+using GithubEvents.Enrich.Profiles;
 using GithubEvents.Enrich.Storage;
+using GithubEvents.ServiceDefaults;
 using GithubEvents.Tests.Fakes;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -28,6 +34,9 @@ using NpgsqlTypes;
 //   maintain CONNECTION                         one turn of Enrich's maintenance without TimescaleDB, to the end:
 //                                               prints the seconds of the refresh, the ranking and the retention
 //   naive CONNECTION FILE                       the baseline writer: one INSERT per event
+//   migrate CONNECTION RATE NNNN_NAME.sql...    Enrich's write path at RATE events/s while Enrich's setup applies each
+//                                               file as one more migration after the product's (bench/dashboard/run.sh,
+//                                               MIGRATION=1); prints each window's writes
 return args switch
 {
     ["generate", var shape, var count, var sample, var output] => Generate(shape == "trimmed", int.Parse(count), sample, output),
@@ -35,13 +44,14 @@ return args switch
     ["setup", var connection] => await SetupAsync(connection),
     ["maintain", var connection] => await MaintainAsync(connection),
     ["naive", var connection, var file] => await NaiveAsync(connection, file),
+    ["migrate", var connection, var rate, .. var files] => await MigrateWhileWritingAsync(connection, int.Parse(rate), files),
     ["fakes", var actors, var locations] => await FakesAsync(actors, locations),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: generate full|trimmed COUNT SAMPLE OUTDIR | feed BOOTSTRAP TOPIC GROUP FILE MAXLAG | setup CONNECTION | maintain CONNECTION | naive CONNECTION FILE | fakes ACTORS LOCATIONS");
+    Console.Error.WriteLine("usage: generate full|trimmed COUNT SAMPLE OUTDIR | feed BOOTSTRAP TOPIC GROUP FILE MAXLAG | setup CONNECTION | maintain CONNECTION | naive CONNECTION FILE | fakes ACTORS LOCATIONS | migrate CONNECTION RATE FILE...");
     return 2;
 }
 
@@ -226,12 +236,15 @@ static async Task<int> SetupAsync(string connection)
 {
     await using var dataSource = NpgsqlDataSource.Create(connection);
     var (storage, retention) = SettingsFromEnvironment();
-    var setup = new DatabaseSetup(dataSource, new SchemaMigrator(Options.Create(storage), NullLogger<SchemaMigrator>.Instance),
-        new StorageReadiness(), Options.Create(storage), Options.Create(retention), Options.Create(new DatabaseOptions()), TimeProvider.System,
-        new Microsoft.Extensions.Hosting.Internal.ApplicationLifetime(NullLogger<Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>.Instance), NullLogger<DatabaseSetup>.Instance);
-    Console.WriteLine(await setup.RunAsync(CancellationToken.None));
+    Console.WriteLine(await Setup(dataSource, storage, retention, Migration.All, NullLoggerFactory.Instance).RunAsync(CancellationToken.None));
     return 0;
 }
+
+static DatabaseSetup Setup(NpgsqlDataSource dataSource, StorageOptions storage, RetentionOptions retention, IReadOnlyList<Migration> migrations, ILoggerFactory loggers) =>
+    new(dataSource, new SchemaMigrator(Options.Create(storage), loggers.CreateLogger<SchemaMigrator>(), migrations),
+        new StorageReadiness(), Options.Create(storage), Options.Create(retention), Options.Create(new DatabaseOptions()), TimeProvider.System,
+        new Microsoft.Extensions.Hosting.Internal.ApplicationLifetime(NullLogger<Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>.Instance),
+        loggers.CreateLogger<DatabaseSetup>());
 
 // One turn of Enrich's maintenance without TimescaleDB, with nothing left for the next: the refresh until caught up, the
 // ranking, the retention of every relation. Prints the seconds each took.
@@ -267,6 +280,120 @@ static (StorageOptions Storage, RetentionOptions Retention) SettingsFromEnvironm
         configuration.GetSection(RetentionOptions.SectionName).Get<RetentionOptions>() ?? new RetentionOptions());
 }
 
+// Enrich's write path at a steady rate, each write taking every event due so far (at most Enrich:BatchSize), as the
+// consumer takes what has arrived; 10 s of it alone, then each migration file applied by Enrich's setup in turn, each
+// followed by 10 s of writes alone. Prints, for each phase (up to the next one's start), the setup's duration, the events
+// stored while it ran, the events stored a second over the phase, the delays from an event's due time to its write's
+// commit, the longest wait between two commits and the writes that timed out.
+static async Task<int> MigrateWhileWritingAsync(string connection, int eventsPerSecond, string[] files)
+{
+    var (storage, retention) = SettingsFromEnvironment();
+    using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true));
+    await using var dataSource = NpgsqlDataSource.Create(connection);
+    var readiness = new StorageReadiness();
+    readiness.Ready(await Setup(dataSource, storage, retention, Migration.All, NullLoggerFactory.Instance).RunAsync(CancellationToken.None));
+    var configuration = new ConfigurationBuilder()
+        .AddInMemoryCollection(new Dictionary<string, string?> { [$"ConnectionStrings:{WriterDataSource.ConnectionName}"] = connection })
+        .Build();
+    await using var writerSource = new WriterDataSource(configuration, Options.Create(new DatabaseOptions()));
+    var writer = new EventWriter(writerSource, readiness, new ActorBacklogQueueing(new ProfileOptions().ActivityWindow), Options.Create(storage));
+
+    var clock = Stopwatch.StartNew();
+    var writes = new List<BenchWrite>();
+    using var stop = new CancellationTokenSource();
+    var writing = WriteSteadilyAsync(writer, eventsPerSecond, clock, writes, loggers.CreateLogger("Writer"), stop.Token);
+    var phases = new List<(string Name, TimeSpan Start, TimeSpan? Migration)> { ("writes alone", TimeSpan.Zero, null) };
+    await Task.Delay(TimeSpan.FromSeconds(10));
+    var migrations = Migration.All.ToList();
+    foreach (var file in files)
+    {
+        var name = Path.GetFileNameWithoutExtension(file);
+        migrations.Add(new Migration(int.Parse(name[..4], CultureInfo.InvariantCulture), name[5..], File.ReadAllText(file), null, null));
+        var start = clock.Elapsed;
+        await Setup(dataSource, storage, retention, migrations.ToList(), loggers).RunAsync(CancellationToken.None);
+        phases.Add((Path.GetFileName(file), start, clock.Elapsed - start));
+        await Task.Delay(TimeSpan.FromSeconds(10));
+    }
+
+    var end = clock.Elapsed;
+    await stop.CancelAsync();
+    await writing;
+
+    Console.WriteLine($"{"phase (until the next)",-34} {"setup s",8} {"stored in it",12} {"ev/s",6} {"median delay s",14} {"longest delay s",15} {"longest gap s",13} {"timeouts",8}");
+    for (var i = 0; i < phases.Count; i++)
+    {
+        var (name, start, migration) = phases[i];
+        var until = i + 1 < phases.Count ? phases[i + 1].Start : end;
+        var stored = writes.Where(write => write.Committed > start && write.Committed <= until).ToList();
+        var delays = stored.Select(write => (write.Committed - write.OldestDue).TotalSeconds).Order().ToList();
+        // The longest wait between two stored writes that ended in the phase: a write held up by a migration ends after it.
+        var gap = writes.Zip(writes.Skip(1)).Where(pair => pair.Second.Committed > start && pair.Second.Committed <= until)
+            .Select(pair => (pair.Second.Committed - pair.First.Committed).TotalSeconds).DefaultIfEmpty(double.NaN).Max();
+        var duringSetup = migration is { } took ? writes.Where(write => write.Committed > start && write.Committed <= start + took).Sum(write => write.Events) : 0;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name,-34} {migration?.TotalSeconds ?? double.NaN,8:F1} {duringSetup,12} {stored.Sum(write => write.Events) / (until - start).TotalSeconds,6:F0} " +
+            $"{delays[delays.Count / 2],14:F2} {delays[^1],15:F2} {gap,13:F2} {stored.Sum(write => write.Timeouts),8}"));
+    }
+
+    return 0;
+}
+
+static async Task WriteSteadilyAsync(EventWriter writer, int eventsPerSecond, Stopwatch clock, List<BenchWrite> writes, ILogger logger, CancellationToken stop)
+{
+    var (written, nextId, maxBatch) = (0L, 1_000_000_000_000L, new EnrichOptions().BatchSize);
+    while (!stop.IsCancellationRequested)
+    {
+        var due = (long)(clock.Elapsed.TotalSeconds * eventsPerSecond);
+        if (due == written)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1.0 / eventsPerSecond), CancellationToken.None);
+            continue;
+        }
+
+        var count = (int)Math.Min(due - written, maxBatch);
+        var batch = Enumerable.Range(0, count).Select(_ => BenchEvent(nextId++)).ToList();
+        var (timeouts, delay) = (0, new EnrichOptions().RetryDelay);
+        while (true)
+        {
+            try
+            {
+                await writer.WriteAsync(batch, CancellationToken.None);
+                break;
+            }
+            catch (NpgsqlException ex) when (ex.InnerException is TimeoutException)
+            {
+                timeouts++;
+                logger.LogWarning("A write of {Count} events timed out after Storage:WriteTimeout; retrying in {Delay}", count, delay);
+                await Task.Delay(delay, CancellationToken.None);
+                delay = Retries.Doubled(delay, new EnrichOptions().MaxRetryDelay);
+            }
+        }
+
+        writes.Add(new BenchWrite(TimeSpan.FromSeconds((double)written / eventsPerSecond), clock.Elapsed, count, timeouts));
+        written += count;
+    }
+}
+
+// A starred repository, as the feed sends it now.
+static EventRow BenchEvent(long id)
+{
+    var (actorId, time) = (id % 100_000, DateTime.UtcNow);
+    return new EventRow
+    {
+        Time = time,
+        EventId = id,
+        EventType = "WatchEvent",
+        Actor = $"bench-{actorId}",
+        ActorId = actorId,
+        Repo = $"bench-{actorId}/repo-{id % 7}",
+        RepoId = actorId * 10 + id % 7,
+        Detail = "starred",
+        Payload = """{"action":"started"}"""u8.ToArray(),
+        Envelope = Encoding.UTF8.GetBytes($$"""{"id":"{{id}}","type":"WatchEvent","actor":{"id":{{actorId}},"login":"bench-{{actorId}}"},"repo":{"id":{{actorId * 10 + id % 7}},"name":"bench-{{actorId}}/repo-{{id % 7}}"},"public":true,"created_at":"{{time:O}}"}"""),
+        Sources = 1,
+    };
+}
+
 static async Task<int> NaiveAsync(string connection, string file)
 {
     await using var dataSource = NpgsqlDataSource.Create(connection);
@@ -298,3 +425,6 @@ static async Task<int> NaiveAsync(string connection, string file)
 
     return 0;
 }
+
+// One write of the migration bench: when its oldest event was due and when it was stored, since the bench's start.
+internal sealed record BenchWrite(TimeSpan OldestDue, TimeSpan Committed, int Events, int Timeouts);

@@ -11,6 +11,11 @@
 #   EVENTS=3000000 Storage__TimescaleDb=Never bench/dashboard/run.sh
 #   OUT=/tmp/dash bench/dashboard/run.sh                    # keep the JSON (default: a folder under /tmp)
 #   COMPRESS=0 bench/dashboard/run.sh                       # skip compressing the chunks for the compressed size
+#   TIMINGS=0 bench/dashboard/run.sh                        # skip timing the queries (the load, refreshes and ranking only)
+#   MIGRATION=1 EVENTS=2000000 bench/dashboard/run.sh       # instead of the refreshes and queries: Enrich's setup applies
+#       bench/dashboard/migrations/*.sql (indexes over every event) after the product's migrations while Enrich's write
+#       path stores WRITE_RATE events/s (default 200, twice the budget's rate); prints each migration's duration and the
+#       writes' delays (bench/EnrichBench migrate)
 #
 # Run it under the machine's build lock (flock /tmp/gh-build.lock ...): it keeps both cores busy for minutes.
 set -euo pipefail
@@ -81,6 +86,11 @@ FROM generate_series(date_bin(INTERVAL '1 minute', :'t0_end'::timestamptz, TIMES
      LATERAL (SELECT floor(random() * 3)::int AS f) AS failures;
 SQL
 psql_db -c "VACUUM ANALYZE events" -c "VACUUM ANALYZE ingest_polls"
+if [[ ${MIGRATION:-0} == 1 ]]; then
+  dotnet bench/EnrichBench/bin/Release/net10.0/EnrichBench.dll migrate "$connection" "${WRITE_RATE:-200}" bench/dashboard/migrations/*.sql
+  psql_db -c "SELECT count(*) AS events, pg_size_pretty(pg_total_relation_size('events')) AS events_with_indexes FROM events"
+  exit
+fi
 
 # The product's refresh: what Enrich's PostgresMaintenance calls on plain PostgreSQL with the default
 # Storage:AggregateRefreshLag, or the continuous aggregates' refresh policies' jobs on TimescaleDB, in their order;
@@ -89,7 +99,7 @@ if $timescaledb; then
   refresh_sql=$(psql_db -At -c "SELECT string_agg(format('CALL run_job(%s)', job_id), '; ' ORDER BY job_id) FROM timescaledb_information.jobs WHERE proc_name = 'policy_refresh_continuous_aggregate'")
   rank_sql=$(psql_db -At -c "SELECT coalesce(string_agg(format('CALL run_job(%s)', job_id), '; '), 'SELECT 1') FROM timescaledb_information.jobs WHERE proc_name = 'refresh_top_24h_job'")
 else
-  refresh_sql="SELECT rollup.refresh(INTERVAL '1 minute')"
+  refresh_sql="SELECT rollup.refresh(INTERVAL '1 minute', 12)"
   rank_sql="SELECT refresh_top_24h()"
 fi
 ranking_interval_minutes=15
@@ -98,9 +108,14 @@ ranking_interval_minutes=15
 $timescaledb && psql_db -At -c "SELECT count(*) FROM timescaledb_information.jobs j, alter_job(j.job_id, scheduled => false) WHERE j.proc_name IN ('policy_refresh_continuous_aggregate', 'refresh_top_24h_job')" >/dev/null
 # A job already under way goes on: wait for it, or the refresh below fails on its lock.
 while $timescaledb && (( $(psql_db -At -c "SELECT count(*) FROM timescaledb_information.job_stats WHERE job_status = 'Running'") > 0 )); do sleep 1; done
-start=$(date +%s.%N)
-dashboard_bench refresh "$connection" "$refresh_sql" >/dev/null
-first_refresh_seconds=$(echo "$(date +%s.%N) - $start" | bc -l)
+# The first refresh: on plain PostgreSQL the catch-up over the whole day in statements of 12 slices, as Enrich's
+# maintenance makes it (each with Storage:MaintenanceTimeout).
+if $timescaledb; then
+  dashboard_bench refresh "$connection" "$refresh_sql" > "$work/first"
+else
+  dashboard_bench catch-up "$connection" 00:01:00 > "$work/first"
+fi
+read -r _ first_refresh_ms first_longest_ms first_statements < "$work/first"
 
 # Steady state: every minute the events of that minute arrive and the refresh runs, as in production; its CPU time
 # (the server process's user and system time) over the rounds, plus a ranking's every 15 minutes, is the share
@@ -116,7 +131,7 @@ done
 catch_up
 dashboard_bench refresh "$connection" "$refresh_sql" >/dev/null
 dashboard_bench refresh "$connection" "$rank_sql" > "$work/rank"
-read -r rank_cpu_ms rank_wall_ms < "$work/rank"
+read -r rank_cpu_ms rank_wall_ms rank_longest_ms _ < "$work/rank"
 # The refresh policies run again while the queries are timed, so that the real-time part is as small as in production.
 $timescaledb && psql_db -At -c "SELECT count(*) FROM timescaledb_information.jobs j, alter_job(j.job_id, scheduled => true, next_start => now()) WHERE j.proc_name = 'policy_refresh_continuous_aggregate'" >/dev/null
 catch_up
@@ -131,6 +146,7 @@ read -r stored bytes aggregate_bytes <<< "$sizes"
 
 # The timings: the server restarted and the page cache dropped before each range, so that the first runs are cold.
 for range in 1h 24h; do
+  [[ ${TIMINGS:-1} == 1 ]] || break
   server restart
   sync; (echo 3 > /proc/sys/vm/drop_caches) 2>/dev/null || echo "(the OS page cache could not be dropped: the first runs are cold for PostgreSQL only)"
   echo
@@ -149,16 +165,20 @@ printf '  on disk: events (table and indexes) %.0f bytes an event; the aggregate
 [[ -n $compressed ]] && printf '  events compressed (every chunk): %.0f bytes an event\n' "$(echo "$compressed / $stored" | bc -l)"
 refresh_per_minute=$(echo "$refresh_cpu_ms / $rounds" | bc -l)
 total_per_minute=$(echo "$refresh_per_minute + $rank_cpu_ms / $ranking_interval_minutes" | bc -l)
+printf '  first refresh over the whole day: %.1f s in %d statements, the longest %.1f s; the ranking: the longest statement %.1f s\n' \
+  "$(echo "$first_refresh_ms / 1000" | bc -l)" "$first_statements" "$(echo "$first_longest_ms / 1000" | bc -l)" "$(echo "$rank_longest_ms / 1000" | bc -l)"
 printf '  refresh: first %.1f s over the whole day; then at %.0f events/s, %.2f s CPU a minute (%d rounds), and a ranking %.2f s CPU (%.2f s wall) every %d minutes:\n' \
-  "$first_refresh_seconds" "$(echo "$events / 86400" | bc -l)" "$(echo "$refresh_per_minute / 1000" | bc -l)" "$rounds" \
+  "$(echo "$first_refresh_ms / 1000" | bc -l)" "$(echo "$events / 86400" | bc -l)" "$(echo "$refresh_per_minute / 1000" | bc -l)" "$rounds" \
   "$(echo "$rank_cpu_ms / 1000" | bc -l)" "$(echo "$rank_wall_ms / 1000" | bc -l)" "$ranking_interval_minutes"
 printf '           %.1f%% of one core together\n' "$(echo "$total_per_minute / 60000 * 100" | bc -l)"
-python3 - "$out" "$path" "$stored" "$bytes" "$aggregate_bytes" "${compressed:-0}" "$load_seconds" "$first_refresh_seconds" "$refresh_per_minute" "$rank_cpu_ms" "$total_per_minute" <<'EOF'
+python3 - "$out" "$path" "$stored" "$bytes" "$aggregate_bytes" "${compressed:-0}" "$load_seconds" "$first_refresh_ms" "$first_statements" "$first_longest_ms" \
+  "$refresh_per_minute" "$rank_cpu_ms" "$rank_longest_ms" "$total_per_minute" <<'EOF'
 import json, sys
-out, path, stored, size, aggregates, compressed, load, first, refresh, rank, total = sys.argv[1:]
+out, path, stored, size, aggregates, compressed, load, first, first_statements, first_longest, refresh, rank, rank_longest, total = sys.argv[1:]
 summary = {"path": path, "events": int(stored), "bytesPerEvent": int(size) / int(stored), "aggregateBytesPerEvent": int(aggregates) / int(stored),
            "compressedBytesPerEvent": int(compressed) / int(stored) if int(compressed) else None, "loadSeconds": float(load),
-           "firstRefreshSeconds": float(first), "refreshCpuSecondsPerMinute": float(refresh) / 1000, "rankingCpuSeconds": float(rank) / 1000,
+           "firstRefreshSeconds": float(first) / 1000, "firstRefreshStatements": int(first_statements),
+           "firstRefreshLongestStatementSeconds": float(first_longest) / 1000, "refreshCpuSecondsPerMinute": float(refresh) / 1000, "rankingCpuSeconds": float(rank) / 1000, "rankingLongestStatementSeconds": float(rank_longest) / 1000,
            "coreShare": float(total) / 60000}
 json.dump(summary, open(f"{out}/{path}-summary.json", "w"), indent=2)
 EOF
