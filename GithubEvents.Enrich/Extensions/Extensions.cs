@@ -3,7 +3,6 @@ using GithubEvents.Enrich.Consuming;
 using GithubEvents.Enrich.Leadership;
 using GithubEvents.Enrich.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -42,10 +41,6 @@ public static class Extensions
         services.AddOptions<RetentionOptions>()
             .BindConfiguration(RetentionOptions.SectionName)
             .ValidateDataAnnotations()
-            .Validate<IOptions<StorageOptions>>(
-                (retention, storage) => retention.Aggregates(storage.Value).All(aggregate => aggregate.Retention >= storage.Value.EffectiveRefreshWindow),
-                "Each aggregate's Retention:* must be at least Storage:AggregateRefreshWindow (by default Storage:Retention): a refresh " +
-                "would otherwise materialise again what the aggregate's retention dropped.")
             .ValidateOnStart();
         services.AddOptions<EnrichOptions>().BindConfiguration(EnrichOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);

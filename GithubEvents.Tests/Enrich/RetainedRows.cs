@@ -88,6 +88,8 @@ public sealed class RetainedRows(PostgresServer server) : IAsyncLifetime
             INSERT INTO watch_polls (minute, poller, polls, requests, ok, not_modified, failed, events_returned, new_events, missed_polls, feed)
             VALUES (date_trunc('minute', now() - INTERVAL '40 days'), 'p', 1, 1, 1, 0, 0, 30, 10, 0, 'repos/octo/new/events'),
                    (date_trunc('minute', now() - INTERVAL '1 day'), 'p', 1, 1, 1, 0, 0, 30, 10, 0, 'repos/octo/new/events');
+            INSERT INTO kafka_gaps (topic, partition, from_offset, to_offset, after_time)
+            VALUES ('github.events.raw', 0, 10, 20, now() - INTERVAL '40 days'), ('github.events.raw', 0, 30, 40, now() - INTERVAL '1 day');
             INSERT INTO restored_objects (repo, kind, key, value, fetched_at)
             VALUES ('octo/new', 'commit', 'old', NULL, now() - INTERVAL '4 days'), ('octo/new', 'commit', 'new', NULL, now() - INTERVAL '1 day');
             """);
