@@ -36,6 +36,14 @@ public sealed partial class WritePause(IOptions<StorageOptions> storage, TimePro
             return;
         }
 
+        // PostgreSQL may answer a retry on the full disk with an internal error instead, such as "unexpected data beyond
+        // EOF" for the pages a failed extension left: while the disk is full, that is the same pause.
+        if (_diskFullSince is not null && Refusal(exception) is { SqlState: PostgresErrorCodes.InternalError } internalError)
+        {
+            LogStillDiskFullAfter(internalError.MessageText, delay);
+            return;
+        }
+
         _diskFullSince = null;
         if (exception is NpgsqlException { InnerException: TimeoutException })
         {
@@ -85,6 +93,9 @@ public sealed partial class WritePause(IOptions<StorageOptions> storage, TimePro
 
     [LoggerMessage(LogLevel.Debug, "PostgreSQL is still out of disk space; retrying in {Delay}")]
     private partial void LogStillDiskFull(TimeSpan delay);
+
+    [LoggerMessage(LogLevel.Debug, "PostgreSQL is still out of disk space (its last answer: {Reason}); retrying in {Delay}")]
+    private partial void LogStillDiskFullAfter(string reason, TimeSpan delay);
 
     [LoggerMessage(LogLevel.Information, "PostgreSQL stores batches again after running out of disk space for {Duration}; partitions resumed")]
     private partial void LogDiskFreed(TimeSpan duration);

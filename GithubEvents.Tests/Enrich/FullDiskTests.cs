@@ -53,7 +53,9 @@ public sealed class FullDiskTests(PostgresServer postgres, KafkaMockCluster kafk
         Assert.StartsWith("could not extend file", full.MessageText);
 
         pipeline.Produce(Sample(Stored));
-        await EnrichPipeline.EventuallyAsync(async () => Writes(await replica.CheckHealthAsync()).Status == HealthStatus.Unhealthy, "/health reporting the paused writes");
+        await EnrichPipeline.EventuallyAsync(async () => Writes(await replica.CheckHealthAsync()) is { Status: HealthStatus.Unhealthy } writes &&
+                                                         writes.Description!.StartsWith("PostgreSQL is out of disk space", StringComparison.Ordinal),
+            "/health naming the full disk");
         var report = await replica.CheckHealthAsync();
         Assert.StartsWith("PostgreSQL is out of disk space (53100 could not extend file", Writes(report).Description);
         Assert.EndsWith("writes are paused; free space on the database's volume", Writes(report).Description);
