@@ -14,16 +14,16 @@ public sealed class RetentionOptions : IValidatableObject
     public TimeSpan EventStats1m { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>Per 5 minutes and type.</summary>
-    public TimeSpan EventStats5m { get; set; } = TimeSpan.FromDays(365);
+    public TimeSpan EventStats5m { get; set; } = TimeSpan.FromDays(180);
 
     /// <summary>Per 5 minutes and country.</summary>
-    public TimeSpan CountryStats5m { get; set; } = TimeSpan.FromDays(180);
+    public TimeSpan CountryStats5m { get; set; } = TimeSpan.FromDays(90);
 
     /// <summary>Per 5 minutes and set of sources: the completeness figures.</summary>
     public TimeSpan CaptureStats5m { get; set; } = TimeSpan.FromDays(365);
 
     /// <summary>Per 5 minutes and watched repository.</summary>
-    public TimeSpan WatchStats5m { get; set; } = TimeSpan.FromDays(180);
+    public TimeSpan WatchStats5m { get; set; } = TimeSpan.FromDays(90);
 
     /// <summary>Each actor's hours: logins with their country and company, personal data as the events are. Unset: <c>Storage:Retention</c>.</summary>
     public TimeSpan? ActorStats1h { get; set; }
@@ -35,7 +35,7 @@ public sealed class RetentionOptions : IValidatableObject
     /// Ingest's figures per minute (<c>ingest_polls</c>, <c>watch_polls</c>) and Kafka's gaps (<c>kafka_gaps</c>), read with
     /// <c>capture_stats_5m</c> by the completeness views.
     /// </summary>
-    public TimeSpan Polls { get; set; } = TimeSpan.FromDays(365);
+    public TimeSpan Polls { get; set; } = TimeSpan.FromDays(180);
 
     /// <summary>GitHub's answers for restored payloads; one asked again after this is only asked for once more.</summary>
     public TimeSpan RestoredObjects { get; set; } = TimeSpan.FromDays(7);

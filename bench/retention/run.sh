@@ -13,7 +13,7 @@
 #
 # The relations that keep longer than the run by default (the 5-minute aggregates, a year or half of one; the poll
 # tables, a year) keep 20 days here (Retention__*), so that every relation reaches its steady state by day 30; set them
-# to see the defaults grow. Run it under the machine's build lock (flock /tmp/ge-build.lock ...).
+# to see the defaults grow. Run it under the machine's build lock (flock /tmp/gh-build.lock ...).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -32,8 +32,7 @@ work=$(mktemp -d)
 chmod 777 "$work"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 as_postgres() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-server() { as_postgres env LD_PRELOAD="$faketime_lib" FAKETIME_TIMESTAMP_FILE="$work/clock" FAKETIME_CACHE_DURATION=1 \
-             "$bin/pg_ctl" -D "$work/pg" -l "$work/pg.log" -w -o "$options" "$@" >/dev/null; }
+server() { as_postgres env LD_PRELOAD="$faketime_lib" FAKETIME="$clock" "$bin/pg_ctl" -D "$work/pg" -l "$work/pg.log" -w -o "$options" "$@" >/dev/null; }
 cleanup() { as_postgres "$bin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT
 
@@ -43,13 +42,12 @@ enrich_bench() { dotnet bench/EnrichBench/bin/Release/net10.0/EnrichBench.dll "$
 as_postgres "$bin/initdb" -D "$work/pg" -U postgres --auth=trust --encoding=UTF8 --locale=C >/dev/null
 options="-p $port -c listen_addresses=127.0.0.1 -k $work -c shared_buffers=1GB -c max_wal_size=4GB"
 [[ -f $bin/../lib/timescaledb.so ]] && options+=" -c shared_preload_libraries=timescaledb -c timescaledb.telemetry_level=off"
-echo "+0d" > "$work/clock"
-chmod 666 "$work/clock"
+clock=+0d
 server start
 psql_at() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d "$1" "${@:2}"; }
 
-# The database's clock: DAYS days ago plus the day the run has reached. The server reads it at most once a second.
-set_day() { echo "$(( $1 - days ))d" | sed 's/^\([0-9]\)/+\1/' > "$work/clock"; sleep 1.1; }
+# The database's clock: DAYS days ago plus the day the run has reached, from the server's restart on.
+set_day() { clock=$(printf '%+dd' $(( $1 - days ))); server restart; }
 
 # Sets a database up on the path the environment picks; prints the path.
 setup() {
@@ -65,7 +63,7 @@ maintain() {
     local jobs
     jobs=$(psql_at "$1" -At -c "SELECT string_agg(format('CALL run_job(%s);', job_id), ' ' ORDER BY proc_name <> 'policy_refresh_continuous_aggregate', job_id)
                                 FROM timescaledb_information.jobs WHERE job_id >= 1000")
-    psql_at "$1" -c "$jobs" >/dev/null
+    psql_at "$1" <<< "$jobs" >/dev/null
   else
     enrich_bench maintain "Host=127.0.0.1;Port=$port;Username=postgres;Database=$1" >/dev/null
   fi
@@ -73,7 +71,7 @@ maintain() {
 
 pause_jobs() {
   [[ $2 == TimescaleDb ]] || return 0
-  psql_at "$1" -At -c "SELECT count(alter_job(job_id, scheduled => false)) FROM timescaledb_information.jobs WHERE job_id >= 1000" >/dev/null
+  psql_at "$1" -At -c "SELECT count(*) FROM timescaledb_information.jobs j, alter_job(j.job_id, scheduled => false) WHERE j.job_id >= 1000" >/dev/null
   while (( $(psql_at "$1" -At -c "SELECT count(*) FROM timescaledb_information.job_stats WHERE job_status = 'Running'") > 0 )); do sleep 1; done
 }
 
@@ -118,7 +116,7 @@ psql_at budget -v lo=1 -v hi=180000 -v n=8640000 -v t0_end="$t0_end" -f bench/da
 psql_at budget -v lo=180001 -v hi=360000 -v n=8640000 -v t0_end="$t0_end" -f bench/dashboard/load.sql &
 wait
 if [[ $path == TimescaleDb ]]; then
-  psql_at budget -c "$(psql_at budget -At -c "SELECT string_agg(format('CALL run_job(%s);', job_id), ' ')
+  psql_at budget <<< "$(psql_at budget -At -c "SELECT string_agg(format('CALL run_job(%s);', job_id), ' ')
                                               FROM timescaledb_information.jobs WHERE proc_name = 'policy_refresh_continuous_aggregate'")" >/dev/null
 else
   maintain budget "$path"
@@ -155,6 +153,7 @@ for day in $(seq 1 "$days"); do
   printf '%4d %14d %10d %8.2f %8.1f\n' "$day" "$bytes" "$(psql_at $db -At -c 'SELECT count(*) FROM events')" "$event_days" "$(echo "$(date +%s.%N) - $start" | bc -l)"
 done
 
+(( days >= 30 )) || exit 0
 echo
 echo "Relations at day 30 and at day $days: bytes (days held)"
 join <(sort "$work/day-30") <(sort "$work/day-$days") | awk '{ printf "  %-18s %14d (%6.2f) %14d (%6.2f)\n", $1, $2, $3, $4, $5 }'
