@@ -10,15 +10,19 @@ namespace GithubEvents.Tests.Enrich;
 /// A database that runs out of disk space pauses the consumer, says so, and loses nothing (issue 24, item 4). The
 /// test database lives in a tablespace on a small tmpfs, so its writes fail with 53100 ("could not extend file")
 /// while the server's WAL, on the ordinary disk, keeps it up: with pg_wal on the full volume too, PostgreSQL PANICs
-/// and stays down until space is freed, which Enrich meets as an outage (see docs/operations.md).
+/// and stays down until space is freed, which Enrich meets as an outage (see docs/operations.md). The test has a server of
+/// its own: while the volume is full, every checkpoint of the server fails on its dirty pages, and so does every other
+/// test's CREATE DATABASE, which asks for one.
 /// </summary>
-public sealed class FullDiskTests(PostgresServer postgres, KafkaMockCluster kafka)
+public sealed class FullDiskTests(KafkaMockCluster kafka)
 {
     private const int Stored = 300;
 
     [Fact]
     public async Task A_full_disk_pauses_the_consumer_and_health_names_it_and_once_space_is_freed_every_event_is_stored_once()
     {
+        await using var postgres = new PostgresServer();
+        await postgres.InitializeAsync();
         await using var volume = await TmpfsVolume.MountAsync(megabytes: 64);
         var name = $"full_disk_{Guid.NewGuid():N}";
         await Sql.ExecuteAsync(postgres.ConnectionString, $"CREATE TABLESPACE {name} LOCATION '{volume.Path}'");
