@@ -6,8 +6,9 @@ namespace GithubEvents.Enrich.Storage;
 /// <summary>
 /// On plain PostgreSQL, does what TimescaleDB's background jobs do on the other flavour: materialises the aggregates
 /// (<c>rollup.refresh</c>), ranks the last 24 hours every <c>Storage:RankingRefreshInterval</c> and drops the rows of
-/// every relation past its retention (events: <c>Storage:Retention</c>; the others: <see cref="RetentionOptions"/>). Refresh and retention work in slices, each one statement within <c>Storage:MaintenanceTimeout</c>, for at
-/// most one <c>Storage:AggregateRefreshInterval</c> a turn, so that a long catch-up neither hits a timeout nor holds the
+/// every relation past its retention (events: <c>Storage:Retention</c>; the others: <see cref="RetentionOptions"/>).
+/// Refresh and retention work in slices, each one statement within <c>Storage:MaintenanceTimeout</c>, for at most one
+/// <c>Storage:AggregateRefreshInterval</c> a turn, so that a long catch-up neither hits a timeout nor holds the
 /// other work back; each piece of work fails, or times out, on its own. Replicas may all run it; the database lets one
 /// refresh at a time.
 /// </summary>
