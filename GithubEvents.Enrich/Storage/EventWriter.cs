@@ -87,7 +87,7 @@ public sealed class EventWriter(WriterDataSource writer, StorageReadiness storag
         await using var connection = await writer.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        var timeout = (int)Math.Ceiling(options.Value.WriteTimeout.TotalSeconds);
+        var timeout = options.Value.WriteTimeoutSeconds;
         await using (var staging = new NpgsqlCommand(storage.Flavor == SchemaFlavor.TimescaleDb ? $"{Unlimited}; {CreateStaging}" : CreateStaging, connection, transaction))
         {
             staging.CommandTimeout = timeout;

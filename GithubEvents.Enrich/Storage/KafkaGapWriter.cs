@@ -1,4 +1,5 @@
 using GithubEvents.Enrich.Consuming;
+using Microsoft.Extensions.Options;
 using NpgsqlTypes;
 
 namespace GithubEvents.Enrich.Storage;
@@ -7,7 +8,7 @@ namespace GithubEvents.Enrich.Storage;
 /// Records the gaps a batch's consuming found in <c>kafka_gaps</c>. A gap found again (a retried batch, another replica
 /// after a rebalance) keeps its row, widened to the larger end.
 /// </summary>
-public sealed class KafkaGapWriter(WriterDataSource writer)
+public sealed class KafkaGapWriter(WriterDataSource writer, IOptions<StorageOptions> options)
 {
     private const string Upsert =
         """
@@ -30,6 +31,7 @@ public sealed class KafkaGapWriter(WriterDataSource writer)
         var gaps = found.GroupBy(gap => (gap.Topic, gap.Partition, gap.FromOffset)).Select(same => same.MaxBy(gap => gap.ToOffset)!).ToList();
 
         await using var command = writer.DataSource.CreateCommand(Upsert);
+        command.CommandTimeout = options.Value.WriteTimeoutSeconds;
         var parameters = command.Parameters;
         parameters.Add(new("topic", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = gaps.Select(gap => gap.Topic).ToArray() });
         parameters.Add(new("partition", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = gaps.Select(gap => gap.Partition).ToArray() });

@@ -1,4 +1,5 @@
 using GithubEvents.ServiceDefaults.Kafka;
+using Microsoft.Extensions.Options;
 using NpgsqlTypes;
 
 namespace GithubEvents.Enrich.Storage;
@@ -9,7 +10,7 @@ namespace GithubEvents.Enrich.Storage;
 /// only grow: the larger of the stored and the new count wins, so that a message redelivered or taken out of order
 /// changes nothing.
 /// </summary>
-public sealed class PollFiguresWriter(WriterDataSource writer)
+public sealed class PollFiguresWriter(WriterDataSource writer, IOptions<StorageOptions> options)
 {
     private const string Counts = "polls, requests, ok, not_modified, failed, events_returned, new_events, missed_polls";
 
@@ -51,6 +52,7 @@ public sealed class PollFiguresWriter(WriterDataSource writer)
         }
 
         await using var command = writer.DataSource.CreateCommand(sql);
+        command.CommandTimeout = options.Value.WriteTimeoutSeconds;
         var parameters = command.Parameters;
         parameters.Add(new("minute", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = rows.Select(f => f.Minute.UtcDateTime).ToArray() });
         parameters.Add(new("poller", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(f => f.Poller).ToArray() });

@@ -43,8 +43,8 @@ public sealed class StorageOptions : IValidatableObject
     public TimeSpan MaintenanceTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// The longest each statement of a batch's write (staging, copy, insert) may run before it is cancelled; the consumer
-    /// logs it as a timeout and writes the batch again after its back-off.
+    /// The longest each statement of a batch's write (staging, copy, insert; its poll figures and Kafka gaps) may run
+    /// before it is cancelled; the consumer logs it as a timeout and writes the batch again after its back-off.
     /// </summary>
     public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -52,6 +52,9 @@ public sealed class StorageOptions : IValidatableObject
     public TimeSpan MigrationLockTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     public TimeSpan EffectiveRefreshWindow => AggregateRefreshWindow ?? Retention;
+
+    /// <summary><see cref="WriteTimeout"/> as a command timeout: whole seconds, rounded up.</summary>
+    public int WriteTimeoutSeconds => (int)Math.Ceiling(WriteTimeout.TotalSeconds);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

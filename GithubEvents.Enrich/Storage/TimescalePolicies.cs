@@ -10,8 +10,6 @@ namespace GithubEvents.Enrich.Storage;
 /// </summary>
 public static class TimescalePolicies
 {
-    public static readonly string[] ContinuousAggregates = ["event_stats_1m", "event_stats_5m", "country_stats_5m", "actor_stats_1h", "repo_stats_1h", "capture_stats_5m", "watch_stats_5m"];
-
     public static async Task ApplyAsync(NpgsqlConnection connection, StorageOptions options, RetentionOptions retention, CancellationToken cancellationToken)
     {
         var batch = new NpgsqlBatch(connection)

@@ -31,6 +31,9 @@ internal sealed class EventDatabase : IAsyncDisposable
             Microsoft.Extensions.Options.Options.Create(storage));
     }
 
+    /// <summary>The aggregates of both paths: continuous aggregates on TimescaleDB, views over rollup tables without it.</summary>
+    public static readonly string[] Aggregates = ["event_stats_1m", "event_stats_5m", "country_stats_5m", "actor_stats_1h", "repo_stats_1h", "capture_stats_5m", "watch_stats_5m"];
+
     public string ConnectionString { get; }
 
     public SchemaFlavor Path { get; }
@@ -111,7 +114,7 @@ internal sealed class EventDatabase : IAsyncDisposable
         }
         else
         {
-            foreach (var view in TimescalePolicies.ContinuousAggregates)
+            foreach (var view in Aggregates)
             {
                 await Sql.ExecuteAsync(ConnectionString,
                     $"CALL refresh_continuous_aggregate('{view}', NULL, date_trunc('hour', now()))");

@@ -5,7 +5,7 @@ namespace GithubEvents.Tests.Enrich;
 /// <summary>Every relation keeps its rows for its own retention, by the product's maintenance, on both paths (issue 24, item 1).</summary>
 public sealed class RetentionTests(RetainedRows rows) : IClassFixture<RetainedRows>
 {
-    public static TheoryData<SchemaFlavor, string> Aggregates => Cases(TimescalePolicies.ContinuousAggregates);
+    public static TheoryData<SchemaFlavor, string> Aggregates => Cases(EventDatabase.Aggregates);
 
     public static TheoryData<SchemaFlavor, string> Rankings => Cases(["top_repos_24h", "top_actors_24h", "top_countries_24h"]);
 

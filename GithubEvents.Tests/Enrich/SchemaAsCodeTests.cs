@@ -71,7 +71,7 @@ public sealed partial class SchemaAsCodeTests(PostgresServer postgres)
     public async Task The_database_has_exactly_the_views_and_functions_of_its_flavours_definitions(SchemaFlavor path)
     {
         await using var database = await EventDatabase.CreateAsync(postgres, path);
-        var continuousAggregates = path == SchemaFlavor.TimescaleDb ? TimescalePolicies.ContinuousAggregates.Select(view => $"public.{view}").ToHashSet() : [];
+        var continuousAggregates = path == SchemaFlavor.TimescaleDb ? EventDatabase.Aggregates.Select(view => $"public.{view}").ToHashSet() : [];
 
         var inDatabase = (await Sql.ScalarAsync(database.ConnectionString,
                 """

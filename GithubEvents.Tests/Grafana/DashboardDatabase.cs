@@ -60,7 +60,7 @@ internal sealed class DashboardDatabase : IAsyncDisposable
         var events = rows.Select(row => Enriched(row)).ToList();
         await FillInPlacesAsync(database, events);
         await WritePollFiguresAsync(database, now);
-        await new KafkaGapWriter(database.WriterDataSource).WriteAsync([Gap(now)], TestContext.Current.CancellationToken);
+        await new KafkaGapWriter(database.WriterDataSource, Microsoft.Extensions.Options.Options.Create(database.Storage)).WriteAsync([Gap(now)], TestContext.Current.CancellationToken);
         await database.RefreshAggregatesAsync();
 
         var reader = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = roles.ReaderRole, Password = roles.ReaderPassword }.ConnectionString;
@@ -153,7 +153,7 @@ internal sealed class DashboardDatabase : IAsyncDisposable
             var f = Polled(i);
             return new PollFigures(minute.AddMinutes(-i), "ingest-test", f.Polls, f.Requests, f.Ok, f.Requests - f.Ok, 0, f.EventsReturned, f.NewEvents, f.MissedPolls);
         }).ToList();
-        await new PollFiguresWriter(database.WriterDataSource).WriteAsync(figures, TestContext.Current.CancellationToken);
+        await new PollFiguresWriter(database.WriterDataSource, Microsoft.Extensions.Options.Options.Create(database.Storage)).WriteAsync(figures, TestContext.Current.CancellationToken);
     }
 
     public ValueTask DisposeAsync() => _database.DisposeAsync();
