@@ -7,7 +7,8 @@ namespace GithubEvents.Enrich.Consuming;
 /// Polls the consumer: a batch is <c>Enrich:BatchSize</c> messages or what came within <c>Enrich:BatchWindow</c> of the
 /// first, without the messages of partitions a rebalance took meanwhile, each checked for a gap before it
 /// (<see cref="KafkaGapDetector"/>). Consuming errors that pass on their own (a
-/// topic that does not exist yet) are logged once each and polling goes on; a fatal one ends the consumer.
+/// topic that does not exist yet) are logged once each and polling goes on; a fatal one ends the consumer. While it
+/// waits for a first message it tells <see cref="ConsumerProgress"/> whether any wait (lag on an assigned partition).
 /// </summary>
 public sealed partial class BatchCollector(
     IConsumer<string, byte[]> consumer,
@@ -15,6 +16,7 @@ public sealed partial class BatchCollector(
     KafkaGapDetector gaps,
     IOptions<EnrichOptions> options,
     EnrichMetrics metrics,
+    ConsumerProgress progress,
     TimeProvider time,
     ILogger<BatchCollector> logger)
 {
@@ -47,9 +49,14 @@ public sealed partial class BatchCollector(
 
             if (result is null || result.IsPartitionEOF)
             {
-                if (returnWhenIdle && firstArrived is null)
+                if (firstArrived is null)
                 {
-                    break;
+                    if (returnWhenIdle)
+                    {
+                        break;
+                    }
+
+                    ReportIdle();
                 }
 
                 continue;
@@ -105,6 +112,23 @@ public sealed partial class BatchCollector(
             }
 
             return null;
+        }
+    }
+
+    // Lag from what the client knows already (the high watermark of its last fetch), so no request to the broker.
+    private void ReportIdle()
+    {
+        var lagging = consumer.Assignment.Any(partition =>
+            consumer.Position(partition) is { IsSpecial: false } position
+            && consumer.GetWatermarkOffsets(partition).High is { IsSpecial: false } high
+            && high.Value > position.Value);
+        if (lagging)
+        {
+            progress.Waiting();
+        }
+        else
+        {
+            progress.Progressed();
         }
     }
 

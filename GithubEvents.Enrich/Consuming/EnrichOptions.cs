@@ -25,4 +25,17 @@ public sealed class EnrichOptions
 
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00", ErrorMessage = "Enrich:MaxRetryDelay must be between 1 ms and 1 hour.")]
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How many times a batch the database refuses for good (a constraint, a trigger) is written whole before it is split
+    /// to find the events it refuses, which become dead letters. A refused value (class 22, 54) splits it at once.
+    /// </summary>
+    [Range(1, 100, ErrorMessage = "Enrich:WholeBatchTries must be between 1 and 100.")]
+    public int WholeBatchTries { get; set; } = 3;
+
+    /// <summary>
+    /// <c>/alive</c> fails once messages have waited this long without a batch finished: Kubernetes restarts the replica.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Enrich:StallTimeout must be between 1 second and 1 day.")]
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromMinutes(10);
 }

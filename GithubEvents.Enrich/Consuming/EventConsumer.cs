@@ -11,7 +11,10 @@ namespace GithubEvents.Enrich.Consuming;
 /// Consumes raw events and Ingest's poll figures in batches: collect, triage, write, then dead letters and the offset
 /// commit. Offsets are committed only after every message below them is in the database or in the dead-letter topic.
 /// While the database or Kafka fails, the partitions are paused and the batch is retried with backoff; nothing is
-/// skipped. <see cref="WritePause"/> says why, in the log and in <c>/health</c>.
+/// skipped. <see cref="WritePause"/> says why, in the log and in <c>/health</c>. A batch the database refuses for good
+/// (<see cref="DatabaseErrors"/>) is written whole <c>Enrich:WholeBatchTries</c> times, then split by
+/// <see cref="BatchWriter"/> until the events it refuses are found and dead-lettered. <see cref="ConsumerProgress"/>
+/// tells <c>/alive</c> when a batch was last finished.
 /// </summary>
 public sealed partial class EventConsumer(
     IConsumer<string, byte[]> consumer,
@@ -25,6 +28,7 @@ public sealed partial class EventConsumer(
     IOptions<TopicOptions> topics,
     IOptions<EnrichOptions> options,
     WritePause pause,
+    ConsumerProgress progress,
     ILogger<EventConsumer> logger) : BackgroundService
 {
     // Consume() blocks, so the loop gets a thread of its own rather than one of the host's.
@@ -48,11 +52,13 @@ public sealed partial class EventConsumer(
                 {
                     await FinishAsync(writing, stoppingToken);
                     writing = null;
+                    progress.Progressed();
                 }
 
                 if (next.Count > 0)
                 {
                     writing = StartWriting(topic, next, stoppingToken);
+                    progress.Waiting();
                 }
             }
         }
@@ -80,7 +86,7 @@ public sealed partial class EventConsumer(
         var triage = MessageTriage.Sort(messages, options.Value.MaxEventBytes, topics.Value.Polls);
         triage.Gaps.AddRange(gaps.TakeFound());
         // The write runs on its own; its database spans are children of the batch's span.
-        var write = Task.Run(() => writer.WriteAsync(triage, stoppingToken), stoppingToken);
+        var write = Task.Run(() => writer.WriteAsync(triage, isolate: false, stoppingToken), stoppingToken);
         Activity.Current = caller;
         return new InFlightBatch(messages, triage, write, activity);
     }
@@ -121,18 +127,32 @@ public sealed partial class EventConsumer(
                     paused = true;
                 }
 
-                pause.Failed(ex, batch.Messages.Count, delay);
-                collector.WaitPaused(delay, stoppingToken);
-                delay = Retries.Doubled(delay, options.Value.MaxRetryDelay);
+                var refused = !written && DatabaseErrors.Classify(ex, pause.DiskFull) == DatabaseErrorKind.Permanent;
+                var tries = options.Value.WholeBatchTries;
+                if (refused && ++batch.Refusals >= tries)
+                {
+                    // No wait: the split writes at once what the database takes.
+                    LogIsolating(batch.Refusals, ex.Message);
+                }
+                else
+                {
+                    pause.Failed(ex, batch.Messages.Count, delay);
+                    collector.WaitPaused(delay, stoppingToken);
+                    delay = Retries.Doubled(delay, options.Value.MaxRetryDelay);
+                }
 
                 batch.RemoveLost(partitions);
                 if (!written)
                 {
-                    batch.Write = writer.WriteAsync(batch.Triage, stoppingToken);
+                    batch.Write = writer.WriteAsync(batch.Triage, isolate: batch.Refusals >= tries, stoppingToken);
                 }
             }
         }
     }
+
+    [LoggerMessage(LogLevel.Error,
+        "The database refused a batch {Tries} times ({Reason}); splitting it to find the events it refuses, which go to the dead-letter topic")]
+    private partial void LogIsolating(int tries, string reason);
 
     [LoggerMessage(LogLevel.Information, "Consuming {Topic} and {PollsTopic} into the database ({Flavor} schema)")]
     private partial void LogStarted(string topic, string pollsTopic, SchemaFlavor flavor);

@@ -14,6 +14,9 @@ public sealed class InFlightBatch(List<ConsumeResult<string, byte[]>> messages, 
 
     public Activity? Activity { get; } = activity;
 
+    /// <summary>The write's failures in a row that were the database refusing the batch for good.</summary>
+    public int Refusals { get; set; }
+
     /// <summary>Drops the messages of partitions lost meanwhile: their new owner starts from the committed offset.</summary>
     public void RemoveLost(PartitionTracker partitions)
     {

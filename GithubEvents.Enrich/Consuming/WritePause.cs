@@ -12,15 +12,18 @@ namespace GithubEvents.Enrich.Consuming;
 /// </summary>
 public sealed partial class WritePause(IOptions<StorageOptions> storage, TimeProvider time, ILogger<WritePause> logger) : IHealthCheck
 {
-    private const string DiskFull = "53100";
+    private const string DiskFullState = "53100";
 
     private volatile string? _cause;
     private long? _diskFullSince;
 
+    /// <summary>The last write failed for a full disk: see <see cref="DatabaseErrors.Classify(Exception, bool)"/>.</summary>
+    public bool DiskFull => _diskFullSince is not null;
+
     /// <summary>A batch of <paramref name="count"/> messages failed; it is tried again after <paramref name="delay"/>.</summary>
     public void Failed(Exception exception, int count, TimeSpan delay)
     {
-        if (Refusal(exception) is { SqlState: DiskFull } full)
+        if (Refusal(exception) is { SqlState: DiskFullState } full)
         {
             _cause = $"PostgreSQL is out of disk space ({full.SqlState} {full.MessageText}): writes are paused; free space on the database's volume";
             if (_diskFullSince is null)

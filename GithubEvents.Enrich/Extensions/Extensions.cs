@@ -67,6 +67,8 @@ public static class Extensions
         services.AddSingleton<DeadLetterPublisher>();
         services.AddSingleton<WritePause>();
         services.AddHealthChecks().AddCheck<WritePause>("database-writes", tags: ["ready"]);
+        services.AddSingleton<ConsumerProgress>();
+        services.AddHealthChecks().AddCheck<ConsumerProgress>("consumer-progress", tags: ["live"]);
         services.AddHostedService<EventConsumer>();
 
         builder.AddGeocoding();

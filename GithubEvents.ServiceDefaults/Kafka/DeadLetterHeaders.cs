@@ -11,4 +11,7 @@ public static class DeadLetterHeaders
     /// <summary>For lines of a GH Archive file: the file (or hour) and the 1-based line number.</summary>
     public const string SourceFile = "dlq.source.file";
     public const string SourceLine = "dlq.source.line";
+
+    /// <summary>On a dead letter Kafka refused as too large and that was sent again cut to a prefix: its size in bytes before.</summary>
+    public const string TruncatedFrom = "dlq.truncated.from";
 }

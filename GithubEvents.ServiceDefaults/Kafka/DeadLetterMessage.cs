@@ -50,5 +50,22 @@ public static class DeadLetterMessage
         return new Message<string, byte[]> { Key = message.Key, Value = message.Value, Headers = headers };
     }
 
+    /// <summary>
+    /// A dead letter Kafka refused as too large, cut to its key, its headers and the first <paramref name="prefixBytes"/>
+    /// of its value, with <see cref="DeadLetterHeaders.TruncatedFrom"/> saying how large the value was.
+    /// </summary>
+    public static Message<string, byte[]> Truncated(Message<string, byte[]> letter, int prefixBytes)
+    {
+        var headers = new Headers();
+        foreach (var header in letter.Headers ?? [])
+        {
+            headers.Add(header.Key, header.GetValueBytes());
+        }
+
+        var value = letter.Value ?? [];
+        Add(headers, DeadLetterHeaders.TruncatedFrom, value.Length.ToString(CultureInfo.InvariantCulture));
+        return new Message<string, byte[]> { Key = letter.Key, Value = value[..Math.Min(value.Length, prefixBytes)], Headers = headers };
+    }
+
     private static void Add(Headers headers, string key, string value) => headers.Add(key, Encoding.UTF8.GetBytes(value));
 }

@@ -75,6 +75,10 @@ internal sealed class EnrichPipeline(string bootstrapServers, string database, s
         public Task<HealthReport> CheckHealthAsync() =>
             host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(TestContext.Current.CancellationToken);
 
+        /// <summary>What <c>/alive</c> answers: the checks tagged <c>live</c>.</summary>
+        public Task<HealthReport> CheckLivenessAsync() =>
+            host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(check => check.Tags.Contains("live"), TestContext.Current.CancellationToken);
+
         public async ValueTask DisposeAsync()
         {
             await host.StopAsync(CancellationToken.None);
