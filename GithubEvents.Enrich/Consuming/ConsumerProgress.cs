@@ -31,7 +31,7 @@ public sealed class ConsumerProgress(IOptions<EnrichOptions> options, TimeProvid
         var timeout = options.Value.StallTimeout;
         return Task.FromResult(_waiting && stalled >= timeout
             ? new HealthCheckResult(context.Registration.FailureStatus,
-                $"No batch finished for {stalled:c} while messages wait (Enrich:StallTimeout {timeout:c}); /health names what blocks it")
+                $"No batch finished for {stalled:c} while messages wait (Enrich:StallTimeout {timeout:c}); /health and the log say what holds it")
             : HealthCheckResult.Healthy(_waiting ? "Consuming" : "Idle"));
     }
 }

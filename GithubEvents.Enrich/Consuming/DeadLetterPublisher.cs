@@ -23,7 +23,7 @@ public sealed partial class DeadLetterPublisher(
     public async Task PublishAsync(IReadOnlyCollection<DeadLetter> letters, CancellationToken cancellationToken)
     {
         var topic = topics.Value.DeadLetters;
-        var delivered = await Task.WhenAll(letters.Select(letter => SendAsync(topic, letter, cancellationToken)));
+        var delivered = await Task.WhenAll(letters.Select(letter => SendAsync(topic, letter, letter.ToMessage(), cancellationToken)));
         foreach (var letter in letters.Where((_, index) => delivered[index]))
         {
             metrics.DeadLettered(letter.Kind);
@@ -31,33 +31,19 @@ public sealed partial class DeadLetterPublisher(
         }
     }
 
-    // False when the letter was lost.
-    private async Task<bool> SendAsync(string topic, DeadLetter letter, CancellationToken cancellationToken)
+    // False when the letter was lost. A cut letter is at most PrefixBytes, so it is cut once at the most.
+    private async Task<bool> SendAsync(string topic, DeadLetter letter, Message<string, byte[]> message, CancellationToken cancellationToken)
     {
-        var message = letter.ToMessage();
         try
         {
             await producer.ProduceAsync(topic, message, cancellationToken);
             return true;
         }
-        catch (ProduceException<string, byte[]> tooLarge) when (KafkaRefusals.IsTooLarge(tooLarge.Error))
+        catch (ProduceException<string, byte[]> tooLarge) when (KafkaRefusals.IsTooLarge(tooLarge.Error) && message.Value.Length > PrefixBytes)
         {
             LogTruncated(letter.Source.Topic, letter.Source.Partition.Value, letter.Source.Offset.Value, message.Value.Length, PrefixBytes, tooLarge.Error.Reason);
             metrics.Truncated();
-            return await SendOrLoseAsync(topic, letter, DeadLetterMessage.Truncated(message, PrefixBytes), cancellationToken);
-        }
-        catch (ProduceException<string, byte[]> refused) when (KafkaRefusals.IsPermanent(refused.Error))
-        {
-            return Lose(letter, refused.Error);
-        }
-    }
-
-    private async Task<bool> SendOrLoseAsync(string topic, DeadLetter letter, Message<string, byte[]> message, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await producer.ProduceAsync(topic, message, cancellationToken);
-            return true;
+            return await SendAsync(topic, letter, DeadLetterMessage.Truncated(message, PrefixBytes), cancellationToken);
         }
         catch (ProduceException<string, byte[]> refused) when (KafkaRefusals.IsPermanent(refused.Error))
         {

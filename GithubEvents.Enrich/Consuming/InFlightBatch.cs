@@ -14,7 +14,7 @@ public sealed class InFlightBatch(List<ConsumeResult<string, byte[]>> messages, 
 
     public Activity? Activity { get; } = activity;
 
-    /// <summary>The write's failures in a row that were the database refusing the batch for good.</summary>
+    /// <summary>How many times the write failed with the database refusing the batch for good (see <see cref="Storage.DatabaseErrors"/>).</summary>
     public int Refusals { get; set; }
 
     /// <summary>Drops the messages of partitions lost meanwhile: their new owner starts from the committed offset.</summary>

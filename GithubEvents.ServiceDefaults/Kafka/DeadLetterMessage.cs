@@ -13,11 +13,7 @@ public static class DeadLetterMessage
     /// <summary>A consumed message nothing can store: its headers, and its topic, partition and offset.</summary>
     public static Message<string, byte[]> FromConsumed(ConsumeResult<string, byte[]> source, string reason)
     {
-        var headers = new Headers();
-        foreach (var header in source.Message.Headers ?? [])
-        {
-            headers.Add(header.Key, header.GetValueBytes());
-        }
+        var headers = Copy(source.Message.Headers);
 
         Add(headers, DeadLetterHeaders.Reason, reason);
         Add(headers, DeadLetterHeaders.SourceTopic, source.Topic);
@@ -39,11 +35,7 @@ public static class DeadLetterMessage
     /// <summary>A message Kafka refused for <paramref name="topic"/>, as it was to be sent.</summary>
     public static Message<string, byte[]> FromRefused(Message<string, byte[]> message, string topic, string reason)
     {
-        var headers = new Headers();
-        foreach (var header in message.Headers ?? [])
-        {
-            headers.Add(header.Key, header.GetValueBytes());
-        }
+        var headers = Copy(message.Headers);
 
         Add(headers, DeadLetterHeaders.Reason, reason);
         Add(headers, DeadLetterHeaders.SourceTopic, topic);
@@ -56,15 +48,21 @@ public static class DeadLetterMessage
     /// </summary>
     public static Message<string, byte[]> Truncated(Message<string, byte[]> letter, int prefixBytes)
     {
+        var headers = Copy(letter.Headers);
+        var value = letter.Value ?? [];
+        Add(headers, DeadLetterHeaders.TruncatedFrom, value.Length.ToString(CultureInfo.InvariantCulture));
+        return new Message<string, byte[]> { Key = letter.Key, Value = value[..Math.Min(value.Length, prefixBytes)], Headers = headers };
+    }
+
+    private static Headers Copy(Headers? original)
+    {
         var headers = new Headers();
-        foreach (var header in letter.Headers ?? [])
+        foreach (var header in original ?? [])
         {
             headers.Add(header.Key, header.GetValueBytes());
         }
 
-        var value = letter.Value ?? [];
-        Add(headers, DeadLetterHeaders.TruncatedFrom, value.Length.ToString(CultureInfo.InvariantCulture));
-        return new Message<string, byte[]> { Key = letter.Key, Value = value[..Math.Min(value.Length, prefixBytes)], Headers = headers };
+        return headers;
     }
 
     private static void Add(Headers headers, string key, string value) => headers.Add(key, Encoding.UTF8.GetBytes(value));
