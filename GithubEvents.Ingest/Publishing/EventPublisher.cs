@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Confluent.Kafka;
@@ -92,7 +93,8 @@ public sealed partial class EventPublisher(
     /// </summary>
     public async Task<int> DrainAtShutdownAsync()
     {
-        using var timeout = new CancellationTokenSource(options.Value.DrainTimeout, time);
+        // Shutdown runs on the wall clock, whatever clock the polls keep.
+        using var timeout = new CancellationTokenSource(options.Value.DrainTimeout);
         try
         {
             await DrainAsync(timeout.Token);
@@ -101,7 +103,9 @@ public sealed partial class EventPublisher(
         catch (OperationCanceledException)
         {
             var lost = Unacknowledged;
-            var lastAcknowledged = Interlocked.Read(ref _lastAcknowledgedTicks) is > 0 and var ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : (DateTimeOffset?)null;
+            var lastAcknowledged = Interlocked.Read(ref _lastAcknowledgedTicks) is > 0 and var ticks
+                ? new DateTimeOffset(ticks, TimeSpan.Zero).ToString("O", CultureInfo.InvariantCulture)
+                : "no time since Ingest started";
             LogLostAtShutdown(lost, options.Value.DrainTimeout, lastAcknowledged);
             telemetry.LostAtShutdown(lost);
             return lost;
@@ -208,7 +212,7 @@ public sealed partial class EventPublisher(
     private partial void LogDeadLettered(string topic, ErrorCode code, string reason);
 
     [LoggerMessage(LogLevel.Critical, "{Count} messages were lost at shutdown: Kafka had not acknowledged them {Timeout} after it began (Kafka:Publishing:DrainTimeout). Kafka last acknowledged a message at {LastAcknowledged}: the events polled since then, and the poll figures of those minutes, may be missing")]
-    private partial void LogLostAtShutdown(int count, TimeSpan timeout, DateTimeOffset? lastAcknowledged);
+    private partial void LogLostAtShutdown(int count, TimeSpan timeout, string lastAcknowledged);
 
     [LoggerMessage(LogLevel.Critical, "A message for {Topic} was lost ({Code}: {Reason})")]
     private partial void LogLost(string topic, ErrorCode code, string reason);
