@@ -89,16 +89,15 @@ public sealed partial class EventPublisher(
 
     /// <summary>
     /// At shutdown: waits up to <see cref="PublishingOptions.DrainTimeout"/> for Kafka to acknowledge what it holds, and
-    /// says how many messages are lost when it does not. Returns that count.
+    /// says how many messages are lost when it does not.
     /// </summary>
-    public async Task<int> DrainAtShutdownAsync()
+    public async Task DrainAtShutdownAsync()
     {
         // Shutdown runs on the wall clock, whatever clock the polls keep.
         using var timeout = new CancellationTokenSource(options.Value.DrainTimeout);
         try
         {
             await DrainAsync(timeout.Token);
-            return 0;
         }
         catch (OperationCanceledException)
         {
@@ -108,7 +107,6 @@ public sealed partial class EventPublisher(
                 : "no time since Ingest started";
             LogLostAtShutdown(lost, options.Value.DrainTimeout, lastAcknowledged);
             telemetry.LostAtShutdown(lost);
-            return lost;
         }
     }
 
