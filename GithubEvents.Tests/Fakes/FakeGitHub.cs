@@ -33,6 +33,7 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
 
     private readonly Lock _lock = new();
     private readonly List<string> _events = [];
+    private readonly HashSet<string> _shown = [];
     private readonly Dictionary<string, string> _users = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<(string Identity, string Resource), RateLimitWindow> _rateLimits = [];
     private EventStream? _stream;
@@ -82,6 +83,18 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
         lock (_lock)
         {
             _stream = new EventStream(Time.GetUtcNow(), perSecond, eventJson);
+        }
+    }
+
+    /// <summary>Every event the public feed showed in an answer with events (200), as raw JSON.</summary>
+    public IReadOnlyCollection<string> ShownOnPublicFeed
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _shown];
+            }
         }
     }
 
@@ -154,28 +167,37 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
     public const string GraphQL = "graphql";
 
     // The public feed ("events") and the repositories' and organisations' feeds alike.
-    private Task ServeFeed(HttpContext context, string feed)
+    private async Task ServeFeed(HttpContext context, string feed)
     {
         var perPage = Math.Clamp(QueryInt(context, "per_page") ?? 30, 1, 100);
         var page = Math.Max(QueryInt(context, "page") ?? 1, 1);
         if ((page - 1) * perPage >= FeedLimit)
         {
-            return Answer(context, 422, """{"message":"In order to keep the API fast for everyone, pagination is limited for this resource.","documentation_url":"https://docs.github.com/v3/#pagination","status":"422"}""", etag: null);
+            await Answer(context, 422, """{"message":"In order to keep the API fast for everyone, pagination is limited for this resource.","documentation_url":"https://docs.github.com/v3/#pagination","status":"422"}""", etag: null);
+            return;
         }
 
-        string body;
+        List<string> shown;
         int lastPage;
         lock (_lock)
         {
             CatchUp();
             var events = feed == PublicFeed ? _events : _feeds.GetValueOrDefault(feed, []);
             lastPage = Math.Max(1, (int)Math.Ceiling(events.Count / (double)perPage));
-            body = "[" + string.Join(",", events.Skip((page - 1) * perPage).Take(perPage)) + "]";
+            shown = events.Skip((page - 1) * perPage).Take(perPage).ToList();
         }
 
+        var body = "[" + string.Join(",", shown) + "]";
         context.Response.Headers["X-Poll-Interval"] = PollIntervalSeconds.ToString(CultureInfo.InvariantCulture);
         context.Response.Headers.Link = PageLinks(feed, perPage, page, lastPage);
-        return Answer(context, 200, body, WeakETag(body));
+        await Answer(context, 200, body, WeakETag(body));
+        if (feed == PublicFeed && context.Response.StatusCode == 200)
+        {
+            lock (_lock)
+            {
+                _shown.UnionWith(shown);
+            }
+        }
     }
 
     private Task ServeUser(HttpContext context, Func<(string Login, long Id), bool> match)
