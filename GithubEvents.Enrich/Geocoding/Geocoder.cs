@@ -17,6 +17,7 @@ public sealed partial class Geocoder : IDisposable
     private readonly NominatimPacing _pacing;
     private readonly GeocodingMetrics _metrics;
     private readonly ILogger<Geocoder> _logger;
+    private readonly GeocodingOptions _options;
     private readonly bool _usesNominatim;
     private readonly MemoryCache _cache;
 
@@ -24,6 +25,7 @@ public sealed partial class Geocoder : IDisposable
         IOptions<GeocodingOptions> options, GeocodingMetrics metrics, ILogger<Geocoder> logger)
     {
         (_gazetteer, _store, _nominatim, _pacing, _metrics, _logger) = (gazetteer, store, nominatim, pacing, metrics, logger);
+        _options = options.Value;
         _usesNominatim = options.Value.UsesNominatim;
         _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.CacheSize });
         if (!_usesNominatim)
@@ -69,14 +71,17 @@ public sealed partial class Geocoder : IDisposable
 
     /// <summary>
     /// As <see cref="TryResolveOfflineAsync(string, CancellationToken)"/>, then Nominatim: waits for this replica's turn
-    /// (one request a second across all replicas) and through Nominatim's back-offs. With Nominatim switched off, an
-    /// unknown string is answered with provider <see cref="Providers.Unresolved"/>.
+    /// (one request a second across all replicas) and through Nominatim's back-offs when it is rate-limited or blocked.
+    /// With Nominatim switched off, an unknown string is answered with provider <see cref="Providers.Unresolved"/>.
+    /// Null: no answer now, ask again later; the location is set aside (Nominatim refused it, now or within its
+    /// back-off), or Nominatim failed again right after a failure, which is taken for Nominatim's trouble, not the
+    /// location's.
     /// </summary>
-    public Task<GeocodeResult> ResolveAsync(string location, CancellationToken cancellationToken) =>
+    public Task<GeocodeResult?> ResolveAsync(string location, CancellationToken cancellationToken) =>
         ResolveAsync(location, LocationKey.Normalize(location) ?? "", cancellationToken);
 
     /// <summary>As <see cref="ResolveAsync(string, CancellationToken)"/>, stored under <paramref name="key"/> (see <see cref="TryResolveOfflineAsync(string, string, CancellationToken)"/>).</summary>
-    public async Task<GeocodeResult> ResolveAsync(string location, string key, CancellationToken cancellationToken)
+    public async Task<GeocodeResult?> ResolveAsync(string location, string key, CancellationToken cancellationToken)
     {
         if (await TryResolveOfflineAsync(location, key, cancellationToken) is { } known)
         {
@@ -88,23 +93,53 @@ public sealed partial class Geocoder : IDisposable
             return await SaveAsync(new GeocodeResult(key, null, Providers.Unresolved), cancellationToken);
         }
 
+        if (await _store.IsSetAsideAsync(key, cancellationToken))
+        {
+            return null;
+        }
+
         // Unknown offline: the gazetteer had a normalised location to look up.
         var normalized = LocationKey.Normalize(location)!;
         while (true)
         {
-            var reply = await _pacing.SendAsync(token => _nominatim.SearchAsync(location, normalized, token), cancellationToken);
+            var (reply, failuresBefore) = await _pacing.SendAsync(token => _nominatim.SearchAsync(location, normalized, token), cancellationToken);
             _metrics.NominatimRequest(reply.Outcome);
-            if (!reply.Refused)
+            if (reply.SlowsThePace)
             {
-                return await SaveAsync(new GeocodeResult(key, reply.Place, Providers.Nominatim), cancellationToken);
+                _metrics.NominatimBackoff();
+                LogRefused(reply.Outcome);
             }
 
-            _metrics.NominatimBackoff();
-            LogRefused(reply.Outcome);
+            switch (reply.Trouble)
+            {
+                case NominatimTrouble.None:
+                    return await SaveAsync(new GeocodeResult(key, reply.Place, Providers.Nominatim), cancellationToken);
+                case NominatimTrouble.Query:
+                case NominatimTrouble.Failed when failuresBefore == 0:
+                    return await SetAsideAsync(key, reply.Outcome, cancellationToken);
+                case NominatimTrouble.Failed:
+                    return null;
+            }
+
+            // Overloaded: the same location again, once the pause every replica shares is over.
         }
     }
 
     public void Dispose() => _cache.Dispose();
+
+    private async Task<GeocodeResult?> SetAsideAsync(string key, string outcome, CancellationToken cancellationToken)
+    {
+        var refusals = await _store.RefuseAsync(key, outcome, _options.LocationBackoffDelay, _options.MaxLocationBackoffDelay, cancellationToken);
+        _metrics.SetAside(outcome);
+        if (refusals < _options.MaxLocationRefusals)
+        {
+            LogSetAside(outcome, refusals);
+            return null;
+        }
+
+        LogUnresolvable(refusals, outcome);
+        return await SaveAsync(new GeocodeResult(key, null, Providers.Unresolvable), cancellationToken);
+    }
 
     private async Task<GeocodeResult> SaveAsync(GeocodeResult result, CancellationToken cancellationToken)
     {
@@ -124,4 +159,10 @@ public sealed partial class Geocoder : IDisposable
 
     [LoggerMessage(LogLevel.Warning, "Nominatim refused a search ({Outcome}); all replicas pause before the next")]
     private partial void LogRefused(string outcome);
+
+    [LoggerMessage(LogLevel.Information, "Nominatim refused a location ({Outcome}, refusal {Refusals}); it is set aside for its back-off and the others go on")]
+    private partial void LogSetAside(string outcome, int refusals);
+
+    [LoggerMessage(LogLevel.Warning, "Nominatim refused a location {Refusals} times, the last {Outcome}; it is stored as unresolvable and not asked about again")]
+    private partial void LogUnresolvable(int refusals, string outcome);
 }

@@ -9,6 +9,7 @@ public sealed class GeocodingMetrics(EnrichMeter meter)
     private readonly Counter<long> _cacheHits = meter.Counter("enrich.geocoding.cache.hits", "{lookup}", "Lookups answered by a cache layer (memory, database)");
     private readonly Counter<long> _cacheMisses = meter.Counter("enrich.geocoding.cache.misses", "{lookup}", "Lookups a cache layer (memory, database) did not answer");
     private readonly Counter<long> _nominatimRequests = meter.Counter("enrich.geocoding.nominatim.requests", "{request}", "Requests sent to Nominatim, by outcome");
+    private readonly Counter<long> _setAside = meter.Counter("enrich.geocoding.set_aside", "{location}", "Locations set aside after Nominatim refused them, by outcome; those refused too often are answered as unresolvable");
     private readonly Counter<long> _nominatimBackoffs = meter.Counter("enrich.geocoding.nominatim.backoffs", "{backoff}", "Pauses after Nominatim refused or failed (429, 5xx, block page)");
 
     public void Answered(GeocodeResult result) => _lookups.Add(1,
@@ -20,4 +21,6 @@ public sealed class GeocodingMetrics(EnrichMeter meter)
     public void NominatimRequest(string outcome) => _nominatimRequests.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void NominatimBackoff() => _nominatimBackoffs.Add(1);
+
+    public void SetAside(string outcome) => _setAside.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 }

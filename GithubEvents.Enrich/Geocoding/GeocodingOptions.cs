@@ -32,6 +32,20 @@ public sealed partial class GeocodingOptions : IValidatableObject
     public TimeSpan MaxBackoffDelay { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
+    /// How long a location Nominatim refused (a 4xx for it, or a 5xx, timeout or unreadable answer while Nominatim answered
+    /// the request before) is set aside; it doubles with each refusal of that location.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00", ErrorMessage = "Geocoding:LocationBackoffDelay must be between 1 second and 7 days.")]
+    public TimeSpan LocationBackoffDelay { get; set; } = TimeSpan.FromHours(1);
+
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00", ErrorMessage = "Geocoding:MaxLocationBackoffDelay must be between 1 second and 30 days.")]
+    public TimeSpan MaxLocationBackoffDelay { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>The refusals after which a location is answered as unresolvable and not asked about again.</summary>
+    [Range(1, 100, ErrorMessage = "Geocoding:MaxLocationRefusals must be between 1 and 100.")]
+    public int MaxLocationRefusals { get; set; } = 6;
+
+    /// <summary>
     /// A Nominatim match whose name and address cover less than half of the query's words is kept only with at least
     /// this importance (0 to 1): a long institution's name must not land on a village.
     /// </summary>
@@ -63,6 +77,11 @@ public sealed partial class GeocodingOptions : IValidatableObject
         if (MaxBackoffDelay < BackoffDelay)
         {
             yield return new ValidationResult("Geocoding:MaxBackoffDelay must not be shorter than Geocoding:BackoffDelay.", [nameof(MaxBackoffDelay)]);
+        }
+
+        if (MaxLocationBackoffDelay < LocationBackoffDelay)
+        {
+            yield return new ValidationResult("Geocoding:MaxLocationBackoffDelay must not be shorter than Geocoding:LocationBackoffDelay.", [nameof(MaxLocationBackoffDelay)]);
         }
     }
 

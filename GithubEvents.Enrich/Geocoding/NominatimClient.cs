@@ -37,25 +37,30 @@ public sealed class NominatimClient(IHttpClientFactory httpClients, Gazetteer ga
         }
         catch (Exception ex) when (ex is HttpRequestException || ex is TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return new NominatimReply("failed", null, Refused: true);
+            return new NominatimReply("failed", null, NominatimTrouble.Failed);
         }
 
         using (response)
         {
             var retryAfter = Retries.RetryAfter(response, time);
+            if ((int)response.StatusCode >= 500)
+            {
+                return new NominatimReply("server_error", null, NominatimTrouble.Failed, retryAfter);
+            }
+
             if (response.Content.Headers.ContentType?.MediaType is not "application/json")
             {
-                return new NominatimReply("blocked", null, Refused: true, retryAfter);
+                return new NominatimReply("blocked", null, NominatimTrouble.Overloaded, retryAfter);
             }
 
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
-                return new NominatimReply("rate_limited", null, Refused: true, retryAfter);
+                return new NominatimReply("rate_limited", null, NominatimTrouble.Overloaded, retryAfter);
             }
 
             if (!response.IsSuccessStatusCode)
             {
-                return new NominatimReply("server_error", null, Refused: true, retryAfter);
+                return new NominatimReply("rejected", null, NominatimTrouble.Query);
             }
 
             try
@@ -66,7 +71,7 @@ public sealed class NominatimClient(IHttpClientFactory httpClients, Gazetteer ga
             }
             catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or KeyNotFoundException)
             {
-                return new NominatimReply("server_error", null, Refused: true, retryAfter);
+                return new NominatimReply("unreadable", null, NominatimTrouble.Failed, retryAfter);
             }
         }
     }

@@ -15,17 +15,18 @@ namespace GithubEvents.Enrich.Geocoding;
 /// </summary>
 public sealed class NominatimPacing(WriterDataSource writer, IOptions<GeocodingOptions> options, TimeProvider time)
 {
-    public async Task<NominatimReply> SendAsync(Func<CancellationToken, Task<NominatimReply>> send, CancellationToken cancellationToken)
+    /// <returns>The reply, and how many requests in a row had failed before it (0: Nominatim answered the last one).</returns>
+    public async Task<(NominatimReply Reply, int FailuresBefore)> SendAsync(Func<CancellationToken, Task<NominatimReply>> send, CancellationToken cancellationToken)
     {
-        var failures = await ClaimTurnAsync(cancellationToken);
+        var before = await ClaimTurnAsync(cancellationToken);
         var reply = await send(cancellationToken);
-        failures = reply.Refused ? failures + 1 : 0;
+        var failures = reply.SlowsThePace ? before + 1 : 0;
         await using var update = writer.DataSource.CreateCommand(
             "UPDATE nominatim_pacing SET next_request_at = clock_timestamp() + @pause, failures = @failures WHERE id = 1");
-        update.Parameters.AddWithValue("pause", reply.Refused ? Backoff(failures, reply.RetryAfter) : options.Value.RequestInterval);
+        update.Parameters.AddWithValue("pause", reply.SlowsThePace ? Backoff(failures, reply.RetryAfter) : options.Value.RequestInterval);
         update.Parameters.AddWithValue("failures", failures);
         await update.ExecuteNonQueryAsync(cancellationToken);
-        return reply;
+        return (reply, before);
     }
 
     /// <summary>Waits for a free turn and claims it.</summary>

@@ -9,8 +9,8 @@ namespace GithubEvents.Enrich.Geocoding;
 /// <summary>
 /// Geocodes the locations of known actors that have no place yet, the most common first, as soon as the resolver stores
 /// new ones (<see cref="NewLocations"/>): those the gazetteer knows all at once, the others through Nominatim one at a time
-/// (the <see cref="Geocoder"/> paces them). Each answer fills in the rows of the actors with that location. Bots are
-/// never geocoded (they have no location key). One replica at a time.
+/// (the <see cref="Geocoder"/> paces them; one Nominatim refuses is set aside and the others go on). Each answer fills in
+/// the rows of the actors with that location. Bots are never geocoded (they have no location key). One replica at a time.
 /// </summary>
 public sealed partial class PlaceFilling(
     LocationStore locations,
@@ -67,8 +67,11 @@ public sealed partial class PlaceFilling(
 
         foreach (var (location, key) in online)
         {
-            await geocoder.ResolveAsync(location, key, cancellationToken);
-            await FillAsync([key], cancellationToken);
+            // Null: set aside (see Geocoder.ResolveAsync); the next location goes on, this one comes back in a later pass.
+            if (await geocoder.ResolveAsync(location, key, cancellationToken) is not null)
+            {
+                await FillAsync([key], cancellationToken);
+            }
         }
     }
 

@@ -10,4 +10,7 @@ public static class Providers
 
     /// <summary>Not known offline while Nominatim is switched off; asked again once it is on.</summary>
     public const string Unresolved = "unresolved";
+
+    /// <summary>Refused by Nominatim <c>Geocoding:MaxLocationRefusals</c> times (the reason is in <c>location_refusals</c>); not asked again.</summary>
+    public const string Unresolvable = "unresolvable";
 }

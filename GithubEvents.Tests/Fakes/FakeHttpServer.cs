@@ -123,7 +123,8 @@ public abstract class FakeHttpServer : IAsyncLifetime
         }
     }
 
-    private static async Task WriteFaultAsync(HttpResponse response, Fault fault)
+    /// <summary>Writes the fault after its delay; nothing when the client gives up first.</summary>
+    protected static async Task WriteFaultAsync(HttpResponse response, Fault fault)
     {
         if (fault.Delay > TimeSpan.Zero)
         {

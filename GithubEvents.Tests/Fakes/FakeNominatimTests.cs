@@ -56,6 +56,21 @@ public sealed class FakeNominatimTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
     }
 
+    [Fact]
+    public async Task A_refused_query_gets_its_fault_until_answered_while_other_queries_are_served()
+    {
+        _nominatim.Refuse("Refused Place", FakeNominatim.ServerError());
+
+        using var refused = await _client.GetAsync("search?q=refused%20%20place&format=jsonv2", TestContext.Current.CancellationToken);
+        using var other = await _client.GetAsync("search?q=Portland%20Head%20Light&format=jsonv2", TestContext.Current.CancellationToken);
+        _nominatim.Answer("Refused Place", "[]");
+        using var answered = await _client.GetAsync("search?q=Refused%20Place&format=jsonv2", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        Assert.Equal("[]", await answered.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
     public async ValueTask DisposeAsync()
     {
         _client.Dispose();

@@ -44,8 +44,8 @@ public sealed class NominatimPacingTests(PostgresServer server)
             "SELECT next_request_at > clock_timestamp() FROM nominatim_pacing WHERE id = 1 FOR UPDATE NOWAIT"));
         var other = second.Geocoder.ResolveAsync("Unknown place of the second replica", TestContext.Current.CancellationToken);
 
-        Assert.Null((await slow).Place);
-        Assert.Null((await other).Place);
+        Assert.Null((await slow)!.Place);
+        Assert.Null((await other)!.Place);
         var times = nominatim.Requests.Select(request => request.At).Order().ToList();
         Assert.Equal(2, times.Count);
         Assert.True(times[1] - times[0] > slowReply, $"The second request came {(times[1] - times[0]).TotalMilliseconds:F0} ms after the first, before its reply");
@@ -56,7 +56,7 @@ public sealed class NominatimPacingTests(PostgresServer server)
         for (var i = 0; i < 3; i++)
         {
             var result = await replica.Geocoder.ResolveAsync($"Unknown place {i} of the {name} replica", TestContext.Current.CancellationToken);
-            Assert.Null(result.Place);
+            Assert.Null(result!.Place);
         }
     }
 }
