@@ -11,6 +11,7 @@ namespace Aspire.Hosting;
 /// </summary>
 public sealed record DatasourceLogin(ReferenceExpression HostAndPort, string DatabaseName, string User, IResourceBuilder<ParameterResource> Password)
 {
+
     /// <summary>Whether the login is the services' own, for want of a reader's connection string.</summary>
     public bool IsServicesLogin { get; private init; }
 
@@ -19,6 +20,9 @@ public sealed record DatasourceLogin(ReferenceExpression HostAndPort, string Dat
 
     /// <summary>Whether the host is this machine's, as containers name it (an existing server on loopback).</summary>
     public bool NeedsHostGateway { get; private init; }
+
+    /// <summary>The port of an existing server, which a deployed Grafana connects to out of the cluster.</summary>
+    public int? ExistingServerPort { get; private init; }
 
     /// <summary>
     /// The login for <paramref name="database"/>; on an existing server this adds the parameter that carries its
@@ -83,6 +87,7 @@ public sealed record DatasourceLogin(ReferenceExpression HostAndPort, string Dat
         {
             IsServicesLogin = setting == name,
             NeedsHostGateway = onLoopback,
+            ExistingServerPort = connection.Port,
             SslMode = connection.SslMode switch
             {
                 Npgsql.SslMode.Require => "require",

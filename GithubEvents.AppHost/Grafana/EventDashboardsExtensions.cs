@@ -32,6 +32,11 @@ public static class EventDashboardsExtensions
         var grafana = builder.AddGrafana(name, adminPassword, provisioning)
             .WithDatasource(login, database)
             .WithDatasourceFileFor(login, database, schemaOwner, provisioning);
+        if (login.ExistingServerPort is { } port)
+        {
+            grafana.WithEgressOutsideCluster(port);
+        }
+
         if (login.NeedsHostGateway)
         {
             // Docker Desktop knows the name by itself; Docker Engine on Linux learns it from this.

@@ -49,6 +49,15 @@ public sealed class KubernetesPublishSettingsTests : IDisposable
         Assert.Equal("app", grafana.Env.Single(e => e.Name == "GITHUB_EVENTS_DB_READER_USER").Value);
         Assert.Equal("grafana-database-password", grafana.Env.Single(e => e.Name == "GITHUB_EVENTS_DB_READER_PASSWORD").ValueFrom.SecretKeyRef.Key);
         Assert.DoesNotContain(texts, t => t.Contains("ExistingDbPasswordNeverWritten", StringComparison.Ordinal) || t.Contains("broker1.example.test", StringComparison.Ordinal));
+
+        // The servers are outside the cluster: Grafana may leave it for the database's port; the services, whose servers'
+        // addresses only the Secret knows, on every port.
+        var outside = documents.OfType<V1NetworkPolicy>().ToDictionary(
+            p => p.Name(),
+            p => (p.Spec.Egress ?? []).Where(r => r.To?.Any(peer => peer.IpBlock?.Cidr == "0.0.0.0/0") == true).ToList());
+        Assert.Equal(["5432"], Assert.Single(outside["grafana"]).Ports.Select(p => p.Port.Value));
+        Assert.Null(Assert.Single(outside["enrich"]).Ports);
+        Assert.Null(Assert.Single(outside["ingest"]).Ports);
     }
 
     public void Dispose() => Directory.Delete(_output, recursive: true);
