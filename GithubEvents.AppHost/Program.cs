@@ -27,7 +27,9 @@ try
         // them again from its own configuration at every change, without a restart.
         .WithSettingsFrom("GitHub:Watch")
         .WithEnvironment("GitHub__Token", githubToken)
-        .WithServiceDefaultsProbes();
+        .WithServiceDefaultsProbes()
+        // GitHub's API and GH Archive: in a deployment the only way out of the cluster besides Enrich's.
+        .WithEgressOutsideCluster(443, 80);
 
     var enrich = builder.AddProject<Projects.GithubEvents_Enrich>("enrich")
         // Enrich reads the connection strings only, not the server's host, port and URI variables (declared
@@ -40,6 +42,8 @@ try
         .WithEnvironment("GitHub__Token", githubToken)
         .WithEnvironment("Geocoding__UserAgent", geocodingUserAgent)
         .WithServiceDefaultsProbes()
+        // GitHub's API and Nominatim.
+        .WithEgressOutsideCluster(443, 80)
         // Replicas share the consumer group github-events-enricher: more than the topic's partitions sit idle.
         .WithReplicasFrom("Enrich:Replicas")
         .WithComputeResources(cpuRequest: "250m", memoryRequest: "256Mi", cpuLimit: "1", memoryLimit: "1Gi");

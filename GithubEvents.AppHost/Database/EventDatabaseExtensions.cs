@@ -44,6 +44,9 @@ public static class EventDatabaseExtensions
         var server = builder.AddPostgres(ContainerServerName, password: superuser)
             .WithImage("timescale/timescaledb", "2.27.1-pg17")
             .WithImageRegistry("docker.io")
+            // The image is built on postgres' Alpine image, whose postgres user is uid 70 (not Debian's 999). The server
+            // writes its socket and lock file to /var/run/postgresql, and the data to the claim.
+            .WithPodSecurity(70, 70, "/var/run/postgresql", "/tmp")
             .WithComputeResources(cpuRequest: "250m", memoryRequest: "1Gi", cpuLimit: "2", memoryLimit: "2Gi");
         if (builder.ExecutionContext.IsRunMode)
         {

@@ -6,11 +6,18 @@ namespace Aspire.Hosting;
 
 /// <summary>
 /// Where and as whom Grafana's datasource logs in to the services' database: the reader role on the AppHost's own
-/// databases; on an existing server the read-only login of <c>ConnectionStrings:{name}-reader</c> where one is set,
-/// else the services' own login, with the TLS mode of that connection string.
+/// databases; on an existing server the read-only login of <c>ConnectionStrings:{name}-reader</c>, or the services' own
+/// login where the operator allows it (<see cref="AllowServiceLoginSetting"/>), with the TLS mode of that connection
+/// string. Without either, start-up stops.
 /// </summary>
 public sealed record DatasourceLogin(ReferenceExpression HostAndPort, string DatabaseName, string User, IResourceBuilder<ParameterResource> Password)
 {
+    /// <summary>
+    /// The setting that lets Grafana read an existing database with the services' own login, which may write and
+    /// delete, when no reader's connection string is set.
+    /// </summary>
+    public const string AllowServiceLoginSetting = "Grafana:AllowServiceLogin";
+
     /// <summary>Whether the login is the services' own, for want of a reader's connection string.</summary>
     public bool IsServicesLogin { get; private init; }
 
@@ -19,6 +26,9 @@ public sealed record DatasourceLogin(ReferenceExpression HostAndPort, string Dat
 
     /// <summary>Whether the host is this machine's, as containers name it (an existing server on loopback).</summary>
     public bool NeedsHostGateway { get; private init; }
+
+    /// <summary>The port of an existing server, which a deployed Grafana connects to out of the cluster.</summary>
+    public int? ExistingServerPort { get; private init; }
 
     /// <summary>
     /// The login for <paramref name="database"/>; on an existing server this adds the parameter that carries its
@@ -53,6 +63,14 @@ public sealed record DatasourceLogin(ReferenceExpression HostAndPort, string Dat
     {
         var readerName = $"{name}-reader";
         var reader = builder.Configuration.GetConnectionString(readerName);
+        if (reader is not { Length: > 0 } && !AllowsServiceLogin(builder.Configuration))
+        {
+            throw new DistributedApplicationException(
+                $"ConnectionStrings:{readerName} is not set: Grafana would read the existing database with the services' own login " +
+                $"(ConnectionStrings:{name}), which may write and delete. Set ConnectionStrings:{readerName} to the connection string of a " +
+                $"read-only role, or accept that risk with {AllowServiceLoginSetting}=true.");
+        }
+
         var setting = reader is { Length: > 0 } ? readerName : name;
         NpgsqlConnectionStringBuilder connection;
         try
@@ -83,6 +101,7 @@ public sealed record DatasourceLogin(ReferenceExpression HostAndPort, string Dat
         {
             IsServicesLogin = setting == name,
             NeedsHostGateway = onLoopback,
+            ExistingServerPort = connection.Port,
             SslMode = connection.SslMode switch
             {
                 Npgsql.SslMode.Require => "require",
@@ -93,4 +112,12 @@ public sealed record DatasourceLogin(ReferenceExpression HostAndPort, string Dat
             },
         };
     }
+
+    private static bool AllowsServiceLogin(IConfiguration configuration) =>
+        configuration[AllowServiceLoginSetting] switch
+        {
+            null or "" => false,
+            var value when bool.TryParse(value, out var allowed) => allowed,
+            var value => throw new DistributedApplicationException($"{AllowServiceLoginSetting} must be true or false, not '{value}'."),
+        };
 }

@@ -32,6 +32,11 @@ public static class EventDashboardsExtensions
         var grafana = builder.AddGrafana(name, adminPassword, provisioning)
             .WithDatasource(login, database)
             .WithDatasourceFileFor(login, database, schemaOwner, provisioning);
+        if (login.ExistingServerPort is { } port)
+        {
+            grafana.WithEgressOutsideCluster(port);
+        }
+
         if (login.NeedsHostGateway)
         {
             // Docker Desktop knows the name by itself; Docker Engine on Linux learns it from this.
@@ -41,8 +46,8 @@ public static class EventDashboardsExtensions
         if (login.IsServicesLogin)
         {
             Log(builder, logger => logger.LogWarning(
-                "Grafana reads the database as '{User}', the services' login: set ConnectionStrings:{Name}-reader to a read-only role's connection string.",
-                login.User, database.Resource.Resource.Name));
+                "Grafana reads the database as '{User}', the services' login, as {Setting} allows: set ConnectionStrings:{Name}-reader to a read-only role's connection string.",
+                login.User, DatasourceLogin.AllowServiceLoginSetting, database.Resource.Resource.Name));
         }
     }
 

@@ -14,6 +14,12 @@ public static class GrafanaBuilderExtensions
     private const string Registry = "docker.io";
     private const int GrafanaPort = 3000;
 
+    // The image's grafana user (uid 472). It writes its database and plugins to /var/lib/grafana (an emptyDir in a
+    // deployment: the dashboards and datasource are provisioned again at every start), its log files to
+    // /var/log/grafana, and temporary files to /tmp.
+    private const long GrafanaUser = 472;
+    private static readonly string[] WritablePaths = ["/var/lib/grafana", "/var/log/grafana", "/tmp"];
+
     /// <summary>
     /// Adds Grafana with the admin password from a secret parameter and the provisioning folder
     /// (datasources, dashboard providers, dashboards) mounted read-only.
@@ -29,6 +35,8 @@ public static class GrafanaBuilderExtensions
             .WithImage(Image, Tag)
             .WithImageRegistry(Registry)
             .WithHttpEndpoint(port: port, targetPort: GrafanaPort, name: GrafanaResource.PrimaryEndpointName)
+            .WithPodSecurity(GrafanaUser, GrafanaUser, WritablePaths)
+            .WithIngressFromAnywhere()
             .WithBindMount(provisioningPath, "/etc/grafana/provisioning", isReadOnly: true)
             .WithEnvironment("GF_SECURITY_ADMIN_USER", "admin")
             .WithEnvironment("GF_SECURITY_ADMIN_PASSWORD", adminPassword)

@@ -10,12 +10,21 @@ namespace Aspire.Hosting;
 /// </summary>
 public static class KafkaServerBuilderExtensions
 {
-    // Confluent's single-node KRaft image (Kafka 4.1), the one Aspire.Hosting.Kafka uses.
-    private const string Image = "confluentinc/confluent-local";
-    private const string Tag = "8.1.1";
+    // In a run, Confluent's single-node KRaft image for development (Kafka 4.1), the one Aspire.Hosting.Kafka uses.
+    private const string DevelopmentImage = "confluentinc/confluent-local";
+    private const string DevelopmentTag = "8.1.1";
+
+    // In a deployment, the Apache Kafka project's own image (the same Kafka 4.1 and the same KAFKA_* variables), made for
+    // production: no REST proxy, nothing from the development image's defaults.
+    private const string Image = "apache/kafka";
+    private const string Tag = "4.1.1";
     private const string Registry = "docker.io";
     private const string DataPath = "/var/lib/kafka/data";
-    private const long AppUserGroup = 1000;
+
+    // Both images run as appuser (uid and gid 1000). apache/kafka writes its server.properties and log4j files into
+    // /opt/kafka/config at every start, its own logs into /opt/kafka/logs, and the JVM into /tmp.
+    private const long AppUser = 1000;
+    private static readonly string[] WritablePaths = ["/opt/kafka/config", "/opt/kafka/logs", "/tmp"];
 
     private const int HostListenerPort = 9092;
     private const int InternalListenerPort = 9093;
@@ -34,10 +43,12 @@ public static class KafkaServerBuilderExtensions
     public static IResourceBuilder<KafkaServerResource> AddKafkaServer(this IDistributedApplicationBuilder builder, [ResourceName] string name, int? port = null)
     {
         var kafka = new KafkaServerResource(name);
+        var run = builder.ExecutionContext.IsRunMode;
 
         return builder.AddResource(kafka)
-            .WithImage(Image, Tag)
+            .WithImage(run ? DevelopmentImage : Image, run ? DevelopmentTag : Tag)
             .WithImageRegistry(Registry)
+            .WithPodSecurity(AppUser, AppUser, WritablePaths)
             .WithEndpoint(targetPort: HostListenerPort, port: port, name: KafkaServerResource.PrimaryEndpointName)
             .WithEndpoint(targetPort: InternalListenerPort, name: KafkaServerResource.InternalEndpointName)
             .WithEnvironment(context => ConfigureBroker(context, kafka))
@@ -65,8 +76,7 @@ public static class KafkaServerBuilderExtensions
     {
         if (!builder.ApplicationBuilder.ExecutionContext.IsRunMode)
         {
-            // The image runs as appuser (group 1000), which must own the claim to write to it.
-            return builder.WithPersistentStorage(DataPath, claimSize, fileSystemGroup: AppUserGroup);
+            return builder.WithPersistentStorage(DataPath, claimSize);
         }
 
         return builder.WithVolume(name ?? VolumeNameGenerator.Generate(builder, "data"), DataPath);
@@ -117,7 +127,7 @@ public static class KafkaServerBuilderExtensions
         env["KAFKA_PROCESS_ROLES"] = "broker,controller";
         env["KAFKA_CONTROLLER_QUORUM_VOTERS"] = $"1@localhost:{ControllerPort}";
         env["KAFKA_CONTROLLER_LISTENER_NAMES"] = "CONTROLLER";
-        // PLAINTEXT (inside the container: inter-broker traffic and the image's REST proxy), PLAINTEXT_HOST
+        // PLAINTEXT (inside the container: inter-broker traffic, and confluent-local's REST proxy), PLAINTEXT_HOST
         // (host processes), PLAINTEXT_INTERNAL (other containers), as Aspire.Hosting.Kafka sets them.
         env["KAFKA_LISTENERS"] = $"PLAINTEXT://localhost:{InContainerPort},CONTROLLER://localhost:{ControllerPort},PLAINTEXT_HOST://0.0.0.0:{HostListenerPort},PLAINTEXT_INTERNAL://0.0.0.0:{InternalListenerPort}";
         env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"] = "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,PLAINTEXT_HOST:PLAINTEXT,PLAINTEXT_INTERNAL:PLAINTEXT";

@@ -9,11 +9,18 @@ namespace GithubEvents.AppHost.Kubernetes;
 /// <summary>
 /// Builds the Kubernetes objects of every container and project of the Aspire model: a Deployment, or a
 /// StatefulSet where the resource has persistent storage, a Service for its endpoints, ConfigMaps for the
-/// files it mounts, and one Secret template for every parameter the workloads read.
+/// files it mounts, the NetworkPolicies of the connections between them, and one Secret template for every
+/// parameter the workloads read. Every pod runs as its image's non-root user on a read-only root filesystem.
 /// </summary>
 internal sealed partial class KubernetesManifests(DistributedApplicationModel model, DistributedApplicationExecutionContext executionContext, KubernetesPublishingOptions options)
 {
+    public const string NameLabel = "app.kubernetes.io/name";
+    public const string PartOfLabel = "app.kubernetes.io/part-of";
+
     private const string DataVolume = "data";
+
+    // An emptyDir fills the node's disk: past this the kubelet evicts the pod, which starts again with it empty.
+    private const string WritableVolumeSize = "1Gi";
 
     private readonly ServicePorts _ports = new();
     private readonly SortedDictionary<string, ParameterResource> _parameters = new(StringComparer.Ordinal);
@@ -22,12 +29,17 @@ internal sealed partial class KubernetesManifests(DistributedApplicationModel mo
 
     public async Task<IReadOnlyList<ManifestFile>> BuildAsync(CancellationToken cancellationToken)
     {
-        var resolver = new ManifestValueResolver(_ports);
         var files = new List<ManifestFile>();
+        var traffic = new List<WorkloadTraffic>();
         foreach (var resource in model.Resources.Where(IsWorkload))
         {
+            var resolver = new ManifestValueResolver(_ports);
             files.Add(new($"{resource.Name}.yaml", await WorkloadAsync(resource, resolver, cancellationToken)));
+            var served = _ports.Served(resource).Select(e => _ports.PortOf(resource, e)).ToList();
+            traffic.Add(new WorkloadTraffic(resource, served, resolver.Endpoints, resolver.NamesExistingServer));
         }
+
+        files.Add(new("network-policies.yaml", NetworkPolicies.For(traffic, options.Name)));
 
         if (_parameters.Count > 0)
         {
@@ -45,8 +57,8 @@ internal sealed partial class KubernetesManifests(DistributedApplicationModel mo
     {
         var labels = new Dictionary<string, string>
         {
-            ["app.kubernetes.io/name"] = resource.Name,
-            ["app.kubernetes.io/part-of"] = options.Name,
+            [NameLabel] = resource.Name,
+            [PartOfLabel] = options.Name,
         };
         var documents = new List<IKubernetesObject>();
         var served = _ports.Served(resource);
@@ -75,6 +87,7 @@ internal sealed partial class KubernetesManifests(DistributedApplicationModel mo
         };
         documents.AddRange(MountedFiles(resource, container, pod));
         documents.AddRange(DatabaseCreation(resource, container, pod));
+        RunUnprivileged(resource, container, pod);
 
         container.VolumeMounts = container.VolumeMounts.Count > 0 ? container.VolumeMounts : null;
         pod.Volumes = pod.Volumes.Count > 0 ? pod.Volumes : null;
@@ -97,10 +110,6 @@ internal sealed partial class KubernetesManifests(DistributedApplicationModel mo
         else
         {
             container.VolumeMounts = [.. container.VolumeMounts ?? [], new V1VolumeMount { Name = DataVolume, MountPath = storage.MountPath }];
-            if (storage.FileSystemGroup is { } group)
-            {
-                pod.SecurityContext = new V1PodSecurityContext { FsGroup = group };
-            }
 
             documents.Add(new V1StatefulSet
             {
@@ -147,6 +156,44 @@ internal sealed partial class KubernetesManifests(DistributedApplicationModel mo
         }
 
         return documents;
+    }
+
+    /// <summary>
+    /// The image's own non-root user and group (<see cref="PodSecurityAnnotation"/>; a project's image runs as
+    /// <c>app</c>), no privilege escalation, no capabilities, the runtime's seccomp profile, a read-only root
+    /// filesystem with an emptyDir at each path the image writes to, and no service-account token: nothing in the
+    /// application talks to the Kubernetes API.
+    /// </summary>
+    private static void RunUnprivileged(IResource resource, V1Container container, V1PodSpec pod)
+    {
+        var security = resource is ProjectResource
+            ? PodSecurityAnnotation.DotNetApp
+            : resource.Annotations.OfType<PodSecurityAnnotation>().LastOrDefault()
+              ?? throw new DistributedApplicationException(
+                  $"Container '{resource.Name}' declares no user to run as in a deployment: give it WithPodSecurity(user, group, writable paths...) with its image's non-root user.");
+
+        pod.AutomountServiceAccountToken = false;
+        pod.SecurityContext = new V1PodSecurityContext
+        {
+            RunAsNonRoot = true,
+            RunAsUser = security.User,
+            RunAsGroup = security.Group,
+            // Owns the claims and emptyDirs, so the image's user can write to them.
+            FsGroup = security.Group,
+            SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
+        };
+        container.SecurityContext = new V1SecurityContext
+        {
+            AllowPrivilegeEscalation = false,
+            ReadOnlyRootFilesystem = true,
+            Capabilities = new V1Capabilities { Drop = ["ALL"] },
+        };
+        foreach (var path in security.WritablePaths)
+        {
+            var name = $"writable-{Slug(path)}";
+            pod.Volumes.Add(new V1Volume { Name = name, EmptyDir = new V1EmptyDirVolumeSource { SizeLimit = new ResourceQuantity(WritableVolumeSize) } });
+            container.VolumeMounts.Add(new V1VolumeMount { Name = name, MountPath = path });
+        }
     }
 
     private string Image(IResource resource)
@@ -315,7 +362,7 @@ internal sealed partial class KubernetesManifests(DistributedApplicationModel mo
                 {
                     ApiVersion = "v1",
                     Kind = "ConfigMap",
-                    Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app.kubernetes.io/name"] = resource.Name } },
+                    Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { [NameLabel] = resource.Name } },
                     Data = data,
                 };
             }
@@ -347,7 +394,7 @@ internal sealed partial class KubernetesManifests(DistributedApplicationModel mo
         {
             ApiVersion = "v1",
             Kind = "ConfigMap",
-            Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app.kubernetes.io/name"] = resource.Name } },
+            Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { [NameLabel] = resource.Name } },
             Data = new Dictionary<string, string> { [key] = string.Join('\n', scripts) + "\n" },
         };
     }
@@ -359,7 +406,7 @@ internal sealed partial class KubernetesManifests(DistributedApplicationModel mo
     {
         ApiVersion = "v1",
         Kind = "Secret",
-        Metadata = new V1ObjectMeta { Name = SecretName, Labels = new Dictionary<string, string> { ["app.kubernetes.io/part-of"] = options.Name } },
+        Metadata = new V1ObjectMeta { Name = SecretName, Labels = new Dictionary<string, string> { [PartOfLabel] = options.Name } },
         Type = "Opaque",
         StringData = _parameters.Keys.ToDictionary(k => k, _ => ""),
     };

@@ -3,6 +3,7 @@
 using Aspire.Hosting.Pipelines;
 using GithubEvents.AppHost.Kubernetes;
 using k8s;
+using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -49,6 +50,6 @@ public static class KubernetesPublishingExtensions
             await File.WriteAllTextAsync(path, file.Header + string.Join("---\n", documents), context.CancellationToken);
         }
 
-        context.Logger.LogInformation("Wrote the Kubernetes manifests of {Count} workloads to {Directory}", files.Count(f => !f.Path.StartsWith("secrets", StringComparison.Ordinal)), output);
+        context.Logger.LogInformation("Wrote the Kubernetes manifests of {Count} workloads and their NetworkPolicies to {Directory}", files.Count(f => f.Documents.Any(d => d is V1Deployment or V1StatefulSet)), output);
     }
 }

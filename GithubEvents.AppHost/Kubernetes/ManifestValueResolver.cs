@@ -4,10 +4,21 @@ namespace GithubEvents.AppHost.Kubernetes;
 
 /// <summary>
 /// Turns the values of the Aspire model (strings, parameters, connection strings, endpoint references,
-/// reference expressions) into manifest values: an endpoint becomes its Service's DNS name and port.
+/// reference expressions) into manifest values: an endpoint becomes its Service's DNS name and port. It remembers
+/// what the values it resolved connect to, for the NetworkPolicies.
 /// </summary>
 internal sealed class ManifestValueResolver(ServicePorts ports)
 {
+    private readonly HashSet<(string Resource, int Port)> _endpoints = [];
+
+    /// <summary>The resources and ports that the resolved values name.</summary>
+    public IReadOnlyCollection<(string Resource, int Port)> Endpoints => _endpoints;
+
+    /// <summary>
+    /// Whether a resolved value was the connection string of an existing server, whose address only the Secret holds.
+    /// </summary>
+    public bool NamesExistingServer { get; private set; }
+
     /// <summary>The environment variable that holds a parameter's value in every container that uses it.</summary>
     public static string VariableFor(ParameterResource parameter) =>
         "PARAMETER_" + new string(parameter.Name.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '_').ToArray());
@@ -18,7 +29,7 @@ internal sealed class ManifestValueResolver(ServicePorts ports)
         {
             null => ManifestValue.Literal(""),
             string text => ManifestValue.Literal(text),
-            ParameterResource parameter => new($"$({VariableFor(parameter)})", [parameter], parameter),
+            ParameterResource parameter => Parameter(parameter),
             ConnectionStringReference reference => await ResolveAsync(reference.Resource.ConnectionStringExpression, cancellationToken),
             IResourceWithConnectionString resource => await ResolveAsync(resource.ConnectionStringExpression, cancellationToken),
             EndpointReference endpoint => ManifestValue.Literal(Endpoint(endpoint, EndpointProperty.Url)),
@@ -27,6 +38,13 @@ internal sealed class ManifestValueResolver(ServicePorts ports)
             _ => throw new DistributedApplicationException(
                 $"The Kubernetes manifests cannot express a value of type {value.GetType().Name} ('{(value as IManifestExpressionProvider)?.ValueExpression}')."),
         };
+    }
+
+    private ManifestValue Parameter(ParameterResource parameter)
+    {
+        // AddConnectionString's resource is a parameter: the connection string of a server outside the model.
+        NamesExistingServer |= parameter is IResourceWithConnectionString;
+        return new($"$({VariableFor(parameter)})", [parameter], parameter);
     }
 
     private async Task<ManifestValue> ExpressionAsync(ReferenceExpression expression, CancellationToken cancellationToken)
@@ -70,7 +88,9 @@ internal sealed class ManifestValueResolver(ServicePorts ports)
     {
         var endpoint = ports.Find(reference);
         var host = reference.Resource.Name;
-        var port = ports.PortOf(reference.Resource, endpoint).ToString(CultureInfo.InvariantCulture);
+        var portNumber = ports.PortOf(reference.Resource, endpoint);
+        _endpoints.Add((host, portNumber));
+        var port = portNumber.ToString(CultureInfo.InvariantCulture);
 
         return property switch
         {

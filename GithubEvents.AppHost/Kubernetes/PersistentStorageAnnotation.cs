@@ -6,5 +6,4 @@ namespace Aspire.Hosting.ApplicationModel;
 /// </summary>
 /// <param name="MountPath">Where the volume is mounted in the container.</param>
 /// <param name="Size">The claim's requested storage, as a Kubernetes quantity (e.g. <c>20Gi</c>).</param>
-/// <param name="FileSystemGroup">The group that owns the volume, for images that do not run as root.</param>
-public sealed record PersistentStorageAnnotation(string MountPath, string Size, long? FileSystemGroup = null) : IResourceAnnotation;
+public sealed record PersistentStorageAnnotation(string MountPath, string Size) : IResourceAnnotation;

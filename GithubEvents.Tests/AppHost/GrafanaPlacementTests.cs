@@ -9,6 +9,7 @@ namespace GithubEvents.Tests.AppHost;
 public sealed class GrafanaPlacementTests
 {
     private const string ExistingDatabase = "--ConnectionStrings:github-events=Host=localhost;Port=6543;Database=events;Username=pipeline;Password=ServicesSecret1";
+    private const string ServicesLoginAllowed = "--Grafana:AllowServiceLogin=true";
 
     [Fact]
     public async Task With_the_database_on_this_machine_Grafana_reads_it_as_the_reader_role_through_its_endpoint()
@@ -29,10 +30,10 @@ public sealed class GrafanaPlacementTests
     }
 
     [Fact]
-    public async Task With_an_existing_database_on_loopback_Grafana_reaches_it_on_the_container_host_with_the_services_login()
+    public async Task With_an_existing_database_on_loopback_Grafana_reaches_it_on_the_container_host_with_the_services_login_where_allowed()
     {
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GithubEvents_AppHost>(
-            [ExistingDatabase, AnsweringContainerRuntime.Argument], TestContext.Current.CancellationToken);
+            [ExistingDatabase, ServicesLoginAllowed, AnsweringContainerRuntime.Argument], TestContext.Current.CancellationToken);
 
         Assert.DoesNotContain(builder.Resources, r => r.Name is "timescaledb" or "postgres");
         var grafana = await PublishedEnvironment(Resource(builder, "grafana"));
@@ -51,6 +52,50 @@ public sealed class GrafanaPlacementTests
         Assert.Equal("{grafana-database-password.value}", grafana["GITHUB_EVENTS_DB_READER_PASSWORD"]);
         Assert.True(Resource(builder, "grafana-database-password") is ParameterResource { Secret: true });
         Assert.Equal(["enrich", "github-events"], WaitsFor(builder, "grafana"));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("false")]
+    public async Task With_an_existing_database_and_no_readers_login_start_up_stops_naming_the_setting_and_the_opt_in(string? allowed)
+    {
+        string[] args = allowed is null
+            ? [ExistingDatabase, AnsweringContainerRuntime.Argument]
+            : [ExistingDatabase, $"--Grafana:AllowServiceLogin={allowed}", AnsweringContainerRuntime.Argument];
+
+        var exception = await Assert.ThrowsAsync<DistributedApplicationException>(async () =>
+        {
+            await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GithubEvents_AppHost>(args, TestContext.Current.CancellationToken);
+        });
+
+        Assert.Contains("ConnectionStrings:github-events-reader is not set", exception.Message);
+        Assert.Contains("Grafana:AllowServiceLogin=true", exception.Message);
+        Assert.DoesNotContain("ServicesSecret1", exception.Message);
+    }
+
+    [Fact]
+    public async Task Without_a_readers_login_the_AppHost_exits_with_the_message_alone_and_a_value_that_is_no_boolean_is_named()
+    {
+        var existing = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__kafka"] = "127.0.0.1:9",
+            ["ConnectionStrings__github-events"] = "Host=db.example.test;Database=events;Username=pipeline;Password=ServicesSecret1",
+            ["ASPIRE_CONTAINER_RUNTIME"] = AnsweringContainerRuntime.Argument.Split('=', 2)[1],
+        };
+
+        var (exitCode, log) = await AppHostProcess.RunAsync(AppHostProcess.RunEnvironment(existing));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("GithubEvents.AppHost cannot start: ConnectionStrings:github-events-reader is not set", log);
+        Assert.DoesNotContain("   at ", log);
+        Assert.DoesNotContain("ServicesSecret1", log);
+
+        existing["Grafana__AllowServiceLogin"] = "yes";
+        (exitCode, log) = await AppHostProcess.RunAsync(AppHostProcess.RunEnvironment(existing));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Grafana:AllowServiceLogin must be true or false, not 'yes'.", log);
+        Assert.DoesNotContain("   at ", log);
     }
 
     [Fact]
@@ -78,7 +123,7 @@ public sealed class GrafanaPlacementTests
     [InlineData("Prefer", "disable")]
     public void Grafana_asks_an_existing_server_for_TLS_as_its_connection_string_does(string npgsqlMode, string grafanaMode)
     {
-        var builder = DistributedApplication.CreateBuilder([$"--ConnectionStrings:events=Host=db.example.org;Database=events;Username=u;SSL Mode={npgsqlMode}"]);
+        var builder = DistributedApplication.CreateBuilder([$"--ConnectionStrings:events=Host=db.example.org;Database=events;Username=u;SSL Mode={npgsqlMode}", ServicesLoginAllowed]);
 
         var login = DatasourceLogin.For(builder, "grafana", new ServiceDatabase(builder.AddConnectionString("events"), managed: null));
 

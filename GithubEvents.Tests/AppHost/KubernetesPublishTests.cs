@@ -34,7 +34,8 @@ public sealed partial class KubernetesPublishTests(KubernetesPublishTests.Publis
     [Fact]
     public void Containers_run_the_models_images_and_projects_their_images_in_the_configured_registry()
     {
-        Assert.Equal("docker.io/confluentinc/confluent-local:8.1.1", published.Container("kafka").Image);
+        // Apache Kafka's production image, not the development one a run uses.
+        Assert.Equal("docker.io/apache/kafka:4.1.1", published.Container("kafka").Image);
         Assert.Equal("docker.io/timescale/timescaledb:2.27.1-pg17", published.Container("timescaledb").Image);
         Assert.Equal("docker.io/grafana/grafana:12.2.1", published.Container("grafana").Image);
         foreach (var project in new[] { "ingest", "enrich" })
@@ -141,8 +142,7 @@ public sealed partial class KubernetesPublishTests(KubernetesPublishTests.Publis
     public void Grafana_gets_every_provisioning_file_from_ConfigMaps_mounted_at_its_provisioning_folder()
     {
         var grafana = published.All<V1Deployment>().Single(d => d.Name() == "grafana").Spec.Template.Spec;
-        var mount = Assert.Single(grafana.Containers[0].VolumeMounts);
-        Assert.Equal("/etc/grafana/provisioning", mount.MountPath);
+        var mount = Assert.Single(grafana.Containers[0].VolumeMounts, m => m.MountPath == "/etc/grafana/provisioning");
         Assert.True(mount.ReadOnlyProperty);
         var projection = grafana.Volumes.Single(v => v.Name == mount.Name).Projected;
 
@@ -201,7 +201,7 @@ public sealed partial class KubernetesPublishTests(KubernetesPublishTests.Publis
     /// <summary>The manifests of one publish run with known parameter values and settings.</summary>
     public sealed class Published : IAsyncLifetime
     {
-        private readonly string _output = Directory.CreateTempSubdirectory("github-events-k8s-").FullName;
+        public string Folder { get; } = Directory.CreateTempSubdirectory("github-events-k8s-").FullName;
 
         public IReadOnlyList<PublishedFile> Files { get; private set; } = [];
 
@@ -212,14 +212,14 @@ public sealed partial class KubernetesPublishTests(KubernetesPublishTests.Publis
             environment["Kubernetes__ImageTag"] = "1.2.3";
             environment["Enrich__Replicas"] = "3";
 
-            var (exitCode, log) = await AppHostProcess.RunAsync(environment, "--operation", "publish", "--step", "publish", "--output-path", _output);
+            var (exitCode, log) = await AppHostProcess.RunAsync(environment, "--operation", "publish", "--step", "publish", "--output-path", Folder);
 
             Assert.True(exitCode == 0, log);
-            Files = Directory.EnumerateFiles(_output, "*.yaml", SearchOption.AllDirectories)
+            Files = Directory.EnumerateFiles(Folder, "*.yaml", SearchOption.AllDirectories)
                 .Select(path =>
                 {
                     var text = File.ReadAllText(path);
-                    return new PublishedFile(Path.GetRelativePath(_output, path), text, KubernetesYaml.LoadAllFromString(text));
+                    return new PublishedFile(Path.GetRelativePath(Folder, path), text, KubernetesYaml.LoadAllFromString(text));
                 })
                 .ToList();
         }
@@ -231,11 +231,16 @@ public sealed partial class KubernetesPublishTests(KubernetesPublishTests.Publis
 
         public V1Container Container(string name) => Containers().Single(c => c.Name == name);
 
+        /// <summary>Every pod template, by its workload's name.</summary>
+        public IReadOnlyDictionary<string, V1PodTemplateSpec> Pods() =>
+            All<V1Deployment>().Select(d => (d.Name(), d.Spec.Template)).Concat(All<V1StatefulSet>().Select(s => (s.Name(), s.Spec.Template)))
+                .ToDictionary(p => p.Item1, p => p.Item2);
+
         public string Value(string container, string variable) => Container(container).Env.Single(e => e.Name == variable).Value;
 
         public ValueTask DisposeAsync()
         {
-            Directory.Delete(_output, recursive: true);
+            Directory.Delete(Folder, recursive: true);
             return ValueTask.CompletedTask;
         }
     }

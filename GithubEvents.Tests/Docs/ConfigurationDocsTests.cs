@@ -31,6 +31,7 @@ public sealed class ConfigurationDocsTests
         ("ConnectionStrings:kafka", "GithubEvents.AppHost/Program.cs", ["AddEventBroker(\"kafka\""]),
         ("ConnectionStrings:github-events", "GithubEvents.AppHost/Program.cs", ["AddEventDatabase(\"github-events\""]),
         ("ConnectionStrings:github-events-reader", "GithubEvents.AppHost/Grafana/DatasourceLogin.cs", ["$\"{name}-reader\""]),
+        ("Grafana:AllowServiceLogin", "GithubEvents.AppHost/Grafana/DatasourceLogin.cs", ["AllowServiceLoginSetting = \"Grafana:AllowServiceLogin\"", "configuration[AllowServiceLoginSetting]"]),
         ("ASPIRE_CONTAINER_RUNTIME", "GithubEvents.AppHost/ContainerRuntimeCheck.cs", ["configuration[\"ASPIRE_CONTAINER_RUNTIME\"]"]),
         ("OTEL_EXPORTER_OTLP_ENDPOINT", "GithubEvents.ServiceDefaults/Extensions.cs", ["Configuration[\"OTEL_EXPORTER_OTLP_ENDPOINT\"]"]),
     ];
