@@ -98,6 +98,9 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
         }
     }
 
+    /// <summary>Told of every page of the public feed answered with 200, with its events (raw JSON, newest first).</summary>
+    public Action<IReadOnlyList<string>>? PublicFeedServed { get; set; }
+
     /// <summary>Requests refused with 403 because the client's hourly budget was spent.</summary>
     public int SpentBudgetRefusals => Volatile.Read(ref _spentBudgetRefusals);
 
@@ -163,19 +166,21 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
             return Answer(context, 422, """{"message":"In order to keep the API fast for everyone, pagination is limited for this resource.","documentation_url":"https://docs.github.com/v3/#pagination","status":"422"}""", etag: null);
         }
 
-        string body;
+        List<string> served;
         int lastPage;
         lock (_lock)
         {
             CatchUp();
             var events = feed == PublicFeed ? _events : _feeds.GetValueOrDefault(feed, []);
             lastPage = Math.Max(1, (int)Math.Ceiling(events.Count / (double)perPage));
-            body = "[" + string.Join(",", events.Skip((page - 1) * perPage).Take(perPage)) + "]";
+            served = events.Skip((page - 1) * perPage).Take(perPage).ToList();
         }
 
+        var body = "[" + string.Join(",", served) + "]";
         context.Response.Headers["X-Poll-Interval"] = PollIntervalSeconds.ToString(CultureInfo.InvariantCulture);
         context.Response.Headers.Link = PageLinks(feed, perPage, page, lastPage);
-        return Answer(context, 200, body, WeakETag(body));
+        var observer = feed == PublicFeed ? PublicFeedServed : null;
+        return Answer(context, 200, body, WeakETag(body), observer is null ? null : () => observer(served));
     }
 
     private Task ServeUser(HttpContext context, Func<(string Login, long Id), bool> match)
@@ -196,7 +201,7 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
     }
 
     // Every answer carries the rate-limit headers; a 304 to a matching If-None-Match costs nothing.
-    private Task Answer(HttpContext context, int status, string body, string? etag)
+    private Task Answer(HttpContext context, int status, string body, string? etag, Action? served = null)
     {
         foreach (var (name, value) in EventsRecording.Value.ResponseHeaders.Where(h => !DynamicHeaders.Contains(h.Key, StringComparer.OrdinalIgnoreCase)))
         {
@@ -243,6 +248,7 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
 
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json; charset=utf-8";
+        served?.Invoke();
         return context.Response.WriteAsync(body);
     }
 
