@@ -11,7 +11,7 @@ using GithubEvents.Tests.Fakes;
 //                                       their addresses, appends every event id the public feed served to SHOWN (id, a tab,
 //                                       when it was first served), and takes commands on standard input: `github down`,
 //                                       `github up`, `nominatim down`, `nominatim up`, `stop` (the feed stops moving). When
-//                                       standard input closes, prints events released, shown, bursts, and requests by status.
+//                                       standard input closes, prints events released, shown, bursts, and requests by path and status.
 //   committed BOOTSTRAP TOPIC GROUP     for each partition of TOPIC: the partition, GROUP's committed offset, the end offset
 return args switch
 {
@@ -89,8 +89,10 @@ static async Task<int> FakesAsync(string samplePath, string locationsPath, doubl
 
     await stop.CancelAsync();
     await bursting;
-    var byStatus = github.Requests.GroupBy(request => request.Status).OrderBy(group => group.Key).Select(group => $"{group.Key}:{group.Count()}");
-    Console.WriteLine(string.Join('\t', feed.Released ?? github.ReleasedEvents, shown.Count, bursts.Count, string.Join(',', byStatus)));
+    // By path ("/events", "/graphql", "/users") and status: "/events 200:1234 502:6, /graphql 200:80".
+    var byStatus = github.Requests.GroupBy(request => "/" + request.Path.Split('/', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()).OrderBy(path => path.Key)
+        .Select(path => path.Key + " " + string.Join(' ', path.GroupBy(request => request.Status).OrderBy(status => status.Key).Select(status => $"{status.Key}:{status.Count()}")));
+    Console.WriteLine(string.Join('\t', feed.Released ?? github.ReleasedEvents, shown.Count, bursts.Count, string.Join(", ", byStatus)));
     return 0;
 }
 
