@@ -18,6 +18,8 @@ public sealed class IngestTelemetry
     private readonly Counter<long> _pollFailures;
     private readonly Counter<long> _deadLetters;
     private readonly Counter<long> _deliveryRetries;
+    private readonly Counter<long> _lostAtShutdown;
+    private readonly Counter<long> _undeliveredMinutes;
 
     public IngestTelemetry(IMeterFactory meterFactory)
     {
@@ -32,6 +34,10 @@ public sealed class IngestTelemetry
         _pollFailures = meter.CreateCounter<long>("github.poll.failures", "{request}", "Feed requests that failed, by reason.");
         _deadLetters = meter.CreateCounter<long>("github.events.dead_letters", "{message}", "Messages sent to the dead-letter topic.");
         _deliveryRetries = meter.CreateCounter<long>("github.events.delivery_retries", "{message}", "Kafka deliveries that failed and were sent again.");
+        _lostAtShutdown = meter.CreateCounter<long>(
+            "github.events.lost_at_shutdown", "{message}", "Messages Kafka had not acknowledged when shutdown had waited Kafka:Publishing:DrainTimeout.");
+        _undeliveredMinutes = meter.CreateCounter<long>(
+            "github.poll.undelivered_minutes", "{minute}", "Minutes the live poller paused (part of) because Kafka held back as many events as it may hold.");
     }
 
     public void Published(string source) => _published.Add(1, new KeyValuePair<string, object?>("event.source", source));
@@ -49,4 +55,8 @@ public sealed class IngestTelemetry
     public void DeadLettered() => _deadLetters.Add(1);
 
     public void DeliveryRetried() => _deliveryRetries.Add(1);
+
+    public void LostAtShutdown(int count) => _lostAtShutdown.Add(count);
+
+    public void UndeliveredMinute() => _undeliveredMinutes.Add(1);
 }

@@ -8,7 +8,7 @@ namespace GithubEvents.Enrich.Storage;
 /// Stores Ingest's poll figures: the public feed's in <c>ingest_polls</c> (one row per minute and poller), the watched
 /// feeds' in <c>watch_polls</c> (one per minute, poller and feed). Each message holds the minute's counts so far, which
 /// only grow: the larger of the stored and the new count wins, so that a message redelivered or taken out of order
-/// changes nothing.
+/// changes nothing. A minute once undelivered stays so.
 /// </summary>
 public sealed class PollFiguresWriter(WriterDataSource writer, IOptions<StorageOptions> options)
 {
@@ -24,9 +24,9 @@ public sealed class PollFiguresWriter(WriterDataSource writer, IOptions<StorageO
 
     private const string PublicUpsert =
         $"""
-         INSERT INTO ingest_polls AS p (minute, poller, {Counts})
-         SELECT * FROM unnest(@minute, @poller, @polls, @requests, @ok, @not_modified, @failed, @events_returned, @new_events, @missed_polls)
-         ON CONFLICT (minute, poller) DO UPDATE SET {Greatest}
+         INSERT INTO ingest_polls AS p (minute, poller, {Counts}, undelivered)
+         SELECT * FROM unnest(@minute, @poller, @polls, @requests, @ok, @not_modified, @failed, @events_returned, @new_events, @missed_polls, @undelivered)
+         ON CONFLICT (minute, poller) DO UPDATE SET {Greatest}, undelivered = p.undelivered OR excluded.undelivered
          """;
 
     private const string WatchedUpsert =
@@ -39,7 +39,7 @@ public sealed class PollFiguresWriter(WriterDataSource writer, IOptions<StorageO
     public async Task WriteAsync(IReadOnlyCollection<PollFigures> figures, CancellationToken cancellationToken)
     {
         // One row per key in a statement: the latest figures of each.
-        var latest = figures.GroupBy(f => (f.Minute, f.Poller, f.Feed)).Select(g => g.MaxBy(f => f.Requests)!).ToLookup(f => f.Feed == PollFigures.PublicFeed);
+        var latest = figures.GroupBy(f => (f.Minute, f.Poller, f.Feed)).Select(g => g.MaxBy(f => f.Requests)! with { Undelivered = g.Any(f => f.Undelivered) }).ToLookup(f => f.Feed == PollFigures.PublicFeed);
         await UpsertAsync(PublicUpsert, [.. latest[true]], withFeed: false, cancellationToken);
         await UpsertAsync(WatchedUpsert, [.. latest[false]], withFeed: true, cancellationToken);
     }
@@ -59,6 +59,10 @@ public sealed class PollFiguresWriter(WriterDataSource writer, IOptions<StorageO
         if (withFeed)
         {
             parameters.Add(new("feed", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(f => f.Feed).ToArray() });
+        }
+        else
+        {
+            parameters.Add(new("undelivered", NpgsqlDbType.Array | NpgsqlDbType.Boolean) { Value = rows.Select(f => f.Undelivered).ToArray() });
         }
 
         Add("polls", f => f.Polls);

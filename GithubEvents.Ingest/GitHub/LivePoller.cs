@@ -11,6 +11,9 @@ namespace GithubEvents.Ingest.GitHub;
 /// when even page 3 was all new, events were missed (a gap).
 /// Errors never end the loop: each has its wait, from <see cref="FeedPacing"/>. After every poll the minute's poll
 /// figures so far (<see cref="PollTally"/>) go to the polls topic, for the database's capture view.
+/// While Kafka holds back so many events that a poll's would not fit in the publisher's buffer, the poller does not poll:
+/// it keeps its place (what it remembers of the feed) and records the minutes as undelivered, whose figures go out when
+/// Kafka takes messages again. A poll never waits half-way, so it never loses what it read.
 /// </summary>
 public sealed partial class LivePoller(
     FeedReader reader,
@@ -21,7 +24,9 @@ public sealed partial class LivePoller(
     TimeProvider time,
     ILogger<LivePoller> logger) : BackgroundService
 {
-    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(15);
+    private const int PollRoom = FeedReader.MaxPages * EventsFeedClient.PageSize;
+
+    private static readonly TimeSpan RoomCheck = TimeSpan.FromSeconds(1);
 
     private readonly RecentEventIds _seen = new(options.Value.DedupWindow);
 
@@ -37,6 +42,7 @@ public sealed partial class LivePoller(
                 TimeSpan wait;
                 try
                 {
+                    await WaitForRoomAsync(stoppingToken);
                     wait = await PollAsync(stoppingToken);
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -54,7 +60,8 @@ public sealed partial class LivePoller(
         }
         finally
         {
-            await DrainAsync();
+            // The producer does not flush on dispose: what was fetched is delivered before the process ends, or counted.
+            await publisher.DrainAtShutdownAsync();
         }
     }
 
@@ -109,18 +116,34 @@ public sealed partial class LivePoller(
         return wait;
     }
 
-    // The producer does not flush on dispose: what was fetched is delivered before the process ends.
-    private async Task DrainAsync()
+    // Minutes not polled are recorded as they begin; their figures wait, like everything else, for Kafka.
+    private async Task WaitForRoomAsync(CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(DrainTimeout);
-        try
+        if (publisher.HasRoomFor(PollRoom))
         {
-            await publisher.DrainAsync(timeout.Token);
+            return;
         }
-        catch (OperationCanceledException)
+
+        var since = time.GetUtcNow();
+        LogPaused(publisher.Unacknowledged);
+        var undelivered = new List<PollFigures>();
+        while (!publisher.HasRoomFor(PollRoom))
         {
-            LogUndelivered(DrainTimeout);
+            if (_tally.Undelivered(time.GetUtcNow()))
+            {
+                telemetry.UndeliveredMinute();
+                undelivered.Add(_tally.Figures());
+            }
+
+            await Task.Delay(RoomCheck, time, cancellationToken);
         }
+
+        foreach (var figures in undelivered)
+        {
+            await publisher.PublishPollFiguresAsync(figures, cancellationToken);
+        }
+
+        LogResumed(time.GetUtcNow() - since, undelivered.Count);
     }
 
     private static string Pace(GitHubOptions options)
@@ -153,6 +176,9 @@ public sealed partial class LivePoller(
     [LoggerMessage(LogLevel.Error, "A poll failed; retrying in {Wait}")]
     private partial void LogPollFailed(Exception exception, TimeSpan wait);
 
-    [LoggerMessage(LogLevel.Error, "Kafka had not acknowledged every event {Timeout} after shutdown began")]
-    private partial void LogUndelivered(TimeSpan timeout);
+    [LoggerMessage(LogLevel.Error, "Polling paused: Kafka holds back {Unacknowledged} messages, and a poll's events would not fit in the buffer (Kafka:Publishing:BufferSize); the minutes not polled are recorded as undelivered")]
+    private partial void LogPaused(int unacknowledged);
+
+    [LoggerMessage(LogLevel.Warning, "Polling resumed after {Paused}: Kafka takes messages again; {Minutes} minute(s) recorded as undelivered")]
+    private partial void LogResumed(TimeSpan paused, int minutes);
 }

@@ -17,17 +17,34 @@ public sealed class PollTally(string poller, string feed = PollFigures.PublicFee
     private int _eventsReturned;
     private int _newEvents;
     private int _missedPolls;
+    private bool _undelivered;
 
     /// <summary>A poll begins at <paramref name="now"/>: a new minute starts the counts again.</summary>
     public void PollStarted(DateTimeOffset now)
     {
+        At(now);
+        _polls++;
+    }
+
+    /// <summary>
+    /// At <paramref name="now"/> the poller does not poll because Kafka holds back what it polled: the minute's events
+    /// are not delivered. True when that makes the minute undelivered (a new one, or the first time in it).
+    /// </summary>
+    public bool Undelivered(DateTimeOffset now)
+    {
+        At(now);
+        var first = !_undelivered;
+        _undelivered = true;
+        return first;
+    }
+
+    private void At(DateTimeOffset now)
+    {
         var minute = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
         if (minute != _minute)
         {
-            (_minute, _polls, _requests, _ok, _notModified, _failed, _eventsReturned, _newEvents, _missedPolls) = (minute, 0, 0, 0, 0, 0, 0, 0, 0);
+            (_minute, _polls, _requests, _ok, _notModified, _failed, _eventsReturned, _newEvents, _missedPolls, _undelivered) = (minute, 0, 0, 0, 0, 0, 0, 0, 0, false);
         }
-
-        _polls++;
     }
 
     public void Answered(FeedPage page)
@@ -55,5 +72,5 @@ public sealed class PollTally(string poller, string feed = PollFigures.PublicFee
     }
 
     public PollFigures Figures() =>
-        new(_minute, poller, _polls, _requests, _ok, _notModified, _failed, _eventsReturned, _newEvents, _missedPolls, feed);
+        new(_minute, poller, _polls, _requests, _ok, _notModified, _failed, _eventsReturned, _newEvents, _missedPolls, feed, _undelivered);
 }

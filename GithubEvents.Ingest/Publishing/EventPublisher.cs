@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Confluent.Kafka;
@@ -11,7 +12,8 @@ namespace GithubEvents.Ingest.Publishing;
 /// Hands events to Kafka behind a bounded buffer: a send waits while <see cref="PublishingOptions.BufferSize"/>
 /// messages are unacknowledged, so a source pauses while Kafka is unreachable and resumes when it answers.
 /// A failed delivery is sent again after a delay; one Kafka can never take (too large, say) goes to the
-/// dead-letter topic with the reason. Nothing is dropped in silence.
+/// dead-letter topic with the reason. Nothing is dropped in silence: what Kafka has not acknowledged when shutdown has
+/// waited <see cref="PublishingOptions.DrainTimeout"/> is logged with its count.
 /// </summary>
 public sealed partial class EventPublisher(
     IProducer<string, byte[]> producer,
@@ -22,6 +24,17 @@ public sealed partial class EventPublisher(
     ILogger<EventPublisher> logger)
 {
     private readonly SemaphoreSlim _buffer = new(options.Value.BufferSize, options.Value.BufferSize);
+
+    private long _lastAcknowledgedTicks;
+
+    /// <summary>Messages handed to Kafka and not yet acknowledged (nor dead-lettered, nor lost).</summary>
+    public int Unacknowledged => options.Value.BufferSize - _buffer.CurrentCount;
+
+    /// <summary>
+    /// Whether <paramref name="messages"/> can be sent without waiting (the whole buffer free, where it is smaller):
+    /// a source that must not wait in the middle of its work asks first.
+    /// </summary>
+    public bool HasRoomFor(int messages) => _buffer.CurrentCount >= Math.Min(messages, options.Value.BufferSize);
 
     public async ValueTask PublishAsync(RawEvent rawEvent, string source, CancellationToken cancellationToken)
     {
@@ -74,6 +87,31 @@ public sealed partial class EventPublisher(
         }
     }
 
+    /// <summary>
+    /// At shutdown: waits up to <see cref="PublishingOptions.DrainTimeout"/> for Kafka to acknowledge what it holds, and
+    /// says how many messages are lost when it does not. Returns that count.
+    /// </summary>
+    public async Task<int> DrainAtShutdownAsync()
+    {
+        // Shutdown runs on the wall clock, whatever clock the polls keep.
+        using var timeout = new CancellationTokenSource(options.Value.DrainTimeout);
+        try
+        {
+            await DrainAsync(timeout.Token);
+            return 0;
+        }
+        catch (OperationCanceledException)
+        {
+            var lost = Unacknowledged;
+            var lastAcknowledged = Interlocked.Read(ref _lastAcknowledgedTicks) is > 0 and var ticks
+                ? new DateTimeOffset(ticks, TimeSpan.Zero).ToString("O", CultureInfo.InvariantCulture)
+                : "no time since Ingest started";
+            LogLostAtShutdown(lost, options.Value.DrainTimeout, lastAcknowledged);
+            telemetry.LostAtShutdown(lost);
+            return lost;
+        }
+    }
+
     private async ValueTask SendAsync(string topic, Message<string, byte[]> message, CancellationToken cancellationToken)
     {
         await _buffer.WaitAsync(cancellationToken);
@@ -111,6 +149,7 @@ public sealed partial class EventPublisher(
         }
         else
         {
+            Interlocked.Exchange(ref _lastAcknowledgedTicks, time.GetUtcNow().UtcTicks);
             _buffer.Release();
         }
     }
@@ -171,6 +210,9 @@ public sealed partial class EventPublisher(
 
     [LoggerMessage(LogLevel.Error, "Kafka refused a message for {Topic} ({Code}: {Reason}); it goes to the dead-letter topic")]
     private partial void LogDeadLettered(string topic, ErrorCode code, string reason);
+
+    [LoggerMessage(LogLevel.Critical, "{Count} messages were lost at shutdown: Kafka had not acknowledged them {Timeout} after it began (Kafka:Publishing:DrainTimeout). Kafka last acknowledged a message at {LastAcknowledged}: the events polled since then, and the poll figures of those minutes, may be missing")]
+    private partial void LogLostAtShutdown(int count, TimeSpan timeout, string lastAcknowledged);
 
     [LoggerMessage(LogLevel.Critical, "A message for {Topic} was lost ({Code}: {Reason})")]
     private partial void LogLost(string topic, ErrorCode code, string reason);

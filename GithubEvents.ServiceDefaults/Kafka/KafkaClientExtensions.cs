@@ -29,13 +29,15 @@ public static class KafkaClientExtensions
 
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<KafkaMetrics>();
+        AddFatalErrorCheck(builder);
         builder.Services.AddSingleton<IProducer<TKey, TValue>>(services =>
         {
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("GithubEvents.Kafka.Producer");
             var metrics = services.GetRequiredService<KafkaMetrics>();
+            var fatal = services.GetRequiredService<KafkaFatalErrors>();
             var producer = new ProducerBuilder<TKey, TValue>(ClientConfig(settings))
                 .SetLogHandler((_, message) => LogClientMessage(logger, message))
-                .SetErrorHandler((_, error) => LogClientError(logger, metrics, "send", error))
+                .SetErrorHandler((_, error) => OnClientError(logger, metrics, fatal, "producer", "send", error))
                 .Build();
             return new TracedProducer<TKey, TValue>(producer, metrics, !settings.DisableTracing);
         });
@@ -64,13 +66,15 @@ public static class KafkaClientExtensions
 
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<KafkaMetrics>();
+        AddFatalErrorCheck(builder);
         builder.Services.AddSingleton<IConsumer<TKey, TValue>>(services =>
         {
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("GithubEvents.Kafka.Consumer");
             var metrics = services.GetRequiredService<KafkaMetrics>();
+            var fatal = services.GetRequiredService<KafkaFatalErrors>();
             var consumerBuilder = new ConsumerBuilder<TKey, TValue>(ClientConfig(settings))
                 .SetLogHandler((_, message) => LogClientMessage(logger, message))
-                .SetErrorHandler((_, error) => LogClientError(logger, metrics, "receive", error));
+                .SetErrorHandler((_, error) => OnClientError(logger, metrics, fatal, "consumer", "receive", error));
             if (!settings.DisableMetrics)
             {
                 consumerBuilder.SetStatisticsHandler((_, json) => metrics.RecordStatistics(json));
@@ -141,6 +145,19 @@ public static class KafkaClientExtensions
         });
     }
 
+    // One liveness check for every client of the process, whatever settings they have: a fatal error is never healthy.
+    private static void AddFatalErrorCheck(IHostApplicationBuilder builder)
+    {
+        if (builder.Services.Any(service => service.ServiceType == typeof(KafkaFatalErrors)))
+        {
+            return;
+        }
+
+        builder.Services.AddSingleton<KafkaFatalErrors>();
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            KafkaFatalErrors.HealthCheckName, services => services.GetRequiredService<KafkaFatalErrors>(), failureStatus: null, tags: ["live"]));
+    }
+
     private static void LogClientMessage(ILogger logger, LogMessage message)
     {
         var level = message.Level switch
@@ -154,9 +171,10 @@ public static class KafkaClientExtensions
         logger.Log(level, "librdkafka {Facility}: {Message}", message.Facility, message.Message);
     }
 
-    private static void LogClientError(ILogger logger, KafkaMetrics metrics, string operation, Error error)
+    private static void OnClientError(ILogger logger, KafkaMetrics metrics, KafkaFatalErrors fatal, string role, string operation, Error error)
     {
         metrics.Error(operation, error.Code);
+        fatal.Report(role, error);
         // librdkafka recovers from all but fatal errors by itself (reconnects, retries).
         logger.Log(error.IsFatal ? LogLevel.Critical : LogLevel.Warning,
             "Kafka client error {Code}: {Reason}", error.Code, error.Reason);

@@ -19,6 +19,10 @@ namespace GithubEvents.ServiceDefaults.Kafka;
 /// <param name="NewEvents">Of those, events the poller had not seen before.</param>
 /// <param name="MissedPolls">Polls whose deepest page was all new: events were missed before them.</param>
 /// <param name="Feed">The feed's path: <see cref="PublicFeed"/>, or a watched one such as <c>repos/dotnet/aspire/events</c>.</param>
+/// <param name="Undelivered">
+/// The poller could not deliver the minute's events: it held as many as it may while Kafka did not take them, and did
+/// not poll (part of) the minute, so what the feed showed then and turned over is not captured.
+/// </param>
 public sealed record PollFigures(
     DateTimeOffset Minute,
     string Poller,
@@ -30,7 +34,8 @@ public sealed record PollFigures(
     int EventsReturned,
     int NewEvents,
     int MissedPolls,
-    string Feed = PollFigures.PublicFeed)
+    string Feed = PollFigures.PublicFeed,
+    bool Undelivered = false)
 {
     /// <summary>GitHub's public events feed, the live poller's.</summary>
     public const string PublicFeed = "events";

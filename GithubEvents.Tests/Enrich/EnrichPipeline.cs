@@ -160,10 +160,10 @@ internal sealed class EnrichPipeline(string bootstrapServers, string database, s
 
     public async Task<long> CountAsync(string sql = "SELECT count(*) FROM events") => (long)(await Sql.ScalarAsync(database, sql))!;
 
-    /// <summary>Polls until the condition holds, failing after a minute.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    /// <summary>Polls until the condition holds, failing after <paramref name="patience"/> (a minute unless given).</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? patience = null)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow + (patience ?? TimeSpan.FromSeconds(60));
         while (!await condition())
         {
             Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for: {what}");

@@ -33,6 +33,7 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
 
     private readonly Lock _lock = new();
     private readonly List<string> _events = [];
+    private readonly HashSet<string> _shown = [];
     private readonly Dictionary<string, string> _users = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<(string Identity, string Resource), RateLimitWindow> _rateLimits = [];
     private EventStream? _stream;
@@ -85,6 +86,18 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
         }
     }
 
+    /// <summary>Every event the public feed showed in an answer with events (200), as raw JSON.</summary>
+    public IReadOnlyCollection<string> ShownOnPublicFeed
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _shown];
+            }
+        }
+    }
+
     /// <summary>How many events <see cref="ReleaseEvents"/> has put on the feed so far.</summary>
     public long ReleasedEvents
     {
@@ -97,9 +110,6 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
             }
         }
     }
-
-    /// <summary>Told of every page of the public feed answered with 200, with its events (raw JSON, newest first).</summary>
-    public Action<IReadOnlyList<string>>? PublicFeedServed { get; set; }
 
     /// <summary>Requests refused with 403 because the client's hourly budget was spent.</summary>
     public int SpentBudgetRefusals => Volatile.Read(ref _spentBudgetRefusals);
@@ -157,30 +167,37 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
     public const string GraphQL = "graphql";
 
     // The public feed ("events") and the repositories' and organisations' feeds alike.
-    private Task ServeFeed(HttpContext context, string feed)
+    private async Task ServeFeed(HttpContext context, string feed)
     {
         var perPage = Math.Clamp(QueryInt(context, "per_page") ?? 30, 1, 100);
         var page = Math.Max(QueryInt(context, "page") ?? 1, 1);
         if ((page - 1) * perPage >= FeedLimit)
         {
-            return Answer(context, 422, """{"message":"In order to keep the API fast for everyone, pagination is limited for this resource.","documentation_url":"https://docs.github.com/v3/#pagination","status":"422"}""", etag: null);
+            await Answer(context, 422, """{"message":"In order to keep the API fast for everyone, pagination is limited for this resource.","documentation_url":"https://docs.github.com/v3/#pagination","status":"422"}""", etag: null);
+            return;
         }
 
-        List<string> served;
+        List<string> shown;
         int lastPage;
         lock (_lock)
         {
             CatchUp();
             var events = feed == PublicFeed ? _events : _feeds.GetValueOrDefault(feed, []);
             lastPage = Math.Max(1, (int)Math.Ceiling(events.Count / (double)perPage));
-            served = events.Skip((page - 1) * perPage).Take(perPage).ToList();
+            shown = events.Skip((page - 1) * perPage).Take(perPage).ToList();
         }
 
-        var body = "[" + string.Join(",", served) + "]";
+        var body = "[" + string.Join(",", shown) + "]";
         context.Response.Headers["X-Poll-Interval"] = PollIntervalSeconds.ToString(CultureInfo.InvariantCulture);
         context.Response.Headers.Link = PageLinks(feed, perPage, page, lastPage);
-        var observer = feed == PublicFeed ? PublicFeedServed : null;
-        return Answer(context, 200, body, WeakETag(body), observer is null ? null : () => observer(served));
+        await Answer(context, 200, body, WeakETag(body));
+        if (feed == PublicFeed && context.Response.StatusCode == 200)
+        {
+            lock (_lock)
+            {
+                _shown.UnionWith(shown);
+            }
+        }
     }
 
     private Task ServeUser(HttpContext context, Func<(string Login, long Id), bool> match)
@@ -201,7 +218,7 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
     }
 
     // Every answer carries the rate-limit headers; a 304 to a matching If-None-Match costs nothing.
-    private Task Answer(HttpContext context, int status, string body, string? etag, Action? served = null)
+    private Task Answer(HttpContext context, int status, string body, string? etag)
     {
         foreach (var (name, value) in EventsRecording.Value.ResponseHeaders.Where(h => !DynamicHeaders.Contains(h.Key, StringComparer.OrdinalIgnoreCase)))
         {
@@ -248,7 +265,6 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
 
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json; charset=utf-8";
-        served?.Invoke();
         return context.Response.WriteAsync(body);
     }
 

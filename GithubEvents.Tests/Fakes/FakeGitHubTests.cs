@@ -138,26 +138,6 @@ public sealed class FakeGitHubTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_public_feed_tells_which_events_each_200_served()
-    {
-        var served = new List<IReadOnlyList<string>>();
-        _github.PublicFeedServed = served.Add;
-        _github.SetEvents(Enumerable.Range(0, 150).Reverse().Select(NewEvent));
-
-        using var page2 = await _client.GetAsync("events?per_page=100&page=2", TestContext.Current.CancellationToken);
-        using var request = new HttpRequestMessage(HttpMethod.Get, "events?per_page=100&page=2");
-        request.Headers.TryAddWithoutValidation("If-None-Match", page2.Headers.ETag!.ToString());
-        using var notModified = await _client.SendAsync(request, TestContext.Current.CancellationToken);
-        _github.Fail("/events", FakeGitHub.ServerError());
-        using var failed = await _client.GetAsync("events", TestContext.Current.CancellationToken);
-
-        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
-        Assert.Equal(HttpStatusCode.BadGateway, failed.StatusCode);
-        var page = Assert.Single(served);
-        Assert.Equal(Enumerable.Range(0, 50).Reverse().Select(NewEvent), page);
-    }
-
-    [Fact]
     public async Task Users_are_served_by_login_and_id_and_unknown_ones_are_404()
     {
         using var byLogin = await _client.GetAsync("users/jacquev6", TestContext.Current.CancellationToken);

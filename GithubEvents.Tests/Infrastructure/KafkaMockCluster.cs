@@ -1,31 +1,22 @@
-using Confluent.Kafka;
+using GithubEvents.KafkaMock;
 
 namespace GithubEvents.Tests.Infrastructure;
 
 /// <summary>
-/// librdkafka's mock cluster: real Kafka protocol over TCP on loopback, started by a client created with
-/// <c>test.mock.num.brokers</c> and alive while that client is. Any client in any process reaches it at
-/// <see cref="BootstrapServers"/>.
+/// librdkafka's mock cluster (<see cref="MockCluster"/>): real Kafka protocol over TCP on loopback, alive for the
+/// collection. Any client in any process reaches it at <see cref="BootstrapServers"/>.
 /// </summary>
 public sealed class KafkaMockCluster : IAsyncLifetime
 {
     private const int Brokers = 3;
 
-    private IProducer<Null, Null>? _owner;
+    private MockCluster? _cluster;
 
-    public string BootstrapServers { get; private set; } = "";
+    public string BootstrapServers => _cluster?.BootstrapServers ?? "";
 
     public ValueTask InitializeAsync()
     {
-        var config = new ProducerConfig();
-        config.Set("test.mock.num.brokers", Brokers.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        _owner = new ProducerBuilder<Null, Null>(config)
-        .SetLogHandler((_, _) => { })
-        .Build();
-
-        using var admin = new DependentAdminClientBuilder(_owner.Handle).Build();
-        var metadata = admin.GetMetadata(TimeSpan.FromSeconds(10));
-        BootstrapServers = string.Join(",", metadata.Brokers.Select(b => $"{b.Host}:{b.Port}"));
+        _cluster = MockCluster.Start(Brokers);
         return ValueTask.CompletedTask;
     }
 
@@ -39,9 +30,14 @@ public sealed class KafkaMockCluster : IAsyncLifetime
     /// </summary>
     public static string NewTopicName() => $"test-{Guid.NewGuid():N}";
 
+    /// <summary>Every broker drops its connections and refuses new ones until <see cref="BringBrokersUp"/>.</summary>
+    public void TakeBrokersDown() => _cluster!.TakeBrokersDown();
+
+    public void BringBrokersUp() => _cluster!.BringBrokersUp();
+
     public ValueTask DisposeAsync()
     {
-        _owner?.Dispose();
+        _cluster?.Dispose();
         return ValueTask.CompletedTask;
     }
 }

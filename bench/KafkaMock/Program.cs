@@ -1,12 +1,26 @@
-using Confluent.Kafka;
+using System.Globalization;
+using GithubEvents.KafkaMock;
 
-// Holds a librdkafka mock cluster (real Kafka protocol on loopback) for the benchmark: prints its bootstrap
-// servers on the first line, then keeps it alive until standard input closes.
-var brokers = args is [var count] ? count : "1";
-var config = new ProducerConfig();
-config.Set("test.mock.num.brokers", brokers);
-using var owner = new ProducerBuilder<Null, Null>(config).SetLogHandler((_, _) => { }).Build();
-using var admin = new DependentAdminClientBuilder(owner.Handle).Build();
-var metadata = admin.GetMetadata(TimeSpan.FromSeconds(10));
-Console.WriteLine(string.Join(",", metadata.Brokers.Select(b => $"{b.Host}:{b.Port}")));
-await Console.In.ReadToEndAsync();
+// Holds a librdkafka mock cluster (real Kafka protocol on loopback) for the benchmarks: prints its bootstrap servers on
+// the first line, then reads commands from standard input until it closes: `down` takes every broker down, `up` brings
+// them back (each answered with a line saying so, for a script that waits on it).
+var brokers = args is [var count] ? int.Parse(count, CultureInfo.InvariantCulture) : 1;
+using var cluster = MockCluster.Start(brokers);
+Console.WriteLine(cluster.BootstrapServers);
+while (await Console.In.ReadLineAsync() is { } command)
+{
+    switch (command.Trim())
+    {
+        case "down":
+            cluster.TakeBrokersDown();
+            Console.WriteLine("down");
+            break;
+        case "up":
+            cluster.BringBrokersUp();
+            Console.WriteLine("up");
+            break;
+        case var other:
+            await Console.Error.WriteLineAsync($"KafkaMock: unknown command '{other}' (expected 'down' or 'up')");
+            break;
+    }
+}

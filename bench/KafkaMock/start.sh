@@ -1,4 +1,6 @@
-# Sourced by the benchmarks: starts bench/KafkaMock (built) and sets mock_pid and bootstrap. The mock cluster lives
+# Sourced by the benchmarks: starts bench/KafkaMock (built) and sets mock_pid and bootstrap. `echo down >&3` takes
+# every broker down, `echo up >&3` brings them back (the holder answers each on its standard output, after the first
+# line, the bootstrap servers). The mock cluster lives
 # as long as the holder's standard input (fd 3) stays open: `exec 3>&-` ends it.
 start_kafka_mock() {
   local work=$1

@@ -8,10 +8,11 @@ using GithubEvents.Tests.Fakes;
 //                                       Archive SAMPLE: fresh ids, created when they reach the feed, actors cycling through
 //                                       ACTOR_COPIES copies of the sample's, each an account placed at a LOCATIONS entry),
 //                                       with bursts of 5xx and slow answers on the feed; and the fake Nominatim. Prints
-//                                       their addresses, appends every event id the public feed served to SHOWN (id, a tab,
-//                                       when it was first served), and takes commands on standard input: `github down`,
-//                                       `github up`, `nominatim down`, `nominatim up`, `stop` (the feed stops moving). When
-//                                       standard input closes, prints events released, shown, bursts, and requests by path and status.
+//                                       their addresses and takes commands on standard input: `github down`, `github up`,
+//                                       `nominatim down`, `nominatim up`, `stop` (the feed stops moving). When standard input
+//                                       closes, writes every event the public feed showed in a 200 to SHOWN (id, a tab, its
+//                                       created_at, which is when it reached the feed) and prints events released, shown,
+//                                       bursts, and requests by path and status.
 //   committed BOOTSTRAP TOPIC GROUP     for each partition of TOPIC: the partition, GROUP's committed offset, the end offset
 return args switch
 {
@@ -39,8 +40,6 @@ static async Task<int> FakesAsync(string samplePath, string locationsPath, doubl
         github.AddGeneratedUser(id, login, login.EndsWith("[bot]", StringComparison.Ordinal) ? "Bot" : "User", locations[id % locations.Length]);
     }
 
-    await using var shown = new ShownEvents(shownPath);
-    github.PublicFeedServed = shown.Record;
     await github.InitializeAsync();
     await nominatim.InitializeAsync();
     github.ReleaseEvents(perSecond, feed.Event);
@@ -92,7 +91,8 @@ static async Task<int> FakesAsync(string samplePath, string locationsPath, doubl
     // By path ("/events", "/graphql", "/users") and status: "/events 200:1234 502:6, /graphql 200:80".
     var byStatus = github.Requests.GroupBy(request => "/" + request.Path.Split('/', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()).OrderBy(path => path.Key)
         .Select(path => path.Key + " " + string.Join(' ', path.GroupBy(request => request.Status).OrderBy(status => status.Key).Select(status => $"{status.Key}:{status.Count()}")));
-    Console.WriteLine(string.Join('\t', feed.Released ?? github.ReleasedEvents, shown.Count, bursts.Count, string.Join(", ", byStatus)));
+    var shown = ShownEvents.Write(github.ShownOnPublicFeed, shownPath);
+    Console.WriteLine(string.Join('\t', feed.Released ?? github.ReleasedEvents, shown, bursts.Count, string.Join(", ", byStatus)));
     return 0;
 }
 

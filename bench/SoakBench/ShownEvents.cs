@@ -1,42 +1,11 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 
-/// <summary>The ids the public feed served, each written once to a file with when it was first served.</summary>
-internal sealed class ShownEvents(string path) : IAsyncDisposable
+/// <summary>The events the public feed showed (<see cref="GithubEvents.Tests.Fakes.FakeGitHub.ShownOnPublicFeed"/>), as lines of id, a tab, created_at.</summary>
+internal static class ShownEvents
 {
-    private readonly HashSet<string> _ids = [];
-    private readonly StreamWriter _file = new(path, append: false);
-    private readonly Lock _lock = new();
-
-    public int Count
+    public static int Write(IReadOnlyCollection<string> shown, string path)
     {
-        get
-        {
-            lock (_lock)
-            {
-                return _ids.Count;
-            }
-        }
+        File.WriteAllLines(path, shown.Select(json => JsonNode.Parse(json)!).Select(e => $"{(string)e["id"]!}\t{(string)e["created_at"]!}"));
+        return shown.Count;
     }
-
-    public void Record(IReadOnlyList<string> page)
-    {
-        var now = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
-        lock (_lock)
-        {
-            foreach (var json in page)
-            {
-                var id = (string)JsonNode.Parse(json)!["id"]!;
-                if (_ids.Add(id))
-                {
-                    _file.Write($"{id}\t{now}\n");
-                }
-            }
-
-            // Flushed at every page, so that the file is whole even if the bench is killed.
-            _file.Flush();
-        }
-    }
-
-    public ValueTask DisposeAsync() => _file.DisposeAsync();
 }

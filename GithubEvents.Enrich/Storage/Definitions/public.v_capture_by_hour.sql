@@ -13,6 +13,11 @@
 --
 -- kafka_gaps and kafka_gap_offsets (from v_kafka_gaps_by_hour): the gaps in Kafka that touch the hour and the messages
 -- they lost. The events of such hours are fewer than the sources delivered.
+--
+-- undelivered_minutes (from v_polls_by_hour): minutes of the hour in which the live poller could not deliver the feed's
+-- events because Kafka held back what it had sent. known_incomplete: the hour lost events for a reason the pipeline
+-- recorded (undelivered minutes, missed polls or Kafka gaps), so its live counts and share read low; false says only
+-- that nothing was recorded.
 CREATE OR REPLACE VIEW v_capture_by_hour AS
 WITH captured AS (
     SELECT date_bin(INTERVAL '1 hour', bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS hour,
@@ -32,7 +37,7 @@ hours AS (
            coalesce(p.polls, 0) AS polls, coalesce(p.requests, 0) AS requests, coalesce(p.ok, 0) AS ok,
            coalesce(p.not_modified, 0) AS not_modified, coalesce(p.failed, 0) AS failed,
            coalesce(p.events_returned, 0) AS events_returned, coalesce(p.new_events, 0) AS new_events,
-           coalesce(p.missed_polls, 0) AS missed_polls,
+           coalesce(p.missed_polls, 0) AS missed_polls, coalesce(p.undelivered_minutes, 0) AS undelivered_minutes,
            coalesce(c.watch_events, 0) AS watch_events, coalesce(c.watch_live_events, 0) AS watch_live_events,
            coalesce(g.kafka_gaps, 0) AS kafka_gaps, coalesce(g.kafka_gap_offsets, 0) AS kafka_gap_offsets
     FROM captured c
@@ -61,5 +66,6 @@ SELECT hour, events, live_events, archive_events, both_events,
        polls, requests, ok, not_modified, failed, events_returned, new_events, missed_polls,
        new_events::double precision / nullif(requests, 0) AS new_events_per_request,
        watch_events, watch_live_events, watch_live_events::double precision / nullif(watch_events, 0) AS watch_live_share,
-       kafka_gaps, kafka_gap_offsets
+       kafka_gaps, kafka_gap_offsets,
+       undelivered_minutes, undelivered_minutes > 0 OR missed_polls > 0 OR kafka_gaps > 0 AS known_incomplete
 FROM bounded;
