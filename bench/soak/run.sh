@@ -103,10 +103,9 @@ start=$(date +%s)
 log "soak: ${duration}s, a fault every ${period}s, $rate events/s; Ingest $ingest_pid, Enrich $enrich_pid, Kafka mock $mock_pid ($bootstrap), fakes $fakes_pid; out: $out"
 
 # Taps: every message of the raw topic (partition, offset, Kafka's time in ms, event id) and of the dead-letter topic
-# (time, headers), read as they come: the mock cluster keeps only a few MB a partition.
-for _ in $(seq 120); do [[ -s $work/shown.tsv ]] && break; sleep 1; done
-sleep 5
-kcat -C -q -u -b "$bootstrap" -t "$raw_topic" -o beginning -f '%p\t%o\t%T\t%s\n' \
+# (time, headers), read as they come: the mock cluster keeps only a few MB a partition. A topic not there yet is made
+# as the broker makes it for Ingest and Enrich (the mock cluster cannot create topics on request).
+kcat -C -q -u -b "$bootstrap" -t "$raw_topic" -X allow.auto.create.topics=true -o beginning -f '%p\t%o\t%T\t%s\n' \
   > >(exec 3>&- 4>&-; awk -F'\t' '{ match($4, /"id":"[0-9]+"/); print $1 "\t" $2 "\t" $3 "\t" substr($4, RSTART + 6, RLENGTH - 7); fflush() }' > "$work/raw.tsv") 2> "$work/raw-tap.log" 3>&- 4>&- &
 raw_tap_pid=$!
 kcat -C -q -u -b "$bootstrap" -t "$dlq_topic" -X allow.auto.create.topics=true -o beginning -f '%T\t%h\n' > "$out/dead-letters.tsv" 2> "$work/dlq-tap.log" 3>&- 4>&- &
@@ -191,7 +190,7 @@ IFS=$'\t' read -r released shown_count bursts statuses < <(tail -n 1 "$work/fake
 
 psql_db <<SQL
 CREATE SCHEMA soak;
-CREATE TABLE soak.shown (event_id bigint PRIMARY KEY, shown_at timestamptz NOT NULL);
+CREATE TABLE soak.shown (event_id bigint PRIMARY KEY, created_at timestamptz NOT NULL);
 CREATE TABLE soak.raw (partition int, "offset" bigint, kafka_ms bigint, event_id bigint);
 CREATE TABLE soak.kills (killed_at timestamptz, partition int, committed bigint, end_offset bigint);
 \copy soak.shown FROM '$work/shown.tsv'
@@ -199,21 +198,22 @@ CREATE TABLE soak.kills (killed_at timestamptz, partition int, committed bigint,
 SQL
 [[ -s $work/kills.tsv ]] && psql_db -c "\\copy soak.kills FROM '$work/kills.tsv'"
 
-# Each lost event (shown, not stored) against the recorded gaps: it is in one when the poll figures of the minute it was
-# shown (or the next) say polls missed events, or a Kafka gap spans the time Kafka stamped it with.
+# Each lost event (shown, not stored) against the recorded gaps: it is in one when the poll figures of the minute it
+# reached the feed (or the next) say polls missed events or the minute was not delivered, or a Kafka gap spans the time
+# Kafka stamped it with.
 psql_db <<'SQL'
 CREATE TABLE soak.lost AS
 WITH lost AS (
-    SELECT s.event_id, s.shown_at, (SELECT min(to_timestamp(r.kafka_ms / 1000.0)) FROM soak.raw r WHERE r.event_id = s.event_id) AS kafka_time
+    SELECT s.event_id, s.created_at, (SELECT min(to_timestamp(r.kafka_ms / 1000.0)) FROM soak.raw r WHERE r.event_id = s.event_id) AS kafka_time
     FROM soak.shown s WHERE NOT EXISTS (SELECT FROM events e WHERE e.event_id = s.event_id)
 )
 SELECT l.*,
-       EXISTS (SELECT FROM ingest_polls p WHERE p.minute BETWEEN date_trunc('minute', l.shown_at) AND date_trunc('minute', l.shown_at) + INTERVAL '1 minute'
-               AND p.missed_polls > 0) AS in_missed_polls,
+       EXISTS (SELECT FROM ingest_polls p WHERE p.minute BETWEEN date_trunc('minute', l.created_at) AND date_trunc('minute', l.created_at) + INTERVAL '1 minute'
+               AND (p.missed_polls > 0 OR p.undelivered)) AS in_poll_gap,
        EXISTS (SELECT FROM kafka_gaps g WHERE l.kafka_time BETWEEN coalesce(g.before_time, g.after_time - INTERVAL '1 hour') AND g.after_time) AS in_kafka_gap
 FROM lost l;
 SQL
-unexplained=$(psql_db -At -c "SELECT count(*) FROM soak.lost WHERE NOT in_missed_polls AND NOT in_kafka_gap")
+unexplained=$(psql_db -At -c "SELECT count(*) FROM soak.lost WHERE NOT in_poll_gap AND NOT in_kafka_gap")
 {
   echo "Soak: $(date -u +%Y-%m-%d), ${duration}s with a fault every ${period}s, $rate events/s ($(git rev-parse --short HEAD), $(psql_db -At -c "SELECT CASE WHEN EXISTS (SELECT FROM pg_extension WHERE extname = 'timescaledb') THEN 'TimescaleDB' ELSE 'plain PostgreSQL' END"))"
   echo "Machine: $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo), $(uname -sr)"
@@ -245,18 +245,20 @@ SQL
   psql_db -At -F $'\t' <<'SQL' | awk -F'\t' '{ printf "  %-62s %10s\n", $1, $2 }'
 SELECT label, value FROM (
     SELECT 1, 'lost', count(*) FROM soak.lost
-    UNION ALL SELECT 2, '  in a minute whose poll figures missed events', count(*) FILTER (WHERE in_missed_polls) FROM soak.lost
+    UNION ALL SELECT 2, '  in a minute whose poll figures missed events or not delivered', count(*) FILTER (WHERE in_poll_gap) FROM soak.lost
     UNION ALL SELECT 3, '  in a Kafka gap (kafka_gaps)', count(*) FILTER (WHERE in_kafka_gap) FROM soak.lost
-    UNION ALL SELECT 4, '  in no recorded gap', count(*) FILTER (WHERE NOT in_missed_polls AND NOT in_kafka_gap) FROM soak.lost
-    UNION ALL SELECT 5 + extract(epoch FROM date_trunc('minute', shown_at)) / 1e10, '    shown at ' || to_char(date_trunc('minute', shown_at), 'HH24:MI'), count(*)
-    FROM soak.lost WHERE NOT in_missed_polls AND NOT in_kafka_gap GROUP BY date_trunc('minute', shown_at)
+    UNION ALL SELECT 4, '  in no recorded gap', count(*) FILTER (WHERE NOT in_poll_gap AND NOT in_kafka_gap) FROM soak.lost
+    UNION ALL SELECT 5 + extract(epoch FROM date_trunc('minute', created_at)) / 1e10, '    created at ' || to_char(date_trunc('minute', created_at), 'HH24:MI'), count(*)
+    FROM soak.lost WHERE NOT in_poll_gap AND NOT in_kafka_gap GROUP BY date_trunc('minute', created_at)
 ) figures (n, label, value) ORDER BY n
 SQL
-  echo "  Ingest's poll figures over the run: $(psql_db -At -c "SELECT format('%s polls, %s requests (%s 200, %s 304, %s failed), %s events returned, %s new, %s polls that missed events',
-    sum(polls), sum(requests), sum(ok), sum(not_modified), sum(failed), sum(events_returned), sum(new_events), sum(missed_polls)) FROM ingest_polls")"
-  echo "  poll figures with missed polls or failed requests (minute, polls, failed, missed polls):"
-  psql_db -At -F $'\t' -c "SELECT to_char(minute, 'HH24:MI'), sum(polls), sum(failed), sum(missed_polls) FROM ingest_polls GROUP BY minute HAVING sum(missed_polls) > 0 OR sum(failed) > 0 ORDER BY minute" \
-    | awk -F'\t' '{ printf "    %s %5d %5d %5d\n", $1, $2, $3, $4 }'
+  echo "  Ingest's poll figures over the run: $(psql_db -At -c "SELECT format('%s polls, %s requests (%s 200, %s 304, %s failed), %s events returned, %s new, %s polls that missed events, %s minutes not delivered',
+    sum(polls), sum(requests), sum(ok), sum(not_modified), sum(failed), sum(events_returned), sum(new_events), sum(missed_polls),
+    count(DISTINCT minute) FILTER (WHERE undelivered)) FROM ingest_polls")"
+  echo "  minutes with missed polls, failed requests or not delivered (minute, polls, failed, missed polls, not delivered):"
+  psql_db -At -F $'\t' -c "SELECT to_char(minute, 'HH24:MI'), sum(polls), sum(failed), sum(missed_polls), bool_or(undelivered) FROM ingest_polls GROUP BY minute HAVING sum(missed_polls) > 0 OR sum(failed) > 0 OR bool_or(undelivered) ORDER BY minute" \
+    | awk -F'\t' '{ printf "    %s %5d %5d %5d %5s\n", $1, $2, $3, $4, $5 }'
+  echo "  hours v_capture_by_hour marks known incomplete: $(psql_db -At -c "SELECT coalesce(string_agg(to_char(hour, 'HH24:MI'), ' ' ORDER BY hour), 'none') FROM v_capture_by_hour WHERE known_incomplete")"
   echo "  Kafka gaps: $(psql_db -At -c "SELECT count(*) || ' gaps, ' || coalesce(sum(to_offset - from_offset), 0) || ' messages' FROM kafka_gaps")"
   echo
   echo "Dead letters by reason:"
@@ -267,13 +269,13 @@ SQL
   fi
   echo
   echo "Memory (MB; RSS, PostgreSQL's PSS over its processes) at the start (first minute), the middle and the end; growth"
-  echo "over the last 20 minutes, or from two minutes after the last restart of the process when that is later:"
+  echo "over the last 20 minutes, or from two minutes after the process started when that is later:"
   awk -F'\t' -v end="$ended" -v duration="$duration" -v growth_file="$work/growth.tsv" '
     { t[$2, ++n[$2]] = $1; pid[$2, n[$2]] = $3; kb[$2, n[$2]] = $4; roles[$2] = 1 }
     END {
       printf "  %-10s %8s %8s %8s %8s   %s\n", "process", "start", "middle", "end", "peak", "last 20 minutes"
       for (r in roles) {
-        s = m = e = 0; peak = 0; from = -1; since = 0
+        s = m = e = 0; peak = 0; from = -1; since = 120
         for (i = 1; i <= n[r]; i++) {
           if (kb[r, i] == 0) continue
           if (i > 1 && pid[r, i] != pid[r, i - 1]) { from = -1; since = t[r, i] + 120 }
