@@ -121,6 +121,23 @@ public sealed class FakeGitHubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_outage_answers_every_request_with_its_fault_until_it_ends()
+    {
+        _github.StartOutage("/events", FakeGitHub.ServerError(503));
+
+        using var first = await _client.GetAsync("events", TestContext.Current.CancellationToken);
+        using var second = await _client.GetAsync("events", TestContext.Current.CancellationToken);
+        using var user = await _client.GetAsync("users/jacquev6", TestContext.Current.CancellationToken);
+        _github.EndOutage("/events");
+        using var served = await _client.GetAsync("events", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, second.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, user.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+    }
+
+    [Fact]
     public async Task Users_are_served_by_login_and_id_and_unknown_ones_are_404()
     {
         using var byLogin = await _client.GetAsync("users/jacquev6", TestContext.Current.CancellationToken);

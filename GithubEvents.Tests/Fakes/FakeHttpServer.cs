@@ -12,12 +12,13 @@ namespace GithubEvents.Tests.Fakes;
 
 /// <summary>
 /// Kestrel on 127.0.0.1 and a free port, standing in for an internet service. Records every request and
-/// answers with queued faults before its normal behaviour.
+/// answers with an outage's fault, or else with queued faults, before its normal behaviour.
 /// </summary>
 public abstract class FakeHttpServer : IAsyncLifetime
 {
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly List<(string PathPrefix, Fault Fault)> _faults = [];
+    private readonly Dictionary<string, Fault> _outages = new(StringComparer.Ordinal);
     private readonly Lock _faultLock = new();
     private WebApplication? _app;
 
@@ -38,6 +39,23 @@ public abstract class FakeHttpServer : IAsyncLifetime
         lock (_faultLock)
         {
             _faults.AddRange(Enumerable.Repeat((pathPrefix, fault), times));
+        }
+    }
+
+    /// <summary>Answers every request whose path starts with the prefix with the fault, until <see cref="EndOutage"/>.</summary>
+    public void StartOutage(string pathPrefix, Fault fault)
+    {
+        lock (_faultLock)
+        {
+            _outages[pathPrefix] = fault;
+        }
+    }
+
+    public void EndOutage(string pathPrefix)
+    {
+        lock (_faultLock)
+        {
+            _outages.Remove(pathPrefix);
         }
     }
 
@@ -111,6 +129,14 @@ public abstract class FakeHttpServer : IAsyncLifetime
     {
         lock (_faultLock)
         {
+            foreach (var (prefix, outage) in _outages)
+            {
+                if (path.StartsWithSegments(prefix))
+                {
+                    return outage;
+                }
+            }
+
             var index = _faults.FindIndex(f => path.StartsWithSegments(f.PathPrefix));
             if (index < 0)
             {
