@@ -88,6 +88,10 @@ public sealed class LeaderLock : IAsyncDisposable
                 await QueryAsync(_connection, Unlock, _name, CancellationToken.None);
             }
         }
+        catch (NpgsqlException)
+        {
+            // The session is gone (a restarted server, say), and the lock went with it.
+        }
         finally
         {
             await _connection.DisposeAsync();
