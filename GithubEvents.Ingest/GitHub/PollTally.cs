@@ -17,6 +17,7 @@ public sealed class PollTally(string poller, string feed = PollFigures.PublicFee
     private int _eventsReturned;
     private int _newEvents;
     private int _missedPolls;
+    private int _deadLetters;
 
     /// <summary>A poll begins at <paramref name="now"/>: a new minute starts the counts again.</summary>
     public void PollStarted(DateTimeOffset now)
@@ -24,7 +25,7 @@ public sealed class PollTally(string poller, string feed = PollFigures.PublicFee
         var minute = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
         if (minute != _minute)
         {
-            (_minute, _polls, _requests, _ok, _notModified, _failed, _eventsReturned, _newEvents, _missedPolls) = (minute, 0, 0, 0, 0, 0, 0, 0, 0);
+            (_minute, _polls, _requests, _ok, _notModified, _failed, _eventsReturned, _newEvents, _missedPolls, _deadLetters) = (minute, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         }
 
         _polls++;
@@ -48,6 +49,9 @@ public sealed class PollTally(string poller, string feed = PollFigures.PublicFee
         }
     }
 
+    /// <summary>Parts of an answered page that went to the dead-letter topic.</summary>
+    public void DeadLettered(int pieces) => _deadLetters += pieces;
+
     public void Polled(int newEvents, bool missed)
     {
         _newEvents += newEvents;
@@ -55,5 +59,5 @@ public sealed class PollTally(string poller, string feed = PollFigures.PublicFee
     }
 
     public PollFigures Figures() =>
-        new(_minute, poller, _polls, _requests, _ok, _notModified, _failed, _eventsReturned, _newEvents, _missedPolls, feed);
+        new(_minute, poller, _polls, _requests, _ok, _notModified, _failed, _eventsReturned, _newEvents, _missedPolls, feed, _deadLetters);
 }

@@ -11,4 +11,10 @@ public static class DeadLetterHeaders
     /// <summary>For lines of a GH Archive file: the file (or hour) and the 1-based line number.</summary>
     public const string SourceFile = "dlq.source.file";
     public const string SourceLine = "dlq.source.line";
+
+    /// <summary>For bytes of a file or a feed page: where they start in it (the byte offset, from 0).</summary>
+    public const string SourceByte = "dlq.source.byte";
+
+    /// <summary>For bytes of a file or a feed page: how many there were, when the message holds only their first ones.</summary>
+    public const string SourceLength = "dlq.source.length";
 }

@@ -19,6 +19,7 @@ namespace GithubEvents.ServiceDefaults.Kafka;
 /// <param name="NewEvents">Of those, events the poller had not seen before.</param>
 /// <param name="MissedPolls">Polls whose deepest page was all new: events were missed before them.</param>
 /// <param name="Feed">The feed's path: <see cref="PublicFeed"/>, or a watched one such as <c>repos/dotnet/aspire/events</c>.</param>
+/// <param name="DeadLetters">Elements of the 200s that were no events, and stretches of broken pages that were no elements, sent to the dead-letter topic.</param>
 public sealed record PollFigures(
     DateTimeOffset Minute,
     string Poller,
@@ -30,7 +31,8 @@ public sealed record PollFigures(
     int EventsReturned,
     int NewEvents,
     int MissedPolls,
-    string Feed = PollFigures.PublicFeed)
+    string Feed = PollFigures.PublicFeed,
+    int DeadLetters = 0)
 {
     /// <summary>GitHub's public events feed, the live poller's.</summary>
     public const string PublicFeed = "events";
@@ -58,7 +60,7 @@ public sealed record PollFigures(
                 { Feed.Length: > MaxPollerLength } => $"a feed over {MaxPollerLength} characters",
                 _ when parsed.Feed.Any(char.IsControl) => "a control character in the feed",
                 _ when parsed.Minute.UtcTicks % TimeSpan.TicksPerMinute != 0 => $"minute {parsed.Minute:O} is not a whole minute",
-                _ when new[] { parsed.Polls, parsed.Requests, parsed.Ok, parsed.NotModified, parsed.Failed, parsed.EventsReturned, parsed.NewEvents, parsed.MissedPolls }.Any(count => count < 0) => "a negative count",
+                _ when new[] { parsed.Polls, parsed.Requests, parsed.Ok, parsed.NotModified, parsed.Failed, parsed.EventsReturned, parsed.NewEvents, parsed.MissedPolls, parsed.DeadLetters }.Any(count => count < 0) => "a negative count",
                 _ => null,
             };
             figures = rejection is null ? parsed : null;
