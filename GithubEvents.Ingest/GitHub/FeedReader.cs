@@ -7,8 +7,8 @@ namespace GithubEvents.Ingest.GitHub;
 /// <summary>
 /// One poll of an events feed, for the live and the watch poller alike: page 1, then 2 and 3 only while every event on
 /// the page just read was new; elements that are no events, and the stretches of a broken page that are no elements,
-/// go to the dead-letter topic, each with the feed, page and time of the poll, its place among them and its byte offset. The new events are then
-/// published oldest first, with the poller's figures for the minute.
+/// go to the dead-letter topic, each with the feed, page and time of the poll, its place among them and its byte
+/// offset. The new events are then published oldest first, with the poller's figures for the minute.
 /// </summary>
 public sealed class FeedReader(EventsFeedClient feed, EventPublisher publisher, IngestTelemetry telemetry, TimeProvider time)
 {
