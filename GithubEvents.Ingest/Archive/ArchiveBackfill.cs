@@ -11,7 +11,9 @@ namespace GithubEvents.Ingest.Archive;
 /// <summary>
 /// Replays GH Archive hours into Kafka: streams each file through gunzip and splits it into lines without
 /// holding it in memory; publishes each event as its line's bytes, and sends lines that are not events to the
-/// dead-letter topic. A truncated or corrupt file is reported with its line number and the next hour follows.
+/// dead-letter topic; a line over <see cref="GhArchiveOptions.MaxLineBytes"/> too, as its first bytes, without being
+/// held whole. A download that stalls or breaks resumes where it stopped (<see cref="ArchiveDownload"/>). A truncated,
+/// corrupt or undownloadable file is reported with its line number and the next hour follows.
 /// </summary>
 public sealed partial class ArchiveBackfill(
     IHttpClientFactory httpClientFactory,
@@ -82,7 +84,7 @@ public sealed partial class ArchiveBackfill(
     /// <summary>Publishes one file's lines; the reason it stopped early, or null when it was read to its end.</summary>
     private async Task<string?> ReplayAsync(ArchiveFile file, int index, int count, RunProgress run, CancellationToken cancellationToken)
     {
-        long line = 0;
+        var lines = new LineCursor();
         try
         {
             var (source, length) = await OpenAsync(file, cancellationToken);
@@ -93,27 +95,22 @@ public sealed partial class ArchiveBackfill(
                 while (true)
                 {
                     var result = await reader.ReadAsync(cancellationToken);
-                    var buffer = result.Buffer;
-                    while (buffer.PositionOf((byte)'\n') is { } end)
+                    var buffer = await ReadLinesAsync(result.Buffer, lines, file, run, cancellationToken);
+                    if (run.ReportDue(options.Value.ProgressInterval))
                     {
-                        line++;
-                        var bytes = buffer.Slice(0, end);
-                        buffer = buffer.Slice(buffer.GetPosition(1, end));
-                        if (!bytes.IsEmpty)
-                        {
-                            await PublishLineAsync(bytes.ToArray(), file, line, run, cancellationToken);
-                        }
+                        LogProgress(index, count, file.Label, run.Events, run.EventsPerSecond, run.Eta(length is > 0 ? (double)counting.BytesRead / length.Value : 0));
+                    }
 
-                        if (line % 1024 == 0 && run.ReportDue(options.Value.ProgressInterval))
-                        {
-                            LogProgress(index, count, file.Label, run.Events, run.EventsPerSecond, run.Eta(length is > 0 ? (double)counting.BytesRead / length.Value : 0));
-                        }
+                    if (result.IsCompleted && lines.Overlong is not null)
+                    {
+                        await DeadLetterOverlongAsync(lines, file, run, cancellationToken);
+                        return $"{file.Label} is truncated: line {lines.Line} is cut off";
                     }
 
                     if (result.IsCompleted)
                     {
                         // Every line of an archive file ends with a newline: bytes after the last one are a cut-off line.
-                        return buffer.IsEmpty ? null : $"{file.Label} is truncated: line {line + 1} is cut off";
+                        return buffer.IsEmpty ? null : $"{file.Label} is truncated: line {lines.Line + 1} is cut off";
                     }
 
                     reader.AdvanceTo(buffer.Start, buffer.End);
@@ -126,16 +123,68 @@ public sealed partial class ArchiveBackfill(
         }
         catch (InvalidDataException ex)
         {
-            return $"{file.Label} is corrupt at line {line + 1}: {ex.Message}";
+            return $"{file.Label} is corrupt at line {lines.Line + 1}: {ex.Message}";
         }
         catch (IOException ex)
         {
-            return $"{file.Label} could not be read past line {line}: {ex.Message}";
+            return $"{file.Label} could not be read past line {lines.Line}: {ex.Message}";
         }
         catch (HttpRequestException ex)
         {
             return $"{file.Label} could not be fetched: {ex.Message}";
         }
+    }
+
+    // Publishes the buffer's whole lines and returns what is left of it. A line over GhArchive:MaxLineBytes is never held
+    // whole: its first bytes are kept, the rest is counted as it goes by, and at its end it is dead-lettered.
+    private async ValueTask<ReadOnlySequence<byte>> ReadLinesAsync(
+        ReadOnlySequence<byte> buffer, LineCursor lines, ArchiveFile file, RunProgress run, CancellationToken cancellationToken)
+    {
+        var maxLine = options.Value.MaxLineBytes;
+        while (true)
+        {
+            var end = buffer.PositionOf((byte)'\n');
+            var length = end is { } newline ? buffer.Slice(0, newline).Length : buffer.Length;
+            if (lines.Overlong is null && length > maxLine)
+            {
+                lines.StartOverlong(buffer.Slice(0, Math.Min(length, EventPublisher.MaxDeadLetterBytes)).ToArray());
+            }
+
+            if (lines.Overlong is { } overlong)
+            {
+                overlong.Length += length;
+                if (end is null)
+                {
+                    return buffer.Slice(buffer.End);
+                }
+
+                await DeadLetterOverlongAsync(lines, file, run, cancellationToken);
+            }
+            else if (end is null)
+            {
+                return buffer;
+            }
+            else
+            {
+                lines.Next(length);
+                if (length > 0)
+                {
+                    await PublishLineAsync(buffer.Slice(0, length).ToArray(), file, lines.Line, run, cancellationToken);
+                }
+            }
+
+            buffer = buffer.Slice(buffer.GetPosition(1, end!.Value));
+        }
+    }
+
+    private async ValueTask DeadLetterOverlongAsync(LineCursor lines, ArchiveFile file, RunProgress run, CancellationToken cancellationToken)
+    {
+        var overlong = lines.Overlong!;
+        var reason = $"a line of {overlong.Length} bytes, over GhArchive:MaxLineBytes ({options.Value.MaxLineBytes})";
+        await publisher.DeadLetterBytesAsync(overlong.Prefix, overlong.Length, reason, file.Label, lines.Line, overlong.Offset, cancellationToken);
+        run.DeadLettered();
+        LogDeadLettered(file.Label, lines.Line, reason);
+        lines.EndOverlong();
     }
 
     private async ValueTask PublishLineAsync(byte[] bytes, ArchiveFile file, long line, RunProgress run, CancellationToken cancellationToken)
@@ -163,15 +212,8 @@ public sealed partial class ArchiveBackfill(
             return (stream, stream.Length);
         }
 
-        var response = await httpClientFactory.CreateClient(HttpClientName)
-            .GetAsync(file.Url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            response.Dispose();
-            throw new HttpRequestException($"GH Archive answered {(int)response.StatusCode} {response.ReasonPhrase} for {file.Url}");
-        }
-
-        return (await response.Content.ReadAsStreamAsync(cancellationToken), response.Content.Headers.ContentLength);
+        var download = await ArchiveDownload.OpenAsync(httpClientFactory.CreateClient(HttpClientName), file.Url!, options.Value, time, logger, cancellationToken);
+        return (download, download.FileLength);
     }
 
     private ArchiveFile Remote(DateTime hour)

@@ -82,41 +82,6 @@ public static class EventJson
         }
     }
 
-    /// <summary>The elements of the API's JSON array, each as the slice of the body it was received as.</summary>
-    /// <exception cref="JsonException">The body is not a complete JSON array of objects.</exception>
-    public static List<ReadOnlyMemory<byte>> SplitArray(ReadOnlyMemory<byte> body)
-    {
-        var elements = new List<ReadOnlyMemory<byte>>();
-        var reader = new Utf8JsonReader(body.Span);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
-        {
-            throw new JsonException("The body is not a JSON array.");
-        }
-
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                throw new JsonException($"The array holds a {reader.TokenType}, not an event object.");
-            }
-
-            var start = (int)reader.TokenStartIndex;
-            reader.Skip();
-            elements.Add(body[start..(int)reader.BytesConsumed]);
-        }
-
-        if (reader.TokenType != JsonTokenType.EndArray)
-        {
-            throw new JsonException("The JSON array ends early.");
-        }
-
-        while (reader.Read())
-        {
-        }
-
-        return elements;
-    }
-
     // The old Timeline format (before 2015) has the actor's login as a string: no id to read.
     private static long? ReadActorId(ref Utf8JsonReader reader)
     {

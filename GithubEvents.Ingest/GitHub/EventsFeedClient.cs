@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Text.Json;
 using GithubEvents.Ingest.Events;
 using GithubEvents.ServiceDefaults;
 using GithubEvents.ServiceDefaults.GitHub;
@@ -74,27 +73,22 @@ public sealed class EventsFeedClient(IHttpClientFactory httpClientFactory, TimeP
         }
 
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        List<ReadOnlyMemory<byte>> elements;
-        try
+        var events = new List<RawEvent>();
+        var rejected = new List<RejectedPiece>();
+        foreach (var piece in FeedPageSplitter.Split(body))
         {
-            elements = EventJson.SplitArray(body);
-        }
-        catch (JsonException ex)
-        {
-            return Failed("malformed_body", $"The events page is not a JSON array of events: {ex.Message}") with { RateLimit = rateLimit };
-        }
-
-        var events = new List<RawEvent>(elements.Count);
-        var rejected = new List<(ReadOnlyMemory<byte>, string)>();
-        foreach (var element in elements)
-        {
-            if (EventJson.TryRead(element.Span, out var fields, out var reason))
+            var bytes = body.AsMemory(piece.Offset, piece.Length);
+            if (!piece.IsElement)
             {
-                events.Add(new RawEvent(element, fields));
+                rejected.Add(new RejectedPiece(bytes, $"not an element of the page's JSON array ({piece.Broken})", piece.Offset));
+            }
+            else if (EventJson.TryRead(bytes.Span, out var fields, out var reason))
+            {
+                events.Add(new RawEvent(bytes, fields));
             }
             else
             {
-                rejected.Add((element, reason));
+                rejected.Add(new RejectedPiece(bytes, reason, piece.Offset));
             }
         }
 

@@ -11,6 +11,6 @@ public enum FeedOutcome
     /// <summary>Any other 403 or 429: GitHub's secondary rate limit.</summary>
     SecondaryRateLimited,
 
-    /// <summary>5xx, timeouts, refused connections, malformed bodies and other errors worth retrying.</summary>
+    /// <summary>5xx, timeouts, refused or broken connections and other errors worth retrying (a broken page is no failure: <see cref="GithubEvents.Ingest.Events.FeedPageSplitter"/>).</summary>
     Failed,
 }

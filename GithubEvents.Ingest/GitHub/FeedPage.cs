@@ -8,8 +8,11 @@ public sealed record FeedPage(FeedOutcome Outcome)
 {
     public IReadOnlyList<RawEvent> Events { get; init; } = [];
 
-    /// <summary>Elements of a well-formed page that are not events Ingest can key (no id or actor id).</summary>
-    public IReadOnlyList<(ReadOnlyMemory<byte> Json, string Reason)> Rejected { get; init; } = [];
+    /// <summary>
+    /// The page's elements that are not events Ingest can key (no id or actor id), and the stretches of it that are no
+    /// elements at all (<see cref="FeedPageSplitter"/>), in the order of the page.
+    /// </summary>
+    public IReadOnlyList<RejectedPiece> Rejected { get; init; } = [];
 
     public bool HasNextPage { get; init; }
 

@@ -6,10 +6,11 @@ namespace GithubEvents.Ingest.GitHub;
 
 /// <summary>
 /// One poll of an events feed, for the live and the watch poller alike: page 1, then 2 and 3 only while every event on
-/// the page just read was new; elements that are no events go to the dead-letter topic. The new events are then
-/// published oldest first, with the poller's figures for the minute.
+/// the page just read was new; elements that are no events, and the stretches of a broken page that are no elements,
+/// go to the dead-letter topic, each with the feed, page and time of the poll, its place among them and its byte
+/// offset. The new events are then published oldest first, with the poller's figures for the minute.
 /// </summary>
-public sealed class FeedReader(EventsFeedClient feed, EventPublisher publisher, IngestTelemetry telemetry)
+public sealed class FeedReader(EventsFeedClient feed, EventPublisher publisher, IngestTelemetry telemetry, TimeProvider time)
 {
     public const int MaxPages = 3;
 
@@ -32,6 +33,7 @@ public sealed class FeedReader(EventsFeedClient feed, EventPublisher publisher, 
         var requests = 0;
         var missed = false;
         FeedPage? last = null;
+        var polled = time.GetUtcNow();
         for (var page = 1; page <= MaxPages && mayRequest?.Invoke() != false; page++)
         {
             last = await feed.GetPageAsync(path, page, cancellationToken);
@@ -63,11 +65,14 @@ public sealed class FeedReader(EventsFeedClient feed, EventPublisher publisher, 
 
             var allNew = fresh.Count - freshBefore == last.Events.Count;
             telemetry.RequestAnswered(fresh.Count - freshBefore);
+            var source = $"{path} page {page}, polled {polled:O}";
             for (var i = 0; i < last.Rejected.Count; i++)
             {
-                var (json, reason) = last.Rejected[i];
-                await publisher.DeadLetterAsync(json, reason, $"{path} page {page}", i + 1, cancellationToken);
+                var piece = last.Rejected[i];
+                await publisher.DeadLetterBytesAsync(piece.Bytes, piece.Bytes.Length, piece.Reason, source, i + 1, piece.Offset, cancellationToken);
             }
+
+            tally.DeadLettered(last.Rejected.Count);
 
             missed = allNew && page == MaxPages && judgeMisses && (last.HasNextPage || last.Events.Count == EventsFeedClient.PageSize);
             if (!allNew || !last.HasNextPage)

@@ -18,6 +18,7 @@ public sealed class PollTally(string poller, string feed = PollFigures.PublicFee
     private int _newEvents;
     private int _missedPolls;
     private bool _undelivered;
+    private int _deadLetters;
 
     /// <summary>A poll begins at <paramref name="now"/>: a new minute starts the counts again.</summary>
     public void PollStarted(DateTimeOffset now)
@@ -43,7 +44,7 @@ public sealed class PollTally(string poller, string feed = PollFigures.PublicFee
         var minute = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
         if (minute != _minute)
         {
-            (_minute, _polls, _requests, _ok, _notModified, _failed, _eventsReturned, _newEvents, _missedPolls, _undelivered) = (minute, 0, 0, 0, 0, 0, 0, 0, 0, false);
+            (_minute, _polls, _requests, _ok, _notModified, _failed, _eventsReturned, _newEvents, _missedPolls, _undelivered, _deadLetters) = (minute, 0, 0, 0, 0, 0, 0, 0, 0, false, 0);
         }
     }
 
@@ -65,6 +66,9 @@ public sealed class PollTally(string poller, string feed = PollFigures.PublicFee
         }
     }
 
+    /// <summary>Parts of an answered page that went to the dead-letter topic.</summary>
+    public void DeadLettered(int pieces) => _deadLetters += pieces;
+
     public void Polled(int newEvents, bool missed)
     {
         _newEvents += newEvents;
@@ -72,5 +76,5 @@ public sealed class PollTally(string poller, string feed = PollFigures.PublicFee
     }
 
     public PollFigures Figures() =>
-        new(_minute, poller, _polls, _requests, _ok, _notModified, _failed, _eventsReturned, _newEvents, _missedPolls, feed, _undelivered);
+        new(_minute, poller, _polls, _requests, _ok, _notModified, _failed, _eventsReturned, _newEvents, _missedPolls, feed, _undelivered, _deadLetters);
 }

@@ -23,6 +23,9 @@ public sealed partial class EventPublisher(
     TimeProvider time,
     ILogger<EventPublisher> logger)
 {
+    /// <summary>The most of a stretch of bytes a dead letter holds: enough to see what it was, well within Kafka's 1 MB.</summary>
+    public const int MaxDeadLetterBytes = 64 * 1024;
+
     private readonly SemaphoreSlim _buffer = new(options.Value.BufferSize, options.Value.BufferSize);
 
     private long _lastAcknowledgedTicks;
@@ -62,6 +65,17 @@ public sealed partial class EventPublisher(
     public async ValueTask DeadLetterAsync(ReadOnlyMemory<byte> value, string reason, string sourceFile, long sourceLine, CancellationToken cancellationToken)
     {
         var message = DeadLetterMessage.FromFileLine(value, reason, sourceFile, sourceLine);
+        await SendAsync(topics.Value.DeadLetters, message, cancellationToken);
+        telemetry.DeadLettered();
+    }
+
+    /// <summary>
+    /// Sends bytes of a file or a feed page that are no event to the dead-letter topic, with where they start in it
+    /// (<paramref name="offset"/>); of more than <see cref="MaxDeadLetterBytes"/> only the first are sent, with their length.
+    /// </summary>
+    public async ValueTask DeadLetterBytesAsync(ReadOnlyMemory<byte> value, long length, string reason, string source, long line, long offset, CancellationToken cancellationToken)
+    {
+        var message = DeadLetterMessage.FromFileBytes(value, reason, source, line, offset, length, MaxDeadLetterBytes);
         await SendAsync(topics.Value.DeadLetters, message, cancellationToken);
         telemetry.DeadLettered();
     }

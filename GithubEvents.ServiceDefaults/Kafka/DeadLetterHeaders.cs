@@ -14,4 +14,10 @@ public static class DeadLetterHeaders
 
     /// <summary>On a dead letter Kafka refused as too large and that was sent again cut to a prefix: its size in bytes before.</summary>
     public const string TruncatedFrom = "dlq.truncated.from";
+
+    /// <summary>For bytes of a file or a feed page: where they start in it (the byte offset, from 0).</summary>
+    public const string SourceByte = "dlq.source.byte";
+
+    /// <summary>For bytes of a file or a feed page: how many there were, when the message holds only their first ones.</summary>
+    public const string SourceLength = "dlq.source.length";
 }

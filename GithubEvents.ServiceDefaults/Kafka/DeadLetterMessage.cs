@@ -32,6 +32,22 @@ public static class DeadLetterMessage
         return new Message<string, byte[]> { Value = value.ToArray(), Headers = headers };
     }
 
+    /// <summary>
+    /// Bytes of a file or a feed page that are no event, at <paramref name="offset"/> in it; at most
+    /// <paramref name="maxBytes"/> of them are kept, and then their full length is told.
+    /// </summary>
+    public static Message<string, byte[]> FromFileBytes(ReadOnlyMemory<byte> value, string reason, string file, long line, long offset, long length, int maxBytes)
+    {
+        var message = FromFileLine(value.Length > maxBytes ? value[..maxBytes] : value, reason, file, line);
+        Add(message.Headers, DeadLetterHeaders.SourceByte, offset.ToString(CultureInfo.InvariantCulture));
+        if (length > message.Value.Length)
+        {
+            Add(message.Headers, DeadLetterHeaders.SourceLength, length.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return message;
+    }
+
     /// <summary>A message Kafka refused for <paramref name="topic"/>, as it was to be sent.</summary>
     public static Message<string, byte[]> FromRefused(Message<string, byte[]> message, string topic, string reason)
     {

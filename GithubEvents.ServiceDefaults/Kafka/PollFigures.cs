@@ -23,6 +23,7 @@ namespace GithubEvents.ServiceDefaults.Kafka;
 /// The poller could not deliver the minute's events: it held as many as it may while Kafka did not take them, and did
 /// not poll (part of) the minute, so what the feed showed then and turned over is not captured.
 /// </param>
+/// <param name="DeadLetters">Elements of the 200s that were no events, and stretches of broken pages that were no elements, sent to the dead-letter topic.</param>
 public sealed record PollFigures(
     DateTimeOffset Minute,
     string Poller,
@@ -35,7 +36,8 @@ public sealed record PollFigures(
     int NewEvents,
     int MissedPolls,
     string Feed = PollFigures.PublicFeed,
-    bool Undelivered = false)
+    bool Undelivered = false,
+    int DeadLetters = 0)
 {
     /// <summary>GitHub's public events feed, the live poller's.</summary>
     public const string PublicFeed = "events";
@@ -63,7 +65,7 @@ public sealed record PollFigures(
                 { Feed.Length: > MaxPollerLength } => $"a feed over {MaxPollerLength} characters",
                 _ when parsed.Feed.Any(char.IsControl) => "a control character in the feed",
                 _ when parsed.Minute.UtcTicks % TimeSpan.TicksPerMinute != 0 => $"minute {parsed.Minute:O} is not a whole minute",
-                _ when new[] { parsed.Polls, parsed.Requests, parsed.Ok, parsed.NotModified, parsed.Failed, parsed.EventsReturned, parsed.NewEvents, parsed.MissedPolls }.Any(count => count < 0) => "a negative count",
+                _ when new[] { parsed.Polls, parsed.Requests, parsed.Ok, parsed.NotModified, parsed.Failed, parsed.EventsReturned, parsed.NewEvents, parsed.MissedPolls, parsed.DeadLetters }.Any(count => count < 0) => "a negative count",
                 _ => null,
             };
             figures = rejection is null ? parsed : null;

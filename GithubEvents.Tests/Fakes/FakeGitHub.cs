@@ -37,6 +37,7 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
     private readonly Dictionary<string, string> _users = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<(string Identity, string Resource), RateLimitWindow> _rateLimits = [];
     private EventStream? _stream;
+    private byte[]? _rawFeed;
     private int _spentBudgetRefusals;
 
     /// <summary>The value of X-Poll-Interval, in seconds.</summary>
@@ -60,6 +61,12 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
             _events.AddRange(newestFirst.Take(FeedLimit));
         }
     }
+
+    /// <summary>
+    /// From now on the public feed answers with these bytes as its only page, whatever they are: an array that no JSON
+    /// reader takes whole, bytes that are no UTF-8, as a broken upstream or proxy might serve them.
+    /// </summary>
+    public void ServeRawFeed(byte[] body) => Volatile.Write(ref _rawFeed, body);
 
     /// <summary>New activity: the events go on top of the feed and the oldest fall off its end.</summary>
     public void Publish(IEnumerable<string> newestFirst)
@@ -177,6 +184,13 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
             return;
         }
 
+        context.Response.Headers["X-Poll-Interval"] = PollIntervalSeconds.ToString(CultureInfo.InvariantCulture);
+        if (feed == PublicFeed && Volatile.Read(ref _rawFeed) is { } raw)
+        {
+            await Answer(context, 200, raw, WeakETag(raw));
+            return;
+        }
+
         List<string> shown;
         int lastPage;
         lock (_lock)
@@ -188,9 +202,8 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
         }
 
         var body = "[" + string.Join(",", shown) + "]";
-        context.Response.Headers["X-Poll-Interval"] = PollIntervalSeconds.ToString(CultureInfo.InvariantCulture);
         context.Response.Headers.Link = PageLinks(feed, perPage, page, lastPage);
-        await Answer(context, 200, body, WeakETag(body));
+        await Answer(context, 200, body, WeakETag(Encoding.UTF8.GetBytes(body)));
         if (feed == PublicFeed && context.Response.StatusCode == 200)
         {
             lock (_lock)
@@ -214,11 +227,14 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
 
         return user is null
             ? Answer(context, 404, """{"message":"Not Found","documentation_url":"https://docs.github.com/rest/users/users#get-a-user","status":"404"}""", etag: null)
-            : Answer(context, 200, user, WeakETag(user));
+            : Answer(context, 200, user, WeakETag(Encoding.UTF8.GetBytes(user)));
     }
 
+    private Task Answer(HttpContext context, int status, string body, string? etag) =>
+        Answer(context, status, Encoding.UTF8.GetBytes(body), etag);
+
     // Every answer carries the rate-limit headers; a 304 to a matching If-None-Match costs nothing.
-    private Task Answer(HttpContext context, int status, string body, string? etag)
+    private Task Answer(HttpContext context, int status, byte[] body, string? etag)
     {
         foreach (var (name, value) in EventsRecording.Value.ResponseHeaders.Where(h => !DynamicHeaders.Contains(h.Key, StringComparer.OrdinalIgnoreCase)))
         {
@@ -265,7 +281,7 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
 
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json; charset=utf-8";
-        return context.Response.WriteAsync(body);
+        return context.Response.Body.WriteAsync(body).AsTask();
     }
 
     // Budgets are per token ("Bearer x" and "token x" alike), or per address without one.
@@ -313,8 +329,8 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
     private static int? QueryInt(HttpContext context, string name) =>
         int.TryParse(context.Request.Query[name], out var value) ? value : null;
 
-    private static string WeakETag(string body) =>
-        $"W/\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body)))}\"";
+    private static string WeakETag(byte[] body) =>
+        $"W/\"{Convert.ToHexStringLower(SHA256.HashData(body))}\"";
 
     // Under _lock: the events released since the last request go on top of the feed; only the newest 300 can show.
     private void CatchUp()

@@ -42,6 +42,18 @@ public static class ArchiveFixture
         return output.ToArray();
     }
 
+    /// <summary>A gzip file of the bytes as they are, newlines or not.</summary>
+    public static byte[] Gzip(byte[] bytes)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
+        {
+            gzip.Write(bytes);
+        }
+
+        return output.ToArray();
+    }
+
     private static DateTime Hour(DateTime time) =>
         new(time.Year, time.Month, time.Day, time.Hour, 0, 0, DateTimeKind.Utc);
 }

@@ -41,10 +41,10 @@ internal sealed class BackfillRun : IAsyncDisposable
         }
     }
 
-    /// <summary>A host with the backfill's registrations; each run of a test uses the same topics.</summary>
-    public IHost Host(KafkaMockCluster kafka, string? topic = null)
+    /// <summary>A host with the backfill's registrations, <paramref name="more"/> settings on top; each run of a test uses the same topics.</summary>
+    public IHost Host(KafkaMockCluster kafka, string? topic = null, IDictionary<string, string?>? more = null)
     {
-        var settings = new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>(more ?? new Dictionary<string, string?>())
         {
             ["GhArchive:Url"] = Archive.BaseAddress.ToString(),
             ["GhArchive:ProgressFile"] = ProgressFile,

@@ -37,26 +37,4 @@ public sealed class EventJsonTests
         Assert.False(EventJson.TryRead(Encoding.UTF8.GetBytes(json), out _, out var actual));
         Assert.StartsWith(reason, actual);
     }
-
-    [Fact]
-    public void Splits_the_feed_into_the_exact_bytes_of_each_event()
-    {
-        const string first = """{"id":"1", "payload":{"a":[1,{"b":"}"}]}}""";
-        const string second = """{ "id" : "2" }""";
-        var body = Encoding.UTF8.GetBytes($"[\n  {first},\n  {second}\n]\n");
-
-        var elements = EventJson.SplitArray(body);
-
-        Assert.Equal([first, second], elements.Select(e => Encoding.UTF8.GetString(e.Span)));
-    }
-
-    [Theory]
-    [InlineData("""[{"id":"1"},{"id":""")]
-    [InlineData("""{"message":"Server Error"}""")]
-    [InlineData("""[{"id":"1"},2]""")]
-    [InlineData("")]
-    public void A_feed_body_that_is_not_a_whole_array_of_objects_is_refused(string body)
-    {
-        Assert.ThrowsAny<JsonException>(() => EventJson.SplitArray(Encoding.UTF8.GetBytes(body)));
-    }
 }

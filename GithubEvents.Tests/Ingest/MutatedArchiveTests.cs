@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text;
 using GithubEvents.ServiceDefaults.Kafka;
 
@@ -24,7 +23,7 @@ public sealed class MutatedArchiveTests(KafkaMockCluster kafka)
 
         await using var run = await BackfillRun.StartAsync();
         var path = Path.Combine(run.Folder.FullName, "2021-07-21-6.json.gz");
-        await File.WriteAllBytesAsync(path, Gzip(file), TestContext.Current.CancellationToken);
+        await File.WriteAllBytesAsync(path, ArchiveFixture.Gzip(file), TestContext.Current.CancellationToken);
         using var host = run.Host(kafka);
 
         var report = await BackfillRun.RunAsync(host, "--path", path);
@@ -57,17 +56,6 @@ public sealed class MutatedArchiveTests(KafkaMockCluster kafka)
         }
 
         return lines;
-    }
-
-    private static byte[] Gzip(byte[] bytes)
-    {
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
-        {
-            gzip.Write(bytes);
-        }
-
-        return output.ToArray();
     }
 
     private static string Header(Confluent.Kafka.ConsumeResult<string, byte[]> message, string name) =>

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using GithubEvents.ServiceDefaults.Kafka;
 
 namespace GithubEvents.Tests.Ingest;
 
@@ -66,27 +68,44 @@ public sealed class PollerErrorTests(KafkaMockCluster kafka)
     }
 
     [Fact]
-    public async Task Server_errors_timeouts_and_malformed_bodies_are_retried_with_growing_jittered_waits()
+    public async Task Server_errors_and_timeouts_are_retried_with_growing_jittered_waits()
     {
         await using var run = await LivePollerRun.StartAsync(kafka, github =>
             {
                 github.Fail("/events", FakeGitHub.ServerError(502));
-                github.Fail("/events", new Fault(200, """[{"id":"1","type":"PushEvent","actor":{"id":"""));
                 github.Fail("/events", new Fault(200, "[]") { Delay = TimeSpan.FromSeconds(10) });
             },
             new Dictionary<string, string?> { ["GitHub:RequestTimeout"] = "00:00:00.300" });
 
         var afterServerError = await run.Time.NextWaitAsync();
-        var afterMalformedBody = await run.PollAgainAsync(afterServerError);
-        var afterTimeout = await run.PollAgainAsync(afterMalformedBody);
+        var afterTimeout = await run.PollAgainAsync(afterServerError);
         await run.PollAgainAsync(afterTimeout);
 
         Assert.Equal(TimeSpan.FromSeconds(1), afterServerError);
-        Assert.InRange(afterMalformedBody, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
-        Assert.InRange(afterTimeout, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4));
+        Assert.InRange(afterTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
         Assert.Equal(1, run.Metrics["github.poll.failures/http_502"]);
-        Assert.Equal(1, run.Metrics["github.poll.failures/malformed_body"]);
         Assert.Equal(1, run.Metrics["github.poll.failures/timeout"]);
+        Assert.Equal(30, TopicContents.Read(kafka.BootstrapServers, run.Host.RawTopic(), expected: 30).Count);
+    }
+
+    [Fact]
+    public async Task A_cut_off_page_is_dead_lettered_with_its_place_and_counted_and_polling_goes_on()
+    {
+        const string body = """[{"id":"1","type":"PushEvent","actor":{"id":""";
+        await using var run = await LivePollerRun.StartAsync(kafka, github => github.Fail("/events", new Fault(200, body)));
+
+        var wait = await run.Time.NextWaitAsync();
+        await run.PollAgainAsync(wait);
+
+        var letter = Assert.Single(TopicContents.Read(kafka.BootstrapServers, run.Host.DeadLetterTopic(), expected: 1));
+        Assert.Equal(body[1..], Encoding.UTF8.GetString(letter.Message.Value));
+        Assert.StartsWith("not an element of the page's JSON array (malformed JSON", Encoding.UTF8.GetString(letter.Message.Headers.GetLastBytes(DeadLetterHeaders.Reason)));
+        Assert.Equal($"events page 1, polled {run.FeedRequests[0].At:O}", Encoding.UTF8.GetString(letter.Message.Headers.GetLastBytes(DeadLetterHeaders.SourceFile)));
+        Assert.Equal("1", Encoding.UTF8.GetString(letter.Message.Headers.GetLastBytes(DeadLetterHeaders.SourceByte)));
+        Assert.Equal(0, run.Metrics["github.poll.failures"]);
+        var figures = TopicContents.Read(kafka.BootstrapServers, run.Host.PollsTopic(), expected: 2)
+            .Select(message => PollFigures.TryParse(message.Message.Value, out var parsed, out _) ? parsed : null).ToList();
+        Assert.Equal(1, figures[0]!.DeadLetters);
         Assert.Equal(30, TopicContents.Read(kafka.BootstrapServers, run.Host.RawTopic(), expected: 30).Count);
     }
 }
