@@ -12,27 +12,28 @@ namespace GithubEvents.Enrich.Storage;
 /// </summary>
 public sealed class PollFiguresWriter(WriterDataSource writer, IOptions<StorageOptions> options)
 {
-    private const string Counts = "polls, requests, ok, not_modified, failed, events_returned, new_events, missed_polls";
+    private const string Counts = "polls, requests, ok, not_modified, failed, events_returned, new_events, missed_polls, dead_letters";
 
     private const string Greatest =
         """
         polls = greatest(p.polls, excluded.polls), requests = greatest(p.requests, excluded.requests),
         ok = greatest(p.ok, excluded.ok), not_modified = greatest(p.not_modified, excluded.not_modified),
         failed = greatest(p.failed, excluded.failed), events_returned = greatest(p.events_returned, excluded.events_returned),
-        new_events = greatest(p.new_events, excluded.new_events), missed_polls = greatest(p.missed_polls, excluded.missed_polls)
+        new_events = greatest(p.new_events, excluded.new_events), missed_polls = greatest(p.missed_polls, excluded.missed_polls),
+        dead_letters = greatest(p.dead_letters, excluded.dead_letters)
         """;
 
     private const string PublicUpsert =
         $"""
          INSERT INTO ingest_polls AS p (minute, poller, {Counts}, undelivered)
-         SELECT * FROM unnest(@minute, @poller, @polls, @requests, @ok, @not_modified, @failed, @events_returned, @new_events, @missed_polls, @undelivered)
+         SELECT * FROM unnest(@minute, @poller, @polls, @requests, @ok, @not_modified, @failed, @events_returned, @new_events, @missed_polls, @dead_letters, @undelivered)
          ON CONFLICT (minute, poller) DO UPDATE SET {Greatest}, undelivered = p.undelivered OR excluded.undelivered
          """;
 
     private const string WatchedUpsert =
         $"""
          INSERT INTO watch_polls AS p (minute, poller, feed, {Counts})
-         SELECT * FROM unnest(@minute, @poller, @feed, @polls, @requests, @ok, @not_modified, @failed, @events_returned, @new_events, @missed_polls)
+         SELECT * FROM unnest(@minute, @poller, @feed, @polls, @requests, @ok, @not_modified, @failed, @events_returned, @new_events, @missed_polls, @dead_letters)
          ON CONFLICT (minute, poller, feed) DO UPDATE SET {Greatest}
          """;
 
@@ -73,6 +74,7 @@ public sealed class PollFiguresWriter(WriterDataSource writer, IOptions<StorageO
         Add("events_returned", f => f.EventsReturned);
         Add("new_events", f => f.NewEvents);
         Add("missed_polls", f => f.MissedPolls);
+        Add("dead_letters", f => f.DeadLetters);
         await command.ExecuteNonQueryAsync(cancellationToken);
 
         void Add(string name, Func<PollFigures, int> count) =>
