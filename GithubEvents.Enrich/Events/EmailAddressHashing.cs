@@ -30,7 +30,7 @@ public static class EmailAddressHashing
     {
         ArrayBufferWriter<byte>? output = null;
         var copied = 0;
-        for (var at = Find(json, 0); at >= 0; at = Find(json, at + MemberName.Length))
+        for (var at = Find(json, 0); at >= 0; at = Find(json, Math.Max(at + MemberName.Length, copied)))
         {
             if (!TryFindValue(json, at, out var start, out var end, out var escaped))
             {
