@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using GithubEvents.Enrich.Events;
 using GithubEvents.Enrich.Storage;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -7,9 +9,10 @@ namespace GithubEvents.Enrich.Restoring;
 
 /// <summary>
 /// The watched repositories' trimmed rows (<c>unrestored_events</c>), the commits and pull requests GitHub answered
-/// about (<c>restored_objects</c>), and the rows patched with them (see <c>0013_restoration.sql</c>).
+/// about (<c>restored_objects</c>), and the rows patched with them (see <c>0013_restoration.sql</c>). Commit authors' e-mail
+/// addresses are written hashed to both unless <c>Storage:KeepEmailAddresses</c>.
 /// </summary>
-public sealed class RestorationStore(WriterDataSource writer)
+public sealed class RestorationStore(WriterDataSource writer, IOptions<StorageOptions> storage)
 {
     /// <summary>
     /// Commits and pull requests of the rows since <paramref name="since"/> that GitHub was never asked about; and pull
@@ -56,7 +59,7 @@ public sealed class RestorationStore(WriterDataSource writer)
         command.Parameters.Add(new NpgsqlParameter("repo", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = objects.Select(o => o.Target.Repo).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("kind", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = objects.Select(o => o.Target.Kind).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("key", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = objects.Select(o => o.Target.Key).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter("value", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = objects.Select(o => o.Value?.ToJsonString()).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("value", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = objects.Select(o => Stored(o.Value?.ToJsonString())).ToArray() });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -101,10 +104,12 @@ public sealed class RestorationStore(WriterDataSource writer)
             """);
         command.Parameters.Add(new NpgsqlParameter("time", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = rows.Select(r => r.Time.UtcDateTime).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("event_id", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = rows.Select(r => r.EventId).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter("payload", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.Payload).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("payload", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => Stored(r.Payload)).ToArray() });
         // Paths are member names joined by dots, never with a space.
         command.Parameters.Add(new NpgsqlParameter("paths", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => string.Join(' ', r.Paths)).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("detail", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.Detail).ToArray() });
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    private string? Stored(string? json) => json is null || storage.Value.KeepEmailAddresses ? json : EmailAddressHashing.Hashed(json);
 }

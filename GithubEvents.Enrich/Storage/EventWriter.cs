@@ -13,6 +13,7 @@ namespace GithubEvents.Enrich.Storage;
 /// statement from what the enrichment already knows of each actor (<c>actor_enrichment</c>): the write path never
 /// waits for a lookup, and the rows of actors not known yet are filled in later; while the lookups are on, those older
 /// than their activity window (a backfilled hour) are queued in <c>actor_backlog</c> for them (<see cref="ActorBacklogQueueing"/>).
+/// E-mail addresses in the payload and the envelope are stored hashed unless <c>Storage:KeepEmailAddresses</c>.
 /// </summary>
 public sealed class EventWriter(WriterDataSource writer, StorageReadiness storage, ActorBacklogQueueing backlog, IOptions<StorageOptions> options)
 {
@@ -88,6 +89,7 @@ public sealed class EventWriter(WriterDataSource writer, StorageReadiness storag
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         var timeout = options.Value.WriteTimeoutSeconds;
+        var keepEmailAddresses = options.Value.KeepEmailAddresses;
         await using (var staging = new NpgsqlCommand(storage.Flavor == SchemaFlavor.TimescaleDb ? $"{Unlimited}; {CreateStaging}" : CreateStaging, connection, transaction))
         {
             staging.CommandTimeout = timeout;
@@ -110,8 +112,8 @@ public sealed class EventWriter(WriterDataSource writer, StorageReadiness storag
                 await WriteNullableAsync(copy, row.Org, NpgsqlDbType.Text, cancellationToken);
                 await copy.WriteAsync(row.Detail, NpgsqlDbType.Text, cancellationToken);
                 await copy.WriteAsync(row.IsBot, NpgsqlDbType.Boolean, cancellationToken);
-                await copy.WriteAsync(row.Payload, NpgsqlDbType.Jsonb, cancellationToken);
-                await copy.WriteAsync(row.Envelope, NpgsqlDbType.Jsonb, cancellationToken);
+                await copy.WriteAsync(keepEmailAddresses ? row.Payload : EmailAddressHashing.Hashed(row.Payload), NpgsqlDbType.Jsonb, cancellationToken);
+                await copy.WriteAsync(keepEmailAddresses ? row.Envelope : EmailAddressHashing.Hashed(row.Envelope), NpgsqlDbType.Jsonb, cancellationToken);
                 await WriteNullableAsync(copy, row.Altered, NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
                 await copy.WriteAsync(row.Sources, NpgsqlDbType.Smallint, cancellationToken);
             }

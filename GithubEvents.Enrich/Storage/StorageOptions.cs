@@ -51,6 +51,12 @@ public sealed class StorageOptions : IValidatableObject
     /// <summary>How long a migration waits for a lock (on <c>events</c>, say) before it gives up and the setup tries again.</summary>
     public TimeSpan MigrationLockTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Keeps commit authors' e-mail addresses in stored payloads as GitHub sent them; by default they are hashed as GH
+    /// Archive hashes them (<see cref="Events.EmailAddressHashing"/>).
+    /// </summary>
+    public bool KeepEmailAddresses { get; set; }
+
     public TimeSpan EffectiveRefreshWindow => AggregateRefreshWindow ?? Retention;
 
     /// <summary><see cref="WriteTimeout"/> as a command timeout: whole seconds, rounded up.</summary>
