@@ -6,9 +6,10 @@ namespace GithubEvents.Ingest.GitHub;
 
 /// <summary>
 /// One poll of an events feed, for the live and the watch poller alike: page 1, then 2 and 3 only while every event on
-/// the page just read was new; elements that are no events, and the stretches of a broken page that are no elements,
-/// go to the dead-letter topic, each with the feed, page and time of the poll, its place among them and its byte
-/// offset. The new events are then published oldest first, with the poller's figures for the minute.
+/// the page just read was new to the earlier polls (when even page 3 was, events were missed); elements that are no
+/// events, and the stretches of a broken page that are no elements, go to the dead-letter topic, each with the feed,
+/// page and time of the poll, its place among them and its byte offset. The new events are then published oldest first,
+/// with the poller's figures for the minute.
 /// </summary>
 public sealed class FeedReader(EventsFeedClient feed, EventPublisher publisher, IngestTelemetry telemetry, TimeProvider time)
 {
@@ -29,6 +30,7 @@ public sealed class FeedReader(EventsFeedClient feed, EventPublisher publisher, 
         CancellationToken cancellationToken)
     {
         var fresh = new List<RawEvent>();
+        var freshIds = new HashSet<string>(StringComparer.Ordinal);
         var duplicates = 0;
         var requests = 0;
         var missed = false;
@@ -51,19 +53,25 @@ public sealed class FeedReader(EventsFeedClient feed, EventPublisher publisher, 
             }
 
             var freshBefore = fresh.Count;
+            var seenBefore = 0;
             foreach (var rawEvent in last.Events)
             {
-                if (seen.Add(rawEvent.Fields.Id))
+                var id = rawEvent.Fields.Id;
+                if (seen.Add(id))
                 {
                     fresh.Add(rawEvent);
+                    freshIds.Add(id);
                 }
                 else
                 {
                     duplicates++;
+                    seenBefore += freshIds.Contains(id) ? 0 : 1;
                 }
             }
 
-            var allNew = fresh.Count - freshBefore == last.Events.Count;
+            // The feed moves between two requests: a page may repeat the last events of the page before it, which says
+            // nothing about reaching what earlier polls saw. Only those do.
+            var allNew = seenBefore == 0;
             telemetry.RequestAnswered(fresh.Count - freshBefore);
             var source = $"{path} page {page}, polled {polled:O}";
             for (var i = 0; i < last.Rejected.Count; i++)

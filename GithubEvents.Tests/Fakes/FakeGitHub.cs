@@ -38,6 +38,8 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
     private readonly Dictionary<(string Identity, string Resource), RateLimitWindow> _rateLimits = [];
     private EventStream? _stream;
     private byte[]? _rawFeed;
+
+    private (int Page, List<string> Events)? _publishBeforePage;
     private int _spentBudgetRefusals;
 
     /// <summary>The value of X-Poll-Interval, in seconds.</summary>
@@ -78,6 +80,18 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
             {
                 _events.RemoveRange(FeedLimit, _events.Count - FeedLimit);
             }
+        }
+    }
+
+    /// <summary>
+    /// New activity between two requests of one poll: the events go on top of the public feed just before page
+    /// <paramref name="page"/> is next answered, once.
+    /// </summary>
+    public void PublishBeforePage(int page, IEnumerable<string> newestFirst)
+    {
+        lock (_lock)
+        {
+            _publishBeforePage = (page, newestFirst.ToList());
         }
     }
 
@@ -196,6 +210,12 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
         lock (_lock)
         {
             CatchUp();
+            if (feed == PublicFeed && _publishBeforePage is { } before && before.Page == page)
+            {
+                _publishBeforePage = null;
+                Publish(before.Events);
+            }
+
             var events = feed == PublicFeed ? _events : _feeds.GetValueOrDefault(feed, []);
             lastPage = Math.Max(1, (int)Math.Ceiling(events.Count / (double)perPage));
             shown = events.Skip((page - 1) * perPage).Take(perPage).ToList();

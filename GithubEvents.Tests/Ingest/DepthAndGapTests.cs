@@ -30,6 +30,21 @@ public sealed class DepthAndGapTests(KafkaMockCluster kafka)
         Assert.Equal(800, run.Metrics["github.events.published"]);
     }
 
+    [Fact]
+    public async Task A_page_that_repeats_the_last_events_of_the_page_before_it_as_the_feed_moves_is_still_all_new_and_page_3_counts_the_gap()
+    {
+        await using var run = await LivePollerRun.StartAsync(kafka, github => github.SetEvents(SyntheticEvents.NewestFirst(0, 300)));
+        var wait = await run.Time.NextWaitAsync();
+
+        // 300 new events, and 20 more between page 1 and page 2: page 2 then starts with page 1's last 20.
+        run.GitHub.Publish(SyntheticEvents.NewestFirst(300, 300));
+        run.GitHub.PublishBeforePage(2, SyntheticEvents.NewestFirst(600, 20));
+        await run.PollAgainAsync(wait);
+
+        Assert.Equal([1, 2, 3], PagesOfLastPoll(run, 3));
+        Assert.Equal(1, run.Metrics["github.events.gaps"]);
+    }
+
     private static int[] PagesOfLastPoll(LivePollerRun run, int skip) =>
         run.FeedRequests.Skip(skip)
             .Select(r => System.Web.HttpUtility.ParseQueryString(r.Query)["page"] is { } page ? int.Parse(page, System.Globalization.CultureInfo.InvariantCulture) : 1)
