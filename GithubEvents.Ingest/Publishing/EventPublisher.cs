@@ -168,6 +168,13 @@ public sealed partial class EventPublisher(
 
     private void OnFailure(string topic, Message<string, byte[]> message, Error error)
     {
+        if (KafkaRefusals.IsTooLarge(error) && topic == topics.Value.DeadLetters && message.Value.Length > MaxDeadLetterBytes)
+        {
+            LogDeadLetterCut(message.Value.Length, MaxDeadLetterBytes, error.Reason);
+            Produce(topic, DeadLetterMessage.Truncated(message, MaxDeadLetterBytes));
+            return;
+        }
+
         if (IsPermanent(error) && topic == topics.Value.DeadLetters)
         {
             LogLost(topic, error.Code, error.Reason);
@@ -214,8 +221,7 @@ public sealed partial class EventPublisher(
             : null;
 
     private static bool IsPermanent(Error error) =>
-        error.Code is ErrorCode.MsgSizeTooLarge or ErrorCode.InvalidMsg
-            or ErrorCode.InvalidRecord or ErrorCode.RecordListTooLarge;
+        KafkaRefusals.IsTooLarge(error) || error.Code is ErrorCode.InvalidMsg or ErrorCode.InvalidRecord;
 
     [LoggerMessage(LogLevel.Warning, "Kafka delivery to {Topic} failed ({Code}: {Reason}); sending again in {Delay}")]
     private partial void LogRetrying(string topic, ErrorCode code, string reason, TimeSpan delay);
@@ -225,6 +231,9 @@ public sealed partial class EventPublisher(
 
     [LoggerMessage(LogLevel.Critical, "{Count} messages were lost at shutdown: Kafka had not acknowledged them {Timeout} after it began (Kafka:Publishing:DrainTimeout). Kafka last acknowledged a message at {LastAcknowledged}: the events polled since then, and the poll figures of those minutes, may be missing")]
     private partial void LogLostAtShutdown(int count, TimeSpan timeout, string lastAcknowledged);
+
+    [LoggerMessage(LogLevel.Warning, "A dead letter of {Bytes} bytes is too large for Kafka ({Reason}); sending its headers and first {PrefixBytes} bytes")]
+    private partial void LogDeadLetterCut(int bytes, int prefixBytes, string reason);
 
     [LoggerMessage(LogLevel.Critical, "A message for {Topic} was lost ({Code}: {Reason})")]
     private partial void LogLost(string topic, ErrorCode code, string reason);
