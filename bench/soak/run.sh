@@ -123,10 +123,12 @@ postgres_pss() {
 }
 (
   exec 3>&- 4>&-
+  set +e
   while true; do
     t=$(( $(date +%s) - start ))
     { rss ingest "$ingest_pid"; rss enrich "$(cat "$work/enrich.pid")"; rss kafka "$mock_pid"; rss fakes "$fakes_pid"; postgres_pss; } >> "$out/memory.tsv"
-    size=$(psql_db -At -c "SELECT pg_database_size('soak')" 2>/dev/null) && printf '%d\t%s\n' "$t" "$size" >> "$out/database-size.tsv"
+    # Bounded: a connection that waits on Enrich's start-up would stop the sampling for good.
+    size=$(timeout 5 psql -X -q -h 127.0.0.1 -p "$port" -U postgres -d soak -At -c "SELECT pg_database_size('soak')" 2>/dev/null) && printf '%d\t%s\n' "$t" "$size" >> "$out/database-size.tsv"
     sleep "$sample_every"
   done
 ) &
@@ -270,6 +272,7 @@ SQL
   echo
   echo "Memory (MB; RSS, PostgreSQL's PSS over its processes) at the start (first minute), the middle and the end; growth"
   echo "over the last 20 minutes, or from two minutes after the process started when that is later:"
+  : > "$work/growth.tsv"
   awk -F'\t' -v end="$ended" -v duration="$duration" -v growth_file="$work/growth.tsv" '
     { t[$2, ++n[$2]] = $1; pid[$2, n[$2]] = $3; kb[$2, n[$2]] = $4; roles[$2] = 1 }
     END {
