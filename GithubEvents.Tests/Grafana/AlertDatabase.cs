@@ -52,17 +52,7 @@ public sealed class AlertDatabase(PostgresServer server) : IAsyncLifetime
             await role.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        DateTime now;
-        await using (var clock = new NpgsqlCommand("SELECT now()", connection, transaction))
-        {
-            now = (DateTime)(await clock.ExecuteScalarAsync(cancellationToken))!;
-        }
-
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        await using var rows = await command.ExecuteReaderAsync(cancellationToken);
-        var columns = Enumerable.Range(0, rows.FieldCount).Select(rows.GetName).ToList();
-        var result = new PanelResult(columns, await Sql.ReadRowsAsync(rows, cancellationToken), now);
-        await rows.DisposeAsync();
+        var result = await PanelResult.ReadAsync(connection, transaction, sql);
         await transaction.RollbackAsync(cancellationToken);
         return result;
     }
