@@ -1,5 +1,3 @@
-using YamlDotNet.RepresentationModel;
-
 namespace GithubEvents.Tests.Grafana;
 
 /// <summary>One provisioned alert rule, with its group's folder, as Grafana's file provisioning reads it.</summary>
