@@ -31,7 +31,8 @@ public static class EventDashboardsExtensions
         var adminPassword = builder.AddParameter($"{name}-admin-password", Passwords.Generated(), secret: true, persist: true);
         var grafana = builder.AddGrafana(name, adminPassword, provisioning)
             .WithDatasource(login, database)
-            .WithDatasourceFileFor(login, database, schemaOwner, provisioning);
+            .WithDatasourceFileFor(login, database, schemaOwner, provisioning)
+            .WithAlertContactPoints();
         if (login.ExistingServerPort is { } port)
         {
             grafana.WithEgressOutsideCluster(port);

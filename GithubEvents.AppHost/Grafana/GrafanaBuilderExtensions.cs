@@ -1,7 +1,6 @@
 #pragma warning disable ASPIREPROBES001 // Probes are experimental in Aspire 13.6.
 
 using System.Data.Common;
-using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -77,7 +76,6 @@ public static class GrafanaBuilderExtensions
             return builder;
         }
 
-        var target = $"/etc/grafana/provisioning/{GrafanaDatasourceFile.RelativePath}";
         builder.ApplicationBuilder.Eventing.Subscribe<BeforeResourceStartedEvent>(builder.Resource, async (@event, cancellationToken) =>
         {
             var logger = @event.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GithubEvents.AppHost");
@@ -96,20 +94,8 @@ public static class GrafanaBuilderExtensions
             }
 
             var committed = await File.ReadAllTextAsync(Path.Combine(provisioningPath, GrafanaDatasourceFile.RelativePath), cancellationToken);
-            using var content = new MemoryStream(Encoding.UTF8.GetBytes(GrafanaDatasourceFile.Render(committed, flags.PostgresVersion, flags.TimescaleDb, login.SslMode)));
-            var path = @event.Services.GetRequiredService<IAspireStore>().GetFileNameWithContent($"{builder.Resource.Name}-datasource.yaml", content);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-            }
-
-            // A restart from the dashboard writes it again.
-            foreach (var earlier in builder.Resource.Annotations.OfType<ContainerMountAnnotation>().Where(m => m.Target == target).ToList())
-            {
-                builder.Resource.Annotations.Remove(earlier);
-            }
-
-            builder.WithBindMount(path, target, isReadOnly: true);
+            ProvisioningFileOverride.Mount(builder, @event.Services, GrafanaDatasourceFile.RelativePath, "datasource.yaml",
+                GrafanaDatasourceFile.Render(committed, flags.PostgresVersion, flags.TimescaleDb, login.SslMode));
             logger.LogInformation(
                 "Grafana's datasource: PostgreSQL {PostgresVersion}, TimescaleDB {TimescaleDb}, sslmode {SslMode}", flags.PostgresVersion, flags.TimescaleDb, login.SslMode);
         });

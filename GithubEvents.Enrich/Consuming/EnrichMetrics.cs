@@ -5,9 +5,10 @@ namespace GithubEvents.Enrich.Consuming;
 
 /// <summary>
 /// The write path's instruments, on the meter named after the application (which the service defaults export).
-/// Consumer lag per partition comes from <c>GithubEvents.Kafka</c>.
+/// Consumer lag per partition comes from <c>GithubEvents.Kafka</c>. The batches, write time and dead letters are counted
+/// per minute in <see cref="PipelineFigures"/> too, for <c>pipeline_minutes</c>.
 /// </summary>
-public sealed class EnrichMetrics(EnrichMeter meter)
+public sealed class EnrichMetrics(EnrichMeter meter, PipelineFigures figures)
 {
     private readonly Counter<long> _written = meter.Counter("enrich.events.written", "{event}", "Events written to the database");
     private readonly Counter<long> _duplicates = meter.Counter("enrich.events.duplicates", "{event}", "Events the database already had (another source's included)");
@@ -19,7 +20,11 @@ public sealed class EnrichMetrics(EnrichMeter meter)
     private readonly Histogram<int> _batchSize = meter.Meter.CreateHistogram<int>("enrich.batch.size", "{message}", "Messages per written batch");
     private readonly Histogram<double> _writeDuration = meter.Meter.CreateHistogram<double>("enrich.write.duration", "s", "Time to write one batch to the database, retries excluded");
 
-    public void Batch(int messages) => _batchSize.Record(messages);
+    public void Batch(int messages)
+    {
+        _batchSize.Record(messages);
+        figures.Batch(messages);
+    }
 
     public void Written(int events, EventWriteOutcome outcome, TimeSpan duration)
     {
@@ -27,6 +32,7 @@ public sealed class EnrichMetrics(EnrichMeter meter)
         _duplicates.Add(events - outcome.Inserted);
         _marked.Add(outcome.Marked);
         _writeDuration.Record(duration.TotalSeconds);
+        figures.Written(duration);
     }
 
     public void OffsetsLost(string topic, long count) => _offsetsLost.Add(count, new KeyValuePair<string, object?>("messaging.destination.name", topic));
@@ -36,5 +42,9 @@ public sealed class EnrichMetrics(EnrichMeter meter)
     /// <param name="what">dead_letter, poll_figures or kafka_gaps.</param>
     public void Lost(string what, long count) => _lost.Add(count, new KeyValuePair<string, object?>("record", what));
 
-    public void DeadLettered(string kind) => _deadLetters.Add(1, new KeyValuePair<string, object?>("reason", kind));
+    public void DeadLettered(string kind)
+    {
+        _deadLetters.Add(1, new KeyValuePair<string, object?>("reason", kind));
+        figures.DeadLettered(kind);
+    }
 }

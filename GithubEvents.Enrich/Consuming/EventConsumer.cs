@@ -29,6 +29,7 @@ public sealed partial class EventConsumer(
     IOptions<EnrichOptions> options,
     WritePause pause,
     ConsumerProgress progress,
+    PipelineFigures figures,
     ILogger<EventConsumer> logger) : BackgroundService
 {
     // Consume() blocks, so the loop gets a thread of its own rather than one of the host's.
@@ -110,6 +111,7 @@ public sealed partial class EventConsumer(
 
                 await deadLetters.PublishAsync(batch.Triage.Rejected, stoppingToken);
                 committer.Commit(batch.Messages);
+                figures.Finished(batch.Messages);
                 if (paused)
                 {
                     consumer.Resume(consumer.Assignment);

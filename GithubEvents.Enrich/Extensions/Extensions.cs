@@ -54,11 +54,13 @@ public static class Extensions
         services.AddSingleton<EventWriter>();
         services.AddSingleton<PollFiguresWriter>();
         services.AddSingleton<KafkaGapWriter>();
+        services.AddSingleton<PipelineMinutesWriter>();
         services.AddHostedService<DatabaseSetup>();
         services.AddHostedService<PostgresMaintenance>();
         services.AddHealthChecks().AddCheck<StorageReadiness>("database-schema", tags: ["ready"]);
 
         services.AddSingleton<PartitionTracker>();
+        services.AddSingleton<PipelineFigures>();
         services.AddSingleton<EnrichMetrics>();
         services.AddSingleton<KafkaGapDetector>();
         services.AddSingleton<BatchCollector>();
@@ -70,6 +72,7 @@ public static class Extensions
         services.AddSingleton<ConsumerProgress>();
         services.AddHealthChecks().AddCheck<ConsumerProgress>("consumer-progress", tags: ["live"]);
         services.AddHostedService<EventConsumer>();
+        services.AddHostedService<PipelineFiguresRecorder>();
 
         builder.AddGeocoding();
         builder.AddProfiles();

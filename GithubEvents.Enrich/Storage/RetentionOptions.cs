@@ -32,8 +32,8 @@ public sealed class RetentionOptions : IValidatableObject
     public TimeSpan? RepoStats1h { get; set; }
 
     /// <summary>
-    /// Ingest's figures per minute (<c>ingest_polls</c>, <c>watch_polls</c>) and Kafka's gaps (<c>kafka_gaps</c>), read with
-    /// <c>capture_stats_5m</c> by the completeness views.
+    /// Ingest's figures per minute (<c>ingest_polls</c>, <c>watch_polls</c>), Enrich's (<c>pipeline_minutes</c>) and Kafka's
+    /// gaps (<c>kafka_gaps</c>), read with <c>capture_stats_5m</c> by the completeness views and by the alert rules.
     /// </summary>
     public TimeSpan Polls { get; set; } = TimeSpan.FromDays(180);
 
@@ -70,7 +70,7 @@ public sealed class RetentionOptions : IValidatableObject
     /// </summary>
     public IEnumerable<(string Table, TimeSpan Retention)> Tables(StorageOptions storage) =>
     [
-        ("ingest_polls", Polls), ("watch_polls", Polls), ("kafka_gaps", Polls), ("restored_objects", RestoredObjects),
+        ("ingest_polls", Polls), ("watch_polls", Polls), ("pipeline_minutes", Polls), ("kafka_gaps", Polls), ("restored_objects", RestoredObjects),
         ("actor_backlog", storage.Retention), ("actors", storage.Retention), ("locations", storage.Retention),
     ];
 }

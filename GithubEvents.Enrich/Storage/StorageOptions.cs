@@ -57,6 +57,14 @@ public sealed class StorageOptions : IValidatableObject
     /// </summary>
     public bool KeepEmailAddresses { get; set; }
 
+    /// <summary>
+    /// The size in bytes of the disk that holds the database (the Kubernetes claim's, say), which PostgreSQL cannot see:
+    /// Enrich writes it with its figures (<c>pipeline_minutes.disk_bytes</c>) for the disk headroom alert. Unset: no
+    /// headroom is known and that alert stays quiet.
+    /// </summary>
+    [Range(1, long.MaxValue, ErrorMessage = "Storage:DiskBytes must be a positive number of bytes.")]
+    public long? DiskBytes { get; set; }
+
     public TimeSpan EffectiveRefreshWindow => AggregateRefreshWindow ?? Retention;
 
     /// <summary><see cref="WriteTimeout"/> as a command timeout: whole seconds, rounded up.</summary>

@@ -149,6 +149,7 @@ public sealed partial class KubernetesPublishTests(KubernetesPublishTests.Publis
         var provisioning = Path.Combine(AppHostProcess.RepositoryRoot(), "GithubEvents.AppHost", "Grafana", "provisioning");
         var files = Directory.EnumerateFiles(provisioning, "*", SearchOption.AllDirectories).Where(f => !Path.GetFileName(f).StartsWith('.')).ToList();
         Assert.Contains(files, f => f.EndsWith(Path.Combine("datasources", "timescaledb.yaml"), StringComparison.Ordinal));
+        Assert.Contains(files, f => f.EndsWith(Path.Combine("alerting", "github-events-rules.yaml"), StringComparison.Ordinal));
         foreach (var file in files)
         {
             var relative = Path.GetRelativePath(provisioning, file).Replace(Path.DirectorySeparatorChar, '/');

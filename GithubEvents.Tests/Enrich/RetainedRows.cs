@@ -88,6 +88,10 @@ public sealed class RetainedRows(PostgresServer server) : IAsyncLifetime
             INSERT INTO watch_polls (minute, poller, polls, requests, ok, not_modified, failed, events_returned, new_events, missed_polls, feed)
             VALUES (date_trunc('minute', now() - INTERVAL '40 days'), 'p', 1, 1, 1, 0, 0, 30, 10, 0, 'repos/octo/new/events'),
                    (date_trunc('minute', now() - INTERVAL '1 day'), 'p', 1, 1, 1, 0, 0, 30, 10, 0, 'repos/octo/new/events');
+            INSERT INTO pipeline_minutes (minute, consumer, batches, messages, write_seconds, dead_letters, dead_letters_by_reason, lag_messages,
+                                          lag_seconds, lag_by_partition)
+            VALUES (date_trunc('minute', now() - INTERVAL '40 days'), 'enrich-0', 1, 10, 0.1, 0, '{}', 0, 0, '[]'),
+                   (date_trunc('minute', now() - INTERVAL '1 day'), 'enrich-0', 1, 10, 0.1, 0, '{}', 0, 0, '[]');
             INSERT INTO kafka_gaps (topic, partition, from_offset, to_offset, after_time)
             VALUES ('github.events.raw', 0, 10, 20, now() - INTERVAL '40 days'), ('github.events.raw', 0, 30, 40, now() - INTERVAL '1 day');
             INSERT INTO restored_objects (repo, kind, key, value, fetched_at)

@@ -31,11 +31,11 @@ public sealed class RetentionTests(RetainedRows rows) : IClassFixture<RetainedRo
 
     [Theory]
     [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
-    public async Task The_poll_tables_and_the_kafka_gaps_keep_their_rows_for_Retention_Polls(SchemaFlavor path)
+    public async Task The_poll_tables_the_pipeline_minutes_and_the_kafka_gaps_keep_their_rows_for_Retention_Polls(SchemaFlavor path)
     {
         var database = await rows.OnAsync(path);
 
-        foreach (var (table, time) in new[] { ("ingest_polls", "minute"), ("watch_polls", "minute"), ("kafka_gaps", "after_time") })
+        foreach (var (table, time) in new[] { ("ingest_polls", "minute"), ("watch_polls", "minute"), ("pipeline_minutes", "minute"), ("kafka_gaps", "after_time") })
         {
             Assert.Equal([1L], await ListAsync<long>(database, $"SELECT round(extract(epoch FROM now() - {time}) / 86400)::bigint FROM {table}"));
         }
@@ -97,7 +97,7 @@ public sealed class RetentionTests(RetainedRows rows) : IClassFixture<RetainedRo
             .ToDictionary(row => (string)row[0]!, row => (Bytes: (long)row[1]!, Days: row[2] as decimal?));
         Assert.Equal(
             ["actor_backlog", "actor_stats_1h", "actors", "capture_stats_5m", "country_stats_5m", "event_stats_1m", "event_stats_5m", "events",
-             "ingest_polls", "kafka_gaps", "locations", "repo_stats_1h", "restored_objects", "top_actors_24h", "top_countries_24h", "top_repos_24h",
+             "ingest_polls", "kafka_gaps", "locations", "pipeline_minutes", "repo_stats_1h", "restored_objects", "top_actors_24h", "top_countries_24h", "top_repos_24h",
              "watch_polls", "watch_stats_5m"],
             storage.Keys.Order());
         Assert.All(storage.Values, relation => Assert.True(relation.Bytes > 0));

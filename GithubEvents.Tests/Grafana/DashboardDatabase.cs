@@ -79,17 +79,7 @@ internal sealed class DashboardDatabase : IAsyncDisposable
             await readOnly.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        DateTime databaseNow;
-        await using (var clock = new NpgsqlCommand("SELECT now()", connection, transaction))
-        {
-            databaseNow = (DateTime)(await clock.ExecuteScalarAsync(cancellationToken))!;
-        }
-
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
-        var rows = await Sql.ReadRowsAsync(reader, cancellationToken);
-        return new PanelResult(columns, rows, databaseNow);
+        return await PanelResult.ReadAsync(connection, transaction, sql);
     }
 
     private static List<EventRow> ShiftedSample(DateTime now)

@@ -1,11 +1,10 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 
 namespace GithubEvents.Tests.Grafana;
 
 /// <summary>The provisioning files as Grafana reads them: environment variables expanded first, then YAML and JSON.</summary>
-public sealed partial class DashboardProvisioningTests
+public sealed class DashboardProvisioningTests
 {
     private static readonly Dictionary<string, string> AppHostEnvironment = new()
     {
@@ -139,7 +138,7 @@ public sealed partial class DashboardProvisioningTests
         var files = Directory.GetFiles(LiveDashboard.ProvisioningDirectory, "*.yaml", SearchOption.AllDirectories);
 
         var read = files.SelectMany(file => Parse(file).AllNodes.OfType<YamlScalarNode>())
-            .SelectMany(scalar => EnvironmentReference().Matches(scalar.Value ?? "").Select(match => match.Groups["name"].Value))
+            .SelectMany(scalar => ProvisioningYaml.References(scalar.Value ?? ""))
             .Distinct();
 
         Assert.Equal(AppHostEnvironment.Keys.Order(), read.Order());
@@ -166,27 +165,9 @@ public sealed partial class DashboardProvisioningTests
     private static HashSet<string> DatasourceUids(YamlMappingNode datasources) =>
         ((YamlSequenceNode)datasources["datasources"]).Children.Select(node => Scalar((YamlMappingNode)node, "uid")).ToHashSet();
 
-    // Grafana parses a provisioning file, then replaces $VAR and ${VAR} in its string values with the environment's.
-    private static YamlMappingNode Yaml(string relativePath, IReadOnlyDictionary<string, string> environment)
-    {
-        var root = Parse(Path.Combine(LiveDashboard.ProvisioningDirectory, relativePath));
-        foreach (var scalar in root.AllNodes.OfType<YamlScalarNode>().Where(scalar => scalar.Value is not null))
-        {
-            scalar.Value = EnvironmentReference().Replace(scalar.Value!, match => environment.GetValueOrDefault(match.Groups["name"].Value, ""));
-        }
+    private static YamlMappingNode Yaml(string relativePath, IReadOnlyDictionary<string, string> environment) => ProvisioningYaml.Load(relativePath, environment);
 
-        return root;
-    }
+    private static YamlMappingNode Parse(string file) => ProvisioningYaml.Parse(file);
 
-    private static YamlMappingNode Parse(string file)
-    {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(File.ReadAllText(file)));
-        return (YamlMappingNode)stream.Documents.Single().RootNode;
-    }
-
-    private static string Scalar(YamlMappingNode node, string key) => ((YamlScalarNode)node[key]).Value!;
-
-    [GeneratedRegex(@"\$\{?(?<name>[A-Z_][A-Z0-9_]*)\}?")]
-    private static partial Regex EnvironmentReference();
+    private static string Scalar(YamlMappingNode node, string key) => ProvisioningYaml.Scalar(node, key);
 }

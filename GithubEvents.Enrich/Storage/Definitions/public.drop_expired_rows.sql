@@ -3,7 +3,7 @@
 -- short; returns how many, fewer than max_rows once none is left. Enrich's maintenance calls it without TimescaleDB,
 -- drop_expired_rows_job with it, each table with its Retention:* setting (RetentionOptions.Tables). What "older" means
 -- is the table's own:
---   ingest_polls, watch_polls: the minute; kafka_gaps: the first message after the gap; restored_objects: when GitHub answered; the plain path's rollup tables: the
+--   ingest_polls, watch_polls, pipeline_minutes: the minute; kafka_gaps: the first message after the gap; restored_objects: when GitHub answered; the plain path's rollup tables: the
 --   bucket;
 --   actor_backlog: the newest queued row (age: the events' retention, past which nothing is left to fill);
 --   actors: profiles are personal data, kept while an event within age names the actor (age: the events' retention);
@@ -13,7 +13,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
 AS $$
 DECLARE
     expired text := CASE
-        WHEN "table" IN ('ingest_polls', 'watch_polls') THEN 'minute < $1'
+        WHEN "table" IN ('ingest_polls', 'watch_polls', 'pipeline_minutes') THEN 'minute < $1'
         WHEN "table" = 'kafka_gaps' THEN 'after_time < $1'
         WHEN "table" = 'restored_objects' THEN 'fetched_at < $1'
         WHEN "table" IN ('rollup.event_stats_1m', 'rollup.event_stats_5m', 'rollup.country_stats_5m', 'rollup.capture_stats_5m',

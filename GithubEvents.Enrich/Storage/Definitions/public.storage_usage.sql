@@ -17,7 +17,7 @@ BEGIN
         ('capture_stats_5m', 'bucket', true), ('watch_stats_5m', 'bucket', true), ('actor_stats_1h', 'bucket', true),
         ('repo_stats_1h', 'bucket', true),
         ('top_repos_24h', 'as_of', false), ('top_actors_24h', 'as_of', false), ('top_countries_24h', 'as_of', false),
-        ('ingest_polls', 'minute', false), ('watch_polls', 'minute', false), ('kafka_gaps', 'after_time', false), ('actor_backlog', 'last_time', false),
+        ('ingest_polls', 'minute', false), ('watch_polls', 'minute', false), ('pipeline_minutes', 'minute', false), ('kafka_gaps', 'after_time', false), ('actor_backlog', 'last_time', false),
         ('actors', 'fetched_at', false), ('locations', 'resolved_at', false), ('restored_objects', 'fetched_at', false)
     LOOP
         IF aggregate AND timescaledb THEN
