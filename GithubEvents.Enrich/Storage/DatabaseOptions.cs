@@ -18,6 +18,14 @@ public sealed class DatabaseOptions
 
     public string? ReaderPassword { get; set; }
 
+    /// <summary>The longest a statement of the reader runs before the server cancels it.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Database:ReaderStatementTimeout must be between 1 second and 1 hour.")]
+    public TimeSpan ReaderStatementTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The reader's sessions at once, across the cluster.</summary>
+    [Range(1, 1000, ErrorMessage = "Database:ReaderConnectionLimit must be between 1 and 1000.")]
+    public int ReaderConnectionLimit { get; set; } = 20;
+
     [RegularExpression(Identifier, ErrorMessage = "Database:WriterRole must be a lower-case PostgreSQL identifier.")]
     public string WriterRole { get; set; } = "github_events_writer";
 

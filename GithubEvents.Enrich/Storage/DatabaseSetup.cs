@@ -84,12 +84,12 @@ public sealed partial class DatabaseSetup(
             var roles = databaseOptions.Value;
             if (!string.IsNullOrEmpty(roles.ReaderPassword))
             {
-                await DatabaseRoles.EnsureReaderAsync(connection, roles.ReaderRole, roles.ReaderPassword, cancellationToken);
+                await DatabaseRoles.EnsureReaderAsync(connection, roles, cancellationToken);
             }
 
             if (!string.IsNullOrEmpty(roles.WriterPassword))
             {
-                await DatabaseRoles.EnsureWriterAsync(connection, roles.WriterRole, roles.WriterPassword, flavor, cancellationToken);
+                await DatabaseRoles.EnsureWriterAsync(connection, roles, flavor, cancellationToken);
             }
 
             LogReady(flavor, roles.ReaderPassword is { Length: > 0 } ? roles.ReaderRole : "(not managed)",
