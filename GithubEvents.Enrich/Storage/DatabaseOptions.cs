@@ -31,4 +31,11 @@ public sealed class DatabaseOptions
 
     /// <summary>When set, Enrich keeps the writer role in step with it and writes events as that role.</summary>
     public string? WriterPassword { get; set; }
+
+    /// <summary>
+    /// Whether Enrich applies the schema and sets the roles up at start, as the connection string's user (the owner).
+    /// False where another login does it before Enrich starts (<c>GithubEvents.Enrich migrate</c>, a deployment's init
+    /// container): Enrich then only checks that the schema is current, and runs as the connection string's user.
+    /// </summary>
+    public bool ApplySchema { get; set; } = true;
 }

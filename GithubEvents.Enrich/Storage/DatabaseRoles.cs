@@ -23,7 +23,7 @@ public static class DatabaseRoles
         ], cancellationToken);
 
     /// <summary>
-    /// Enrich's role: reads, inserts and updates rows (not the schema's own records), and runs the rollup refresh, the
+    /// Enrich's role: reads, inserts and updates rows (of the schema's own records, reads the migrations' versions), and runs the rollup refresh, the
     /// rankings and the retention functions, each a <c>SECURITY DEFINER</c> function of the owner; no DDL, no DELETE of
     /// its own, and none of the other rollup functions (which clear and rebuild rollup tables). Grants of earlier versions
     /// (every rollup function) are taken back.
@@ -34,6 +34,8 @@ public static class DatabaseRoles
         [
             "GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO %I",
             "REVOKE ALL ON schema_migrations, schema_definitions FROM %I",
+            // Enrich checks the schema's version as the writer where another login applies it (Database:ApplySchema).
+            "GRANT SELECT ON schema_migrations TO %I",
             "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE ON TABLES TO %I",
             "GRANT EXECUTE ON FUNCTION refresh_top_24h() TO %I",
         ];

@@ -162,6 +162,37 @@ public sealed class DatabaseSetupTests(PostgresServer postgres)
         }
     }
 
+    [Fact]
+    public async Task The_migrate_command_applies_the_schema_as_the_owner_and_Enrich_without_ApplySchema_only_checks_it_as_the_writer()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var owner = await postgres.CreateDatabaseAsync();
+        var writer = $"writer_{Guid.NewGuid():N}"[..20];
+        var checkOnly = new DatabaseOptions { ApplySchema = false };
+
+        // Before the migrations, Enrich does not start on the database, and says what to run.
+        await using (var ownerSource = NpgsqlDataSource.Create(owner))
+        {
+            var early = await Assert.ThrowsAsync<SchemaNotAppliedException>(() =>
+                EventDatabase.Setup(ownerSource, EventDatabase.Options(SchemaFlavor.Postgres), checkOnly).RunAsync(cancellationToken));
+            Assert.Contains("Database:ApplySchema", early.Message);
+            Assert.Contains("migrate", early.Message);
+            Assert.Equal(0L, await Sql.ScalarAsync(owner, "SELECT count(*) FROM pg_class WHERE relname = 'events'"));
+        }
+
+        Assert.Equal(0, await SchemaMigrationCommand.RunAsync(
+        [
+            $"--ConnectionStrings:{WriterDataSource.ConnectionName}={owner}",
+            "--Storage:TimescaleDb=Never",
+            $"--Database:WriterRole={writer}",
+            "--Database:WriterPassword=migrated writer",
+        ]));
+        Assert.Equal(Migration.All.Count, await MigrationsCountAsync(owner));
+
+        await using var writerSource = NpgsqlDataSource.Create(As(owner, writer, "migrated writer"));
+        Assert.Equal(SchemaFlavor.Postgres, await EventDatabase.Setup(writerSource, EventDatabase.Options(SchemaFlavor.Postgres), checkOnly).RunAsync(cancellationToken));
+    }
+
     private static async Task AssertDeniedAsync(Task attempt)
     {
         var denied = await Assert.ThrowsAsync<PostgresException>(() => attempt);

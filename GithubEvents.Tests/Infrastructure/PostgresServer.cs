@@ -79,7 +79,11 @@ public sealed class PostgresServer : IAsyncLifetime
     {
         var path = System.IO.Path.Combine(DataDirectory, name);
         await File.WriteAllTextAsync(path, text);
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
         if (IsRoot)
         {
             await RunAsync("chown", ["postgres:postgres", path], asPostgres: false);
