@@ -23,8 +23,8 @@ public static class DatabaseRoles
         ], cancellationToken);
 
     /// <summary>
-    /// Enrich's role: reads, inserts and updates rows (of the schema's own records, reads the migrations' versions), and runs the rollup refresh, the
-    /// rankings and the retention functions, each a <c>SECURITY DEFINER</c> function of the owner; no DDL, no DELETE of
+    /// Enrich's role: reads, inserts and updates rows (of the schema's own records, only reads the migrations' versions),
+    /// and runs the rollup refresh, the rankings and the retention functions, each a <c>SECURITY DEFINER</c> function of the owner; no DDL, no DELETE of
     /// its own, and none of the other rollup functions (which clear and rebuild rollup tables). Grants of earlier versions
     /// (every rollup function) are taken back.
     /// </summary>
