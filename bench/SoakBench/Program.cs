@@ -7,7 +7,7 @@ using GithubEvents.Tests.Fakes;
 //   fakes SAMPLE LOCATIONS RATE SHOWN   the fake GitHub, its public feed moving at RATE events/s (events made from the GH
 //                                       Archive SAMPLE: fresh ids, created when they reach the feed, actors cycling through
 //                                       ACTOR_COPIES copies of the sample's, each an account placed at a LOCATIONS entry),
-//                                       with bursts of 5xx and slow answers on the feed; and the fake Nominatim. Prints
+//                                       with bursts of 5xx and slow answers on the feed (FeedBursts); and the fake Nominatim. Prints
 //                                       their addresses and takes commands on standard input: `github down`, `github up`,
 //                                       `nominatim down`, `nominatim up`, `stop` (the feed stops moving). When standard input
 //                                       closes, writes every event the public feed showed in a 200 to SHOWN (id, a tab, its
@@ -46,8 +46,8 @@ static async Task<int> FakesAsync(string samplePath, string locationsPath, doubl
     Console.WriteLine(github.BaseAddress);
     Console.WriteLine(nominatim.BaseAddress);
 
-    // Every path of the fake GitHub the pipeline uses: the public feed and the profiles (GraphQL, and REST as its fallback).
-    string[] gitHubPaths = ["/events", "/graphql", "/users", "/user"];
+    // The profiles' paths (GraphQL, and REST as its fallback); the public feed's outage is the bursts' to start and end.
+    string[] profilePaths = ["/graphql", "/users", "/user"];
     using var stop = new CancellationTokenSource();
     var bursts = new FeedBursts(github);
     var bursting = bursts.RunAsync(stop.Token);
@@ -56,14 +56,16 @@ static async Task<int> FakesAsync(string samplePath, string locationsPath, doubl
         switch (command.Trim())
         {
             case "github down":
-                foreach (var prefix in gitHubPaths)
+                bursts.StartOutage();
+                foreach (var prefix in profilePaths)
                 {
                     github.StartOutage(prefix, FakeGitHub.ServerError(503));
                 }
 
                 break;
             case "github up":
-                foreach (var prefix in gitHubPaths)
+                bursts.EndOutage();
+                foreach (var prefix in profilePaths)
                 {
                     github.EndOutage(prefix);
                 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A soak with faults (issue 25): the whole pipeline for DURATION, with a fault every FAULT_PERIOD, in turn: Enrich killed
-# with SIGKILL (and started again), PostgreSQL stopped, the broker down, Nominatim blocking, GitHub answering 5xx.
+# with SIGKILL (and started again; in the first ENRICH_KILLS rounds only), PostgreSQL stopped, the broker down, Nominatim
+# blocking, GitHub answering 5xx.
 #
 #   Ingest (the service, polling live)  ->  bench/KafkaMock (librdkafka's mock cluster)  ->  Enrich (the service)  ->  PostgreSQL
 #   the fake GitHub (bench/SoakBench: the public feed at RATE events/s with bursts of 5xx and slow answers, GraphQL and
@@ -149,11 +150,18 @@ fault_stop_postgres() { pg -m fast stop; sleep "$postgres_down"; pg -o "$pg_opti
 fault_broker_down() { echo down >&3; sleep "$broker_down"; echo up >&3; }
 fault_nominatim_down() { fakes "nominatim down"; sleep "$nominatim_down"; fakes "nominatim up"; }
 fault_github_down() { fakes "github down"; sleep "$github_down"; fakes "github up"; }
-faults=(kill_enrich stop_postgres broker_down nominatim_down github_down)
-lengths=("$enrich_restart" "$postgres_down" "$broker_down" "$nominatim_down" "$github_down")
+# Enrich is killed in the first ENRICH_KILLS rounds only (1 by default): the memory growth over the last 20 minutes is
+# then one Enrich process's, not a restarted one's warming up. The other faults come in every round.
+declare -A lengths=([kill_enrich]=$enrich_restart [stop_postgres]=$postgres_down [broker_down]=$broker_down
+                    [nominatim_down]=$nominatim_down [github_down]=$github_down)
+schedule=()
+for (( round = 0; ${#schedule[@]} * period < duration; round++ )); do
+  (( round < ${ENRICH_KILLS:-1} )) && schedule+=(kill_enrich)
+  schedule+=(stop_postgres broker_down nominatim_down github_down)
+done
 for (( k = 0; ; k++ )); do
-  at=$(( (k + 1) * period )) fault=${faults[k % 5]}
-  (( at + ${lengths[k % 5]} < duration )) || break
+  at=$(( (k + 1) * period )) fault=${schedule[k]}
+  (( at + ${lengths[$fault]} < duration )) || break
   wait_for=$(( start + at - $(date +%s) ))
   if (( wait_for > 0 )); then sleep "$wait_for"; fi
   log "fault: $fault"
