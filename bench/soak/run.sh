@@ -279,7 +279,8 @@ SQL
   fi
   echo
   echo "Memory (MB; RSS, PostgreSQL's PSS over its processes) at the start (first minute), the middle and the end; growth"
-  echo "over the last 20 minutes, or from two minutes after the process started when that is later:"
+  echo "over the last 20 minutes, or from two minutes after the process started when that is later (the fakes keep every"
+  echo "event the feed served, for this report, so they grow by design):"
   : > "$work/growth.tsv"
   awk -F'\t' -v end="$ended" -v duration="$duration" -v growth_file="$work/growth.tsv" '
     { t[$2, ++n[$2]] = $1; pid[$2, n[$2]] = $3; kb[$2, n[$2]] = $4; roles[$2] = 1 }
@@ -314,5 +315,6 @@ SQL
   echo "  no event stored twice: $(met $(( twice == 0 ))) ($twice)"
   echo "  every event not stored lies in a recorded gap: $(met $(( unexplained == 0 ))) ($unexplained in none)"
   (( ended >= 1200 )) || echo "  (the run is shorter than 20 minutes: memory growth is over the whole run)"
-  awk -F'\t' '{ printf "  %s memory grows less than 10%% over the last 20 minutes: %s (%+.1f%%)\n", $1, ($2 < 10 ? "met" : "NOT MET"), $2 }' "$work/growth.tsv"
+  # The fakes are the bench's own: they keep every event the feed served, for this report, and grow with it.
+  awk -F'\t' '$1 != "fakes" { printf "  %s memory grows less than 10%% over the last 20 minutes: %s (%+.1f%%)\n", $1, ($2 < 10 ? "met" : "NOT MET"), $2 }' "$work/growth.tsv"
 } | tee "$out/report.txt"
