@@ -116,7 +116,8 @@ public sealed partial class LivePoller(
         return wait;
     }
 
-    // Minutes not polled are recorded as they begin; their figures wait, like everything else, for Kafka.
+    // Minutes not polled are recorded as they begin; their figures wait, like everything else, for Kafka. Only the first
+    // can hold polls: the minutes after it are alike and are made again at the end, so a pause of days holds two records.
     private async Task WaitForRoomAsync(CancellationToken cancellationToken)
     {
         if (publisher.HasRoomFor(PollRoom))
@@ -126,24 +127,34 @@ public sealed partial class LivePoller(
 
         var since = time.GetUtcNow();
         LogPaused(publisher.Unacknowledged);
-        var undelivered = new List<PollFigures>();
+        PollFigures? first = null;
+        var last = DateTimeOffset.MinValue;
         while (!publisher.HasRoomFor(PollRoom))
         {
             if (_tally.Undelivered(time.GetUtcNow()))
             {
                 telemetry.UndeliveredMinute();
-                undelivered.Add(_tally.Figures());
+                var figures = _tally.Figures();
+                first ??= figures;
+                last = figures.Minute;
             }
 
             await Task.Delay(RoomCheck, time, cancellationToken);
         }
 
-        foreach (var figures in undelivered)
+        var minutes = 0;
+        if (first is not null)
         {
-            await publisher.PublishPollFiguresAsync(figures, cancellationToken);
+            await publisher.PublishPollFiguresAsync(first, cancellationToken);
+            for (var minute = first.Minute.AddMinutes(1); minute <= last; minute = minute.AddMinutes(1))
+            {
+                await publisher.PublishPollFiguresAsync(_tally.UndeliveredMinute(minute), cancellationToken);
+            }
+
+            minutes = (int)((last - first.Minute) / TimeSpan.FromMinutes(1)) + 1;
         }
 
-        LogResumed(time.GetUtcNow() - since, undelivered.Count);
+        LogResumed(time.GetUtcNow() - since, minutes);
     }
 
     private static string Pace(GitHubOptions options)

@@ -75,6 +75,9 @@ public sealed class PollTally(string poller, string feed = PollFigures.PublicFee
         _missedPolls += missed ? 1 : 0;
     }
 
+    /// <summary>The figures of a minute in which this poller did not poll and its events were not delivered.</summary>
+    public PollFigures UndeliveredMinute(DateTimeOffset minute) => new(minute, poller, 0, 0, 0, 0, 0, 0, 0, 0, feed, Undelivered: true);
+
     public PollFigures Figures() =>
         new(_minute, poller, _polls, _requests, _ok, _notModified, _failed, _eventsReturned, _newEvents, _missedPolls, feed, _undelivered, _deadLetters);
 }

@@ -24,6 +24,16 @@ public sealed class PollTallyTests
     }
 
     [Fact]
+    public void An_undelivered_minute_made_again_equals_the_one_the_tally_records()
+    {
+        var tally = new PollTally("ingest-1", "repos/o/r");
+        tally.PollStarted(Minute);
+        Assert.True(tally.Undelivered(Minute.AddMinutes(3).AddSeconds(1)));
+
+        Assert.Equal(tally.Figures(), tally.UndeliveredMinute(Minute.AddMinutes(3)));
+    }
+
+    [Fact]
     public void Figures_from_before_undelivered_minutes_were_recorded_read_as_delivered()
     {
         const string Old = """{"minute":"2026-12-07T04:20:00+00:00","poller":"ingest-1","polls":1,"requests":1,"ok":1,"not_modified":0,"failed":0,"events_returned":3,"new_events":3,"missed_polls":0,"feed":"events"}""";
