@@ -11,6 +11,12 @@ try
     var geocodingUserAgent = builder.AddParameter("geocoding-user-agent", () => builder.Configuration["Parameters:geocoding-user-agent"] ?? "")
         .WithDescription("The User-Agent Enrich sends to Nominatim, with a contact, e.g. 'GithubEvents/1.0 (ops@example.org)'. Empty: offline geocoding only.");
 
+    // The archive's object storage (Archive:S3:*): its credentials are secrets; unset, the SDK's default credentials.
+    var archiveAccessKeyId = builder.AddParameter("archive-s3-access-key-id", () => builder.Configuration["Parameters:archive-s3-access-key-id"] ?? "", secret: true)
+        .WithDescription("The access key id of the archive's S3-compatible store (Archive:S3:AccessKeyId).");
+    var archiveSecretAccessKey = builder.AddParameter("archive-s3-secret-access-key", () => builder.Configuration["Parameters:archive-s3-secret-access-key"] ?? "", secret: true)
+        .WithDescription("The secret access key of the archive's S3-compatible store (Archive:S3:SecretAccessKey).");
+
     // Each piece runs on an existing server where its connection string is configured (ConnectionStrings:kafka,
     // ConnectionStrings:github-events), else in a container where a container runtime answers, else on this machine.
     var plan = await PlacementPlan.DecideAsync(builder, "kafka", "github-events");
@@ -27,6 +33,10 @@ try
         // them again from its own configuration at every change, without a restart.
         .WithSettingsFrom("GitHub:Watch")
         .WithEnvironment("GitHub__Token", githubToken)
+        // A backfill run in the pod (kubectl exec) reads the archive from there.
+        .WithSettingsFrom("Archive:S3")
+        .WithEnvironment("Archive__S3__AccessKeyId", archiveAccessKeyId)
+        .WithEnvironment("Archive__S3__SecretAccessKey", archiveSecretAccessKey)
         .WithServiceDefaultsProbes()
         // GitHub's API and GH Archive: in a deployment the only way out of the cluster besides Enrich's.
         .WithEgressOutsideCluster(443, 80);

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>The Ingest service's parts: Kafka publishing, shared by the live poller and the GH Archive backfill.</summary>
+/// <summary>The Ingest service's parts: Kafka publishing, shared by the live poller and the backfill (GH Archive, or the archive Enrich keeps).</summary>
 public static class IngestServiceExtensions
 {
     public static IHostApplicationBuilder AddEventPublishing(this IHostApplicationBuilder builder)
@@ -85,6 +85,8 @@ public static class IngestServiceExtensions
         builder.Services.AddHttpClient(ArchiveBackfill.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
+        builder.AddArchiveStorage();
+        builder.Services.AddSingleton<StoredArchive>();
         builder.Services.AddSingleton<FinishedHours>();
         builder.Services.AddSingleton<ArchiveBackfill>();
         return builder;

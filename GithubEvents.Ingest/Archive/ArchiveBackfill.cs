@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Compression;
 using System.IO.Pipelines;
+using Amazon.Runtime;
 using GithubEvents.Ingest.Events;
 using GithubEvents.Ingest.Publishing;
 using GithubEvents.ServiceDefaults.Kafka;
@@ -13,12 +14,14 @@ namespace GithubEvents.Ingest.Archive;
 /// holding it in memory; publishes each event as its line's bytes, and sends lines that are not events to the
 /// dead-letter topic; a line over <see cref="GhArchiveOptions.MaxLineBytes"/> too, as its first bytes, without being
 /// held whole. A download that stalls or breaks resumes where it stopped (<see cref="ArchiveDownload"/>). A truncated,
-/// corrupt or undownloadable file is reported with its line number and the next hour follows.
+/// corrupt or undownloadable file is reported with its line number and the next hour follows. The archive Enrich keeps
+/// is read the same way (<see cref="StoredArchive"/>), from a folder or an S3 bucket.
 /// </summary>
 public sealed partial class ArchiveBackfill(
     IHttpClientFactory httpClientFactory,
     EventPublisher publisher,
     FinishedHours finishedHours,
+    StoredArchive storedArchive,
     IOptions<GhArchiveOptions> options,
     TimeProvider time,
     ILogger<ArchiveBackfill> logger)
@@ -27,11 +30,11 @@ public sealed partial class ArchiveBackfill(
 
     private const int ReadBufferSize = 256 * 1024;
 
-    public IReadOnlyList<ArchiveFile> Resolve(BackfillRequest request)
+    public async Task<IReadOnlyList<ArchiveFile>> ResolveAsync(BackfillRequest request, CancellationToken cancellationToken)
     {
-        var files = request.Paths.Count > 0
-            ? request.Paths.SelectMany(path => LocalFiles(path, request)).ToList()
-            : Hours(request.From!.Value, request.To!.Value).Select(Remote).ToList();
+        var files = request.Archive is { } archive ? await storedArchive.ResolveAsync(archive, request.From, request.To, cancellationToken)
+            : request.Paths.Count > 0 ? request.Paths.SelectMany(path => LocalFiles(path, request)).ToList()
+            : ArchiveHour.Range(request.From!.Value, request.To!.Value).Select(Remote).ToList();
         if (files.FirstOrDefault(file => file.Hour < ArchiveHour.FirstSupported) is { } old)
         {
             throw new BackfillUsageException(
@@ -46,7 +49,7 @@ public sealed partial class ArchiveBackfill(
 
     public async Task<BackfillReport> RunAsync(BackfillRequest request, CancellationToken cancellationToken)
     {
-        var files = Resolve(request);
+        var files = await ResolveAsync(request, cancellationToken);
         var finished = await finishedHours.LoadAsync(cancellationToken);
         var run = new RunProgress(files.Count(file => !finished.Contains(file.Label)), request.Rate, time);
         var failures = new List<string>();
@@ -84,6 +87,11 @@ public sealed partial class ArchiveBackfill(
     /// <summary>Publishes one file's lines; the reason it stopped early, or null when it was read to its end.</summary>
     private async Task<string?> ReplayAsync(ArchiveFile file, int index, int count, RunProgress run, CancellationToken cancellationToken)
     {
+        if (file.MissingFrom is { } where)
+        {
+            return $"{file.Label} is not in {where}";
+        }
+
         var lines = new LineCursor();
         try
         {
@@ -129,7 +137,7 @@ public sealed partial class ArchiveBackfill(
         {
             return $"{file.Label} could not be read past line {lines.Line}: {ex.Message}";
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or AmazonServiceException or AmazonClientException)
         {
             return $"{file.Label} could not be fetched: {ex.Message}";
         }
@@ -212,6 +220,11 @@ public sealed partial class ArchiveBackfill(
             return (stream, stream.Length);
         }
 
+        if (file.Bucket is { } bucket)
+        {
+            return await bucket.OpenAsync(file.Label, cancellationToken);
+        }
+
         var download = await ArchiveDownload.OpenAsync(httpClientFactory.CreateClient(HttpClientName), file.Url!, options.Value, time, logger, cancellationToken);
         return (download, download.FileLength);
     }
@@ -244,14 +257,6 @@ public sealed partial class ArchiveBackfill(
             .OrderBy(file => file.Hour)
             .Select(file => new ArchiveFile(Path.GetFileName(file.File), file.Hour, null, Path.GetFullPath(file.File)))
             .ToList();
-    }
-
-    private static IEnumerable<DateTime> Hours(DateTime from, DateTime to)
-    {
-        for (var hour = from; hour <= to; hour = hour.AddHours(1))
-        {
-            yield return hour;
-        }
     }
 
     [LoggerMessage(LogLevel.Information, "Hour {Index} of {Count} ({Label}): {Events} events at {EventsPerSecond:F0} events/s, ETA {Eta}")]

@@ -33,6 +33,15 @@ public static partial class ArchiveHour
         DateTime.TryParseExact(value, "yyyy-MM-dd'T'HH", CultureInfo.InvariantCulture,
             DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out hour);
 
+    /// <summary>Every hour from <paramref name="from"/> to <paramref name="to"/>, both included.</summary>
+    public static IEnumerable<DateTime> Range(DateTime from, DateTime to)
+    {
+        for (var hour = from; hour <= to; hour = hour.AddHours(1))
+        {
+            yield return hour;
+        }
+    }
+
     public static string Format(DateTime hour) => hour.ToString("yyyy-MM-dd'T'HH", CultureInfo.InvariantCulture);
 
     [GeneratedRegex(@"^(?<day>\d{4}-\d{2}-\d{2})-(?<hour>\d{1,2})\.json\.gz$")]

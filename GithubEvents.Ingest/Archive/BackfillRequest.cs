@@ -2,12 +2,13 @@ using System.Globalization;
 
 namespace GithubEvents.Ingest.Archive;
 
-/// <summary>What <c>backfill</c> was asked to replay: a range of hours from GH Archive, or local files.</summary>
-public sealed record BackfillRequest(DateTime? From, DateTime? To, IReadOnlyList<string> Paths, double? Rate)
+/// <summary>What <c>backfill</c> was asked to replay: a range of hours from GH Archive, local files, or the archive Enrich keeps.</summary>
+public sealed record BackfillRequest(DateTime? From, DateTime? To, IReadOnlyList<string> Paths, double? Rate, string? Archive = null)
 {
     public const string Usage = """
         Usage: backfill --from 2025-01-01T00 --to 2025-01-01T23 [--rate EVENTS_PER_SECOND]
                backfill --path FILE_OR_FOLDER [--path ...] [--from HOUR] [--to HOUR] [--rate EVENTS_PER_SECOND]
+               backfill --archive FOLDER|s3|s3://BUCKET/PREFIX [--from HOUR] [--to HOUR] [--rate EVENTS_PER_SECOND]
         Hours are UTC and inclusive. Settings may follow as --Section:Key=value, e.g. --ConnectionStrings:kafka=localhost:9092.
         """;
 
@@ -16,6 +17,7 @@ public sealed record BackfillRequest(DateTime? From, DateTime? To, IReadOnlyList
     {
         DateTime? from = null, to = null;
         double? rate = null;
+        string? archive = null;
         var paths = new List<string>();
         var configuration = new List<string>();
         for (var i = 0; i < args.Count; i++)
@@ -31,6 +33,9 @@ public sealed record BackfillRequest(DateTime? From, DateTime? To, IReadOnlyList
                     break;
                 case "--path":
                     paths.Add(Value(args, ref i));
+                    break;
+                case "--archive":
+                    archive = archive is null ? Value(args, ref i) : throw new BackfillUsageException("Give one --archive.");
                     break;
                 case "--rate":
                     var text = Value(args, ref i);
@@ -51,9 +56,15 @@ public sealed record BackfillRequest(DateTime? From, DateTime? To, IReadOnlyList
             }
         }
 
-        if (paths.Count == 0 && (from is null || to is null))
+        if (archive is not null && paths.Count > 0)
         {
-            throw new BackfillUsageException("Give --from and --to (hours to fetch from GH Archive), or --path (local files or a folder).");
+            throw new BackfillUsageException("Give --path (GH Archive files) or --archive (the archive Enrich keeps), not both.");
+        }
+
+        if (paths.Count == 0 && archive is null && (from is null || to is null))
+        {
+            throw new BackfillUsageException(
+                "Give --from and --to (hours to fetch from GH Archive), --path (local files or a folder), or --archive (the archive Enrich keeps).");
         }
 
         if (from > to)
@@ -61,7 +72,7 @@ public sealed record BackfillRequest(DateTime? From, DateTime? To, IReadOnlyList
             throw new BackfillUsageException($"--from {ArchiveHour.Format(from.Value)} is after --to {ArchiveHour.Format(to!.Value)}.");
         }
 
-        return (new BackfillRequest(from, to, paths, rate), configuration.ToArray());
+        return (new BackfillRequest(from, to, paths, rate, archive), configuration.ToArray());
     }
 
     private static string Value(IReadOnlyList<string> args, ref int i) =>

@@ -112,7 +112,7 @@ public sealed class AppHostModelTests
     {
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GithubEvents_AppHost>(Containers, TestContext.Current.CancellationToken);
 
-        foreach (var name in new[] { "github-token", "timescaledb-password", "timescaledb-reader-password", "timescaledb-writer-password", "grafana-admin-password" })
+        foreach (var name in new[] { "github-token", "timescaledb-password", "timescaledb-reader-password", "timescaledb-writer-password", "grafana-admin-password", "archive-s3-access-key-id", "archive-s3-secret-access-key" })
         {
             Assert.True(Assert.IsType<ParameterResource>(Resource(builder, name)).Secret, $"{name} is not secret");
         }
@@ -129,6 +129,8 @@ public sealed class AppHostModelTests
         var enrich = await PublishedEnvironment(Resource(builder, "enrich"));
         Assert.Equal("{github-token.value}", ingest["GitHub__Token"]);
         Assert.Equal("{github-token.value}", enrich["GitHub__Token"]);
+        Assert.Equal("{archive-s3-access-key-id.value}", ingest["Archive__S3__AccessKeyId"]);
+        Assert.Equal("{archive-s3-secret-access-key.value}", ingest["Archive__S3__SecretAccessKey"]);
         Assert.Equal("{geocoding-user-agent.value}", enrich["Geocoding__UserAgent"]);
         Assert.Equal("{timescaledb-reader-password.value}", enrich["Database__ReaderPassword"]);
         Assert.Equal("{timescaledb-writer-password.value}", enrich["Database__WriterPassword"]);

@@ -37,7 +37,7 @@ public sealed class KubernetesPublishSettingsTests : IDisposable
         Assert.Equal(["enrich", "grafana", "ingest"], documents.OfType<V1Deployment>().Select(d => d.Name()).Order());
         Assert.Empty(documents.OfType<V1StatefulSet>());
         Assert.Equal(
-            ["geocoding-user-agent", "github-events", "github-token", "grafana-admin-password", "grafana-database-password", "kafka"],
+            ["archive-s3-access-key-id", "archive-s3-secret-access-key", "geocoding-user-agent", "github-events", "github-token", "grafana-admin-password", "grafana-database-password", "kafka"],
             Assert.Single(documents.OfType<V1Secret>()).StringData.Keys.Order());
 
         var enrich = documents.OfType<V1Deployment>().Single(d => d.Name() == "enrich").Spec.Template.Spec.Containers[0];

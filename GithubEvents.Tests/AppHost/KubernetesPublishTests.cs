@@ -19,6 +19,8 @@ public sealed partial class KubernetesPublishTests(KubernetesPublishTests.Publis
         ["timescaledb-reader-password"] = "ReaderPasswordNeverWritten89",
         ["timescaledb-writer-password"] = "WriterPasswordNeverWritten10",
         ["grafana-admin-password"] = "GrafanaPasswordNeverWritten11",
+        ["archive-s3-access-key-id"] = "ArchiveKeyIdNeverWritten12",
+        ["archive-s3-secret-access-key"] = "ArchiveSecretNeverWritten13",
     };
 
     [Fact]

@@ -20,6 +20,8 @@ public sealed class ConfigurationDocsTests
         ("Enrich:Replicas", "GithubEvents.AppHost/Program.cs", ["WithReplicasFrom(\"Enrich:Replicas\")"]),
         ("Parameters:github-token", "GithubEvents.AppHost/Program.cs", ["\"Parameters:github-token\""]),
         ("Parameters:geocoding-user-agent", "GithubEvents.AppHost/Program.cs", ["\"Parameters:geocoding-user-agent\""]),
+        ("Parameters:archive-s3-access-key-id", "GithubEvents.AppHost/Program.cs", ["\"Parameters:archive-s3-access-key-id\"", "\"Archive__S3__AccessKeyId\""]),
+        ("Parameters:archive-s3-secret-access-key", "GithubEvents.AppHost/Program.cs", ["\"Parameters:archive-s3-secret-access-key\"", "\"Archive__S3__SecretAccessKey\""]),
         ("Parameters:timescaledb-password", "GithubEvents.AppHost/Database/EventDatabaseExtensions.cs", ["\"timescaledb\"", "$\"{server}-password\""]),
         ("Parameters:timescaledb-reader-password", "GithubEvents.AppHost/Database/EventDatabaseExtensions.cs", ["\"timescaledb\"", "$\"{server}-reader-password\""]),
         ("Parameters:timescaledb-writer-password", "GithubEvents.AppHost/Database/EventDatabaseExtensions.cs", ["\"timescaledb\"", "$\"{server}-writer-password\""]),

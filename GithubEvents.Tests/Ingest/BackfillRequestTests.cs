@@ -19,6 +19,11 @@ public sealed class BackfillRequestTests
 
         var (local, _) = BackfillRequest.Parse(["--path", "/data/a.json.gz", "--path", "/data/hours"]);
         Assert.Equal(["/data/a.json.gz", "/data/hours"], local.Paths);
+
+        var (archive, _) = BackfillRequest.Parse(["--archive", "s3://archive/github-events", "--to", "2025-01-01T23"]);
+        Assert.Equal("s3://archive/github-events", archive.Archive);
+        Assert.Null(archive.From);
+        Assert.Equal(new DateTime(2025, 1, 1, 23, 0, 0, DateTimeKind.Utc), archive.To);
     }
 
     [Theory]
@@ -28,6 +33,8 @@ public sealed class BackfillRequestTests
     [InlineData(new[] { "--path", "x", "--rate", "0" }, "--rate expects a positive number")]
     [InlineData(new[] { "--path" }, "--path needs a value")]
     [InlineData(new[] { "--path", "x", "--form", "2025-01-01T00" }, "Unknown argument '--form'")]
+    [InlineData(new[] { "--path", "x", "--archive", "/srv/archive" }, "not both")]
+    [InlineData(new[] { "--archive", "s3", "--archive", "/srv/archive" }, "Give one --archive")]
     public void A_wrong_command_line_says_what_is_wrong(string[] args, string message)
     {
         var error = Assert.Throws<BackfillUsageException>(() => BackfillRequest.Parse(args));

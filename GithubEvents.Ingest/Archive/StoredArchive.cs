@@ -1,0 +1,94 @@
+using Amazon.Runtime;
+using GithubEvents.ServiceDefaults.Archive;
+
+namespace GithubEvents.Ingest.Archive;
+
+/// <summary>
+/// The archive Enrich keeps (docs/archive.md) as a backfill source: the GH Archive files of its <c>json/</c> folder,
+/// in a folder (<c>Archive:Path</c>) or under an S3 prefix (<c>s3</c> for <c>Archive:S3:Bucket</c> and
+/// <c>Archive:S3:Prefix</c>, or <c>s3://BUCKET/PREFIX</c>). Every hour from the first to the last asked for (or found)
+/// is expected: one the archive lacks is listed with where it was looked for, so the backfill reports it.
+/// </summary>
+public sealed class StoredArchive(ArchiveStorage storage)
+{
+    public const string JsonFolder = "json";
+
+    private const string ConfiguredBucket = "s3";
+    private const string S3Scheme = "s3://";
+
+    public async Task<IReadOnlyList<ArchiveFile>> ResolveAsync(string location, DateTime? from, DateTime? to, CancellationToken cancellationToken)
+    {
+        var (where, names, file) = IsS3(location)
+            ? await ListBucketAsync(Bucket(location), cancellationToken)
+            : ListFolder(location);
+        var present = names
+            .Select(name => (Name: name, Parsed: ArchiveHour.TryParseFileName(name, out var hour), Hour: hour))
+            // The archiver's names only: a zero-padded hour would name an hour twice.
+            .Where(entry => entry.Parsed && entry.Name == ArchiveHour.FileName(entry.Hour))
+            .ToDictionary(entry => entry.Hour, entry => entry.Name);
+        if (present.Count == 0 && (from is null || to is null))
+        {
+            throw new BackfillUsageException($"No hour files (named like {JsonFolder}/2025-01-01-0.json.gz) in {where}.");
+        }
+
+        return ArchiveHour.Range(from ?? present.Keys.Min(), to ?? present.Keys.Max())
+            .Select(hour => present.TryGetValue(hour, out var name)
+                ? file(name, hour)
+                : new ArchiveFile($"{JsonFolder}/{ArchiveHour.FileName(hour)}", hour, null, null, MissingFrom: where))
+            .ToList();
+    }
+
+    private static bool IsS3(string location) =>
+        location == ConfiguredBucket || location.StartsWith(S3Scheme, StringComparison.OrdinalIgnoreCase);
+
+    private ArchiveBucket Bucket(string location)
+    {
+        if (location == ConfiguredBucket)
+        {
+            try
+            {
+                return storage.Configured();
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new BackfillUsageException($"--archive s3: {ex.Message}");
+            }
+        }
+
+        var path = location[S3Scheme.Length..];
+        var slash = path.IndexOf('/', StringComparison.Ordinal);
+        var bucket = slash < 0 ? path : path[..slash];
+        return bucket.Length > 0
+            ? storage.At(bucket, slash < 0 ? "" : path[(slash + 1)..])
+            : throw new BackfillUsageException($"--archive {location}: name a bucket, as in s3://BUCKET/PREFIX.");
+    }
+
+    private static async Task<(string Where, IReadOnlyList<string> Names, Func<string, DateTime, ArchiveFile> File)> ListBucketAsync(
+        ArchiveBucket bucket, CancellationToken cancellationToken)
+    {
+        var where = $"{bucket}{JsonFolder}/";
+        try
+        {
+            var names = await bucket.ListAsync(JsonFolder, cancellationToken);
+            return (where, names, (name, hour) => new ArchiveFile($"{JsonFolder}/{name}", hour, null, null, Bucket: bucket));
+        }
+        catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or HttpRequestException)
+        {
+            throw new BackfillUsageException(
+                $"{where} could not be listed: {ex.Message}. Check Archive:S3:ServiceUrl, Archive:S3:Region, Archive:S3:ForcePathStyle " +
+                "and the credentials (Archive:S3:AccessKeyId and Archive:S3:SecretAccessKey).");
+        }
+    }
+
+    private static (string Where, IReadOnlyList<string> Names, Func<string, DateTime, ArchiveFile> File) ListFolder(string location)
+    {
+        var folder = Path.Combine(Path.GetFullPath(location), JsonFolder);
+        if (!Directory.Exists(folder))
+        {
+            throw new BackfillUsageException($"--archive {location}: no folder {JsonFolder} in it. Give the archive's folder (Archive:Path), the one holding {JsonFolder}/, parquet/ and manifest/.");
+        }
+
+        var names = Directory.EnumerateFiles(folder).Select(path => Path.GetFileName(path)).ToList();
+        return (folder + Path.DirectorySeparatorChar, names, (name, hour) => new ArchiveFile($"{JsonFolder}/{name}", hour, null, Path.Combine(folder, name)));
+    }
+}
