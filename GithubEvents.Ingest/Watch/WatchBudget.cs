@@ -5,17 +5,25 @@ namespace GithubEvents.Ingest.Watch;
 /// <summary>
 /// The watched feeds' part of the core budget: <see cref="WatchOptions.BudgetShare"/> of each hour's limit, counted
 /// from the watch poller's own answers (a 304 costs nothing, anything else one request). The watch poller asks
-/// <see cref="CanSpend"/> before each request, so it never spends beyond the share; the live poller keeps
-/// <see cref="Unspent"/> aside, so it never spends what is the watch's. No I/O.
+/// <see cref="CanSpend"/> before each request, so it never spends beyond the share, and waits for
+/// <see cref="NotBefore"/>, so it spends along an even line through the hour with <see cref="SlackShare"/> of the share
+/// in hand; the live poller keeps <see cref="Unspent"/> aside, so it never spends what is the watch's. No I/O.
 /// </summary>
 public sealed class WatchBudget(TimeProvider time)
 {
+    /// <summary>
+    /// How far ahead of the even line the watch may spend, as a share of its allowance (five minutes of it): the answers
+    /// that bring events come in bursts (the first polls, a busy minute), and a poll held back waits with its events.
+    /// </summary>
+    public const double SlackShare = 1.0 / 12;
+
+    private static readonly TimeSpan Window = TimeSpan.FromHours(1);
+
     private readonly Lock _lock = new();
     private double _share;
     private int _limit;
     private DateTimeOffset _reset;
     private int _spent;
-    private DateTimeOffset _notBefore;
 
     /// <summary>The share in force; 0 while nothing is watched, so that the live poller keeps the whole of its own.</summary>
     public void Configure(double share)
@@ -50,8 +58,9 @@ public sealed class WatchBudget(TimeProvider time)
     }
 
     /// <summary>
-    /// When the next request may go: the share's requests left, spread evenly until the reset, so that a busy hour's
-    /// first minutes do not spend it all; after the share is spent, the reset.
+    /// When the next request may go: when the even line through the window (the allowance spent at a steady pace from
+    /// the window's start to its reset), plus the slack, reaches one more than is spent; after the share is spent, the
+    /// reset. Spending below the line never waits.
     /// </summary>
     public DateTimeOffset NotBefore
     {
@@ -60,7 +69,15 @@ public sealed class WatchBudget(TimeProvider time)
             lock (_lock)
             {
                 Roll();
-                return _limit > 0 && _spent >= Allowance() ? _reset + GitHubApi.ResetMargin : _notBefore;
+                if (_limit == 0)
+                {
+                    return DateTimeOffset.MinValue;
+                }
+
+                var allowance = Allowance();
+                return _spent >= allowance
+                    ? _reset + GitHubApi.ResetMargin
+                    : _reset - Window + (Window * ((_spent + 1 - (allowance * SlackShare)) / allowance));
             }
         }
     }
@@ -78,15 +95,7 @@ public sealed class WatchBudget(TimeProvider time)
                 _spent = 0;
             }
 
-            if (!costly)
-            {
-                return;
-            }
-
-            _spent++;
-            var left = Allowance() - _spent;
-            var untilReset = _reset - time.GetUtcNow();
-            _notBefore = left > 0 && untilReset > TimeSpan.Zero ? time.GetUtcNow() + (untilReset / left) : _notBefore;
+            _spent += costly ? 1 : 0;
         }
     }
 

@@ -24,9 +24,12 @@ public sealed class WatchOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "GitHub:Watch:MinimumInterval must be between 1 s and an hour, e.g. 00:00:10.")]
     public TimeSpan MinimumInterval { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The longest a feed goes unpolled, however idle it is (a 304 costs no budget).</summary>
-    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00", ErrorMessage = "GitHub:Watch:MaximumInterval must be between 10 s and a day, e.g. 00:10:00.")]
-    public TimeSpan MaximumInterval { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// The idle pace: the longest a feed goes unpolled, however idle it is (a 304 costs no budget), and so the longest
+    /// its events wait; GitHub's <c>X-Poll-Interval</c>, when longer, is honoured instead.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00", ErrorMessage = "GitHub:Watch:MaximumInterval must be between 10 s and a day, e.g. 00:01:00.")]
+    public TimeSpan MaximumInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Every target once, repositories first, in the order given.</summary>
     public IReadOnlyList<WatchTarget> Targets() =>

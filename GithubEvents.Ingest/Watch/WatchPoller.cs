@@ -104,10 +104,11 @@ public sealed partial class WatchPoller(
             _feeds.Remove(gone);
         }
 
+        // The first polls spread over the idle pace: each feed keeps its place in it, so the polls never come in one burst.
         var added = targets.Where(t => !_feeds.ContainsKey(t.Feed)).ToList();
-        foreach (var target in added)
+        for (var i = 0; i < added.Count; i++)
         {
-            _feeds[target.Feed] = new WatchedFeed(target, time.GetUtcNow());
+            _feeds[added[i].Feed] = new WatchedFeed(added[i], time.GetUtcNow() + (settings.MaximumInterval * i / added.Count));
         }
 
         if (targets.Count == 0)
@@ -140,7 +141,8 @@ public sealed partial class WatchPoller(
     {
         using var activity = IngestTelemetry.ActivitySource.StartActivity("poll a watched feed");
         activity?.SetTag("github.feed", watched.Target.Feed);
-        watched.Tally.PollStarted(time.GetUtcNow());
+        var started = time.GetUtcNow();
+        watched.Tally.PollStarted(started);
         var read = await reader.ReadAsync(
             watched.Target.Feed,
             watched.Seen,
@@ -167,7 +169,8 @@ public sealed partial class WatchPoller(
         }
         else
         {
-            var interval = watched.Polled(time.GetUtcNow(), read.Fresh, answeredEvents: read.Last!.Outcome == FeedOutcome.Events, read.Missed, _settings);
+            // From the poll's start, so that the time a poll takes does not stretch the pace.
+            var interval = watched.Polled(started, read.Fresh, answeredEvents: read.Last!.Outcome == FeedOutcome.Events, read.Missed, read.Last.PollInterval, _settings);
             LogPolled(watched.Target.Name, read.Fresh.Count, interval);
         }
     }
@@ -192,12 +195,10 @@ public sealed partial class WatchPoller(
         }
     }
 
-    // A feed that keeps failing (a repository renamed or made private answers 404) is asked at most as often as an idle one.
-    private TimeSpan Backoff(WatchedFeed watched)
-    {
-        var wait = Retries.Exponential(GitHubApi.FailureMinimum, GitHubApi.FailureMaximum, watched.Failed());
-        return wait < _settings.MaximumInterval ? wait : _settings.MaximumInterval;
-    }
+    // A feed that keeps failing (a repository renamed or made private answers 404) costs a request of the share each
+    // time: it is asked less and less often, up to every five minutes, however short the idle pace.
+    private static TimeSpan Backoff(WatchedFeed watched) =>
+        Retries.Exponential(GitHubApi.FailureMinimum, GitHubApi.FailureMaximum, watched.Failed());
 
     private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 

@@ -5,13 +5,18 @@ using GithubEvents.Ingest.GitHub;
 namespace GithubEvents.Ingest.Watch;
 
 /// <summary>
-/// One watched feed's state: the events it showed lately, how busy it is, and when it is next due. The pace follows
-/// the activity: a poll when about <see cref="EventsPerPoll"/> new events are expected (a page, a third of the feed's
-/// 300), between <see cref="WatchOptions.MinimumInterval"/> and <see cref="WatchOptions.MaximumInterval"/>. No I/O.
+/// One watched feed's state: the events it showed lately, how busy it is, and when it is next due. A quiet feed is
+/// polled at its idle pace (<see cref="WatchOptions.MaximumInterval"/>, or GitHub's <c>X-Poll-Interval</c> when that is
+/// longer), each poll a free 304 until events come; a busy one sooner, when about <see cref="EventsPerPoll"/> new
+/// events are expected, but not before <see cref="WatchOptions.MinimumInterval"/>. No I/O.
 /// </summary>
 public sealed class WatchedFeed(WatchTarget target, DateTimeOffset due)
 {
-    public const int EventsPerPoll = EventsFeedClient.PageSize;
+    /// <summary>
+    /// Less than a page, so that the rate's swings seldom fill one: a poll whose first page is all new asks for the
+    /// next, and pays a second request for the few events that spilt over.
+    /// </summary>
+    public const int EventsPerPoll = 80;
 
     // Twice what the feed can show: an event that left it never comes back.
     private const int RememberedEvents = 2 * EventsFeedClient.PageSize * FeedReader.MaxPages;
@@ -33,9 +38,10 @@ public sealed class WatchedFeed(WatchTarget target, DateTimeOffset due)
 
     public PollTally Tally { get; } = new(PollTally.ProcessPoller, target.Feed);
 
-    /// <summary>After a poll that answered: the next one when about a page of new events is expected.</summary>
+    /// <summary>After a poll that answered: the next one at the idle pace, or sooner when <see cref="EventsPerPoll"/> new events are expected by then.</summary>
     /// <param name="fresh">The new events, newest first.</param>
-    public TimeSpan Polled(DateTimeOffset now, IReadOnlyList<RawEvent> fresh, bool answeredEvents, bool missed, WatchOptions options)
+    /// <param name="pollInterval">The last answer's <c>X-Poll-Interval</c>, if it had one.</param>
+    public TimeSpan Polled(DateTimeOffset now, IReadOnlyList<RawEvent> fresh, bool answeredEvents, bool missed, TimeSpan? pollInterval, WatchOptions options)
     {
         _failures = 0;
         var sample = _lastPoll is { } last && now > last
@@ -45,9 +51,10 @@ public sealed class WatchedFeed(WatchTarget target, DateTimeOffset due)
         _lastPoll = now;
         Known |= answeredEvents;
 
+        var idle = pollInterval > options.MaximumInterval ? pollInterval.Value : options.MaximumInterval;
         var interval = missed ? options.MinimumInterval
-            : EventsPerSecond > 0 ? TimeSpan.FromSeconds(Math.Min(EventsPerPoll / EventsPerSecond, options.MaximumInterval.TotalSeconds))
-            : options.MaximumInterval;
+            : EventsPerSecond > 0 ? TimeSpan.FromSeconds(Math.Min(EventsPerPoll / EventsPerSecond, idle.TotalSeconds))
+            : idle;
         interval = interval < options.MinimumInterval ? options.MinimumInterval : interval;
         Due = now + interval;
         return interval;

@@ -207,9 +207,11 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
 
         List<string> shown;
         int lastPage;
+        DateTimeOffset at;
         lock (_lock)
         {
             CatchUp();
+            at = Time.GetUtcNow();
             if (feed == PublicFeed && _publishBeforePage is { } before && before.Page == page)
             {
                 _publishBeforePage = null;
@@ -224,11 +226,18 @@ public sealed partial class FakeGitHub(TimeProvider? timeProvider = null) : Fake
         var body = "[" + string.Join(",", shown) + "]";
         context.Response.Headers.Link = PageLinks(feed, perPage, page, lastPage);
         await Answer(context, 200, body, WeakETag(Encoding.UTF8.GetBytes(body)));
-        if (feed == PublicFeed && context.Response.StatusCode == 200)
+        if (context.Response.StatusCode == 200)
         {
             lock (_lock)
             {
-                _shown.UnionWith(shown);
+                if (feed == PublicFeed)
+                {
+                    _shown.UnionWith(shown);
+                }
+                else
+                {
+                    ShownOnFeed(shown, at);
+                }
             }
         }
     }

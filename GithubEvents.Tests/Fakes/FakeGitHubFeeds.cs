@@ -13,6 +13,22 @@ public sealed partial class FakeGitHub
 {
     private readonly Dictionary<string, List<string>> _feeds = new(StringComparer.OrdinalIgnoreCase);
     private readonly Queue<ScheduledEvent> _schedule = new();
+    private readonly Dictionary<string, DateTimeOffset> _firstShownOnFeeds = [];
+
+    /// <summary>
+    /// When a repository's or organisation's feed first showed each event in an answer with events (200), on the fake's
+    /// clock; events as raw JSON.
+    /// </summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> FirstShownOnFeeds
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return new Dictionary<string, DateTimeOffset>(_firstShownOnFeeds);
+            }
+        }
+    }
 
     /// <summary>Activity from now on, in order of time.</summary>
     public void Schedule(IEnumerable<ScheduledEvent> events)
@@ -54,6 +70,15 @@ public sealed partial class FakeGitHub
         if (_events.Count > FeedLimit)
         {
             _events.RemoveRange(FeedLimit, _events.Count - FeedLimit);
+        }
+    }
+
+    // Under _lock.
+    private void ShownOnFeed(IEnumerable<string> shown, DateTimeOffset at)
+    {
+        foreach (var json in shown)
+        {
+            _firstShownOnFeeds.TryAdd(json, at);
         }
     }
 

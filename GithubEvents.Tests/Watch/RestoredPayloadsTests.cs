@@ -78,7 +78,7 @@ public sealed class RestoredPayloadsTests(PostgresServer postgres, KafkaMockClus
             settings["GitHub:Token"] = WatchRun.Token;
             await using (await pipeline.StartAsync(settings: settings))
             {
-                // The feed's first poll finds it empty; the next comes after GitHub:Watch:MaximumInterval (10 minutes).
+                // The feed's first poll finds it empty; the next come at the idle pace (X-Poll-Interval, a minute) and find the activity.
                 await run.RunAsync(TimeSpan.FromMinutes(11));
                 await EnrichPipeline.EventuallyAsync(async () => await pipeline.CountAsync() == activity.Count, "every event stored");
                 await EnrichPipeline.EventuallyAsync(

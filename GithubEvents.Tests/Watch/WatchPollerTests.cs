@@ -19,6 +19,7 @@ public sealed class WatchPollerTests(KafkaMockCluster kafka)
         await using var run = await WatchRun.StartAsync(kafka, github => github.Schedule(Burst("o/busy", Start.AddMinutes(1), 400)), new Dictionary<string, string?>
         {
             ["GitHub:Watch:Repositories:0"] = "o/busy",
+            ["GitHub:Watch:MaximumInterval"] = "00:10:00",
         });
         using var metrics = new IngestMetrics(run.Host.Services);
 
