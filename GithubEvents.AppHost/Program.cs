@@ -58,7 +58,7 @@ try
         .WithReplicasFrom("Enrich:Replicas")
         .WithComputeResources(cpuRequest: "250m", memoryRequest: "256Mi", cpuLimit: "1", memoryLimit: "1Gi");
 
-    // Grafana wherever containers run, on the database Enrich writes.
+    // Grafana in its container wherever containers run, else from this machine's Grafana install, on the database Enrich writes.
     builder.AddEventDashboards("grafana", plan, database, enrich);
 
     await builder.Build().RunAsync();

@@ -5,7 +5,7 @@ namespace Aspire.Hosting;
 /// <summary>
 /// The alerts' notifications besides Grafana's default contact point, from the AppHost's settings: a webhook (its URL a
 /// secret parameter) and e-mail (addresses, and Grafana's SMTP server with its password a secret parameter). A run
-/// mounts <see cref="Render"/>'s file over the committed <c>alerting/contact-points.yaml</c>, which provisions none; it
+/// puts <see cref="Render"/>'s file over the committed <c>alerting/contact-points.yaml</c>, which provisions none; it
 /// names the secrets only as environment variables, so no secret sits in a file.
 /// </summary>
 public static class AlertContactPoints
@@ -26,7 +26,8 @@ public static class AlertContactPoints
     /// <see cref="EmailSetting"/> e-mail through <see cref="SmtpHostSetting"/> (start-up stops without it). Without
     /// either, Grafana keeps its defaults.
     /// </summary>
-    public static IResourceBuilder<GrafanaResource> WithAlertContactPoints(this IResourceBuilder<GrafanaResource> builder)
+    public static IResourceBuilder<T> WithAlertContactPoints<T>(this IResourceBuilder<T> builder)
+        where T : IGrafanaResource
     {
         var app = builder.ApplicationBuilder;
         var name = builder.Resource.Name;
@@ -66,7 +67,7 @@ public static class AlertContactPoints
             var content = Render(webhook is not null, email is not null);
             app.Eventing.Subscribe<BeforeResourceStartedEvent>(builder.Resource, (@event, _) =>
             {
-                ProvisioningFileOverride.Mount(builder, @event.Services, RelativePath, "contact-points.yaml", content);
+                ProvisioningFileOverride.Apply(builder, @event.Services, RelativePath, "contact-points.yaml", content);
                 return Task.CompletedTask;
             });
         }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -6,10 +7,10 @@ namespace Aspire.Hosting;
 public static class EventDashboardsExtensions
 {
     /// <summary>
-    /// Grafana with the pipeline's dashboards wherever containers run, reading the services' database however it is
-    /// placed (<see cref="DatasourceLogin"/>), once <paramref name="schemaOwner"/> has set up its schema. Without a
-    /// container runtime it is left out, and the start-up log says so: docs/grafana.md shows how to point a Grafana at the
-    /// database with the same provisioning files.
+    /// Grafana with the pipeline's dashboards and alert rules, reading the services' database however it is placed
+    /// (<see cref="DatasourceLogin"/>), once <paramref name="schemaOwner"/> has set up its schema: in its container
+    /// wherever containers run, else from this machine's Grafana install (<see cref="GrafanaInstall"/>) with the same
+    /// provisioning. Without either it is left out, and the start-up log says how to install Grafana.
     /// </summary>
     public static void AddEventDashboards(
         this IDistributedApplicationBuilder builder,
@@ -18,44 +19,85 @@ public static class EventDashboardsExtensions
         ServiceDatabase database,
         IResourceBuilder<IResource> schemaOwner)
     {
-        if (!plan.ContainersRun)
+        var install = plan.ContainersRun ? null : InstalledGrafana(builder);
+        if (!plan.ContainersRun && install is null)
         {
-            Log(builder, logger => logger.LogInformation(
-                "Grafana is left out: it needs its container, and {Reason}. To see the dashboards, point a Grafana at the database " +
-                "with GithubEvents.AppHost/Grafana/provisioning (docs/grafana.md).", plan.ContainersReason));
+            Log(builder, logger => GrafanaLog.LeftOut(logger, plan.ContainersReason));
             return;
         }
 
         var login = DatasourceLogin.For(builder, name, database);
         var provisioning = Path.Combine(builder.AppHostDirectory, "Grafana", "provisioning");
         var adminPassword = builder.AddParameter($"{name}-admin-password", Passwords.Generated(), secret: true, persist: true);
-        var grafana = builder.AddGrafana(name, adminPassword, provisioning)
-            .WithDatasource(login, database)
+        if (install is null)
+        {
+            var grafana = builder.AddGrafana(name, adminPassword, provisioning);
+            builder.Provision(grafana, login, database, schemaOwner, provisioning, adminPassword);
+            if (login.ExistingServerPort is { } port)
+            {
+                grafana.WithEgressOutsideCluster(port);
+            }
+
+            if (login.NeedsHostGateway)
+            {
+                // Docker Desktop knows the name by itself; Docker Engine on Linux learns it from this.
+                grafana.WithContainerRuntimeArgs($"--add-host={KnownHostNames.DockerDesktopHostBridge}:host-gateway");
+            }
+        }
+        else
+        {
+            // Beside the local PostgreSQL cluster's folder, whether or not the database is there.
+            var postgres = builder.Configuration.GetSection(LocalPostgresOptions.SectionName).Get<LocalPostgresOptions>() ?? new LocalPostgresOptions();
+            var folder = Path.Combine(Path.GetDirectoryName(postgres.EffectiveDataDirectory)!, "grafana");
+            var grafana = builder.AddLocalGrafana(name, adminPassword, install, folder, provisioning);
+            builder.Provision(grafana, login, database, schemaOwner, provisioning, adminPassword);
+            if (login.NeedsHostGateway)
+            {
+                // The login names this machine as containers do; a process on it reaches the server on loopback.
+                var hostAndPort = $"localhost:{login.ExistingServerPort}";
+                grafana.WithEnvironment("GITHUB_EVENTS_DB_HOST", hostAndPort);
+            }
+
+            Log(builder, logger => GrafanaLog.RunsInstalled(logger, install.Executable, plan.ContainersReason, folder));
+        }
+    }
+
+    private static GrafanaInstall? InstalledGrafana(IDistributedApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(LocalGrafanaOptions.SectionName).Get<LocalGrafanaOptions>() ?? new LocalGrafanaOptions();
+        return GrafanaInstall.Find(options.GrafanaHome, builder.Configuration["PATH"]);
+    }
+
+    private static void Provision<T>(
+        this IDistributedApplicationBuilder builder,
+        IResourceBuilder<T> grafana,
+        DatasourceLogin login,
+        ServiceDatabase database,
+        IResourceBuilder<IResource> schemaOwner,
+        string provisioning,
+        IResourceBuilder<ParameterResource> adminPassword)
+        where T : IGrafanaResource
+    {
+        grafana.WithDatasource(login, database)
             .WithDatasourceFileFor(login, database, schemaOwner, provisioning)
-            .WithAlertContactPoints();
-        if (login.ExistingServerPort is { } port)
-        {
-            grafana.WithEgressOutsideCluster(port);
-        }
-
-        if (login.NeedsHostGateway)
-        {
-            // Docker Desktop knows the name by itself; Docker Engine on Linux learns it from this.
-            grafana.WithContainerRuntimeArgs($"--add-host={KnownHostNames.DockerDesktopHostBridge}:host-gateway");
-        }
-
+            .WithAlertContactPoints()
+            .OnResourceReady((resource, @event, _) =>
+            {
+                GrafanaLog.Listens(Logger(@event.Services), resource.PrimaryEndpoint.Url, adminPassword.Resource.Name);
+                return Task.CompletedTask;
+            });
         if (login.IsServicesLogin)
         {
-            Log(builder, logger => logger.LogWarning(
-                "Grafana reads the database as '{User}', the services' login, as {Setting} allows: set ConnectionStrings:{Name}-reader to a read-only role's connection string.",
-                login.User, DatasourceLogin.AllowServiceLoginSetting, database.Resource.Resource.Name));
+            Log(builder, logger => GrafanaLog.ReadsAsServicesLogin(logger, login.User, DatasourceLogin.AllowServiceLoginSetting, database.Resource.Resource.Name));
         }
     }
 
     private static void Log(IDistributedApplicationBuilder builder, Action<ILogger> log) =>
         builder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>
         {
-            log(@event.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GithubEvents.AppHost"));
+            log(Logger(@event.Services));
             return Task.CompletedTask;
         });
+
+    private static ILogger Logger(IServiceProvider services) => services.GetRequiredService<ILoggerFactory>().CreateLogger("GithubEvents.AppHost");
 }

@@ -36,20 +36,27 @@ public static class GrafanaBuilderExtensions
             .WithHttpEndpoint(port: port, targetPort: GrafanaPort, name: GrafanaResource.PrimaryEndpointName)
             .WithPodSecurity(GrafanaUser, GrafanaUser, WritablePaths)
             .WithIngressFromAnywhere()
-            .WithBindMount(provisioningPath, "/etc/grafana/provisioning", isReadOnly: true)
+            .WithBindMount(provisioningPath, ProvisioningCopy.ContainerPath, isReadOnly: true)
+            .WithGrafanaSettings(adminPassword)
+            .WithHttpProbe(ProbeType.Readiness, "/api/health");
+    }
+
+    /// <summary>The admin login from the secret parameter, no anonymous access, and no calls home: every Grafana the AppHost runs.</summary>
+    internal static IResourceBuilder<T> WithGrafanaSettings<T>(this IResourceBuilder<T> builder, IResourceBuilder<ParameterResource> adminPassword)
+        where T : IGrafanaResource =>
+        builder
             .WithEnvironment("GF_SECURITY_ADMIN_USER", "admin")
             .WithEnvironment("GF_SECURITY_ADMIN_PASSWORD", adminPassword)
             .WithEnvironment("GF_AUTH_ANONYMOUS_ENABLED", "false")
             .WithEnvironment("GF_ANALYTICS_REPORTING_ENABLED", "false")
-            .WithEnvironment("GF_ANALYTICS_CHECK_FOR_UPDATES", "false")
-            .WithHttpProbe(ProbeType.Readiness, "/api/health");
-    }
+            .WithEnvironment("GF_ANALYTICS_CHECK_FOR_UPDATES", "false");
 
     /// <summary>
     /// Points the provisioned datasource at the services' database (<see cref="DatasourceLogin"/>). The provisioning file
     /// reads these variables, so the password never sits in a file.
     /// </summary>
-    public static IResourceBuilder<GrafanaResource> WithDatasource(this IResourceBuilder<GrafanaResource> builder, DatasourceLogin login, ServiceDatabase database) =>
+    public static IResourceBuilder<T> WithDatasource<T>(this IResourceBuilder<T> builder, DatasourceLogin login, ServiceDatabase database)
+        where T : IGrafanaResource =>
         builder
             .WithEnvironment("GITHUB_EVENTS_DB_HOST", login.HostAndPort)
             .WithEnvironment("GITHUB_EVENTS_DB_NAME", login.DatabaseName)
@@ -60,15 +67,17 @@ public static class GrafanaBuilderExtensions
     /// <summary>
     /// In a run, Grafana starts once <paramref name="schemaOwner"/> (Enrich, which creates the schema and the TimescaleDB
     /// extension) is healthy, with a datasource file whose PostgreSQL version, TimescaleDB flag and TLS mode are the
-    /// database's (<see cref="GrafanaDatasourceFile"/>), mounted over the committed one. A deployment keeps the
-    /// committed file, and so does a run whose AppHost cannot read the database itself (a warning says so).
+    /// database's (<see cref="GrafanaDatasourceFile"/>), put over the committed one (<see cref="ProvisioningFileOverride"/>).
+    /// A deployment keeps the committed file, and so does a run whose AppHost cannot read the database itself (a warning
+    /// says so).
     /// </summary>
-    public static IResourceBuilder<GrafanaResource> WithDatasourceFileFor(
-        this IResourceBuilder<GrafanaResource> builder,
+    public static IResourceBuilder<T> WithDatasourceFileFor<T>(
+        this IResourceBuilder<T> builder,
         DatasourceLogin login,
         ServiceDatabase database,
         IResourceBuilder<IResource> schemaOwner,
         string provisioningPath)
+        where T : IGrafanaResource
     {
         builder.WaitFor(schemaOwner);
         if (!builder.ApplicationBuilder.ExecutionContext.IsRunMode)
@@ -94,7 +103,7 @@ public static class GrafanaBuilderExtensions
             }
 
             var committed = await File.ReadAllTextAsync(Path.Combine(provisioningPath, GrafanaDatasourceFile.RelativePath), cancellationToken);
-            ProvisioningFileOverride.Mount(builder, @event.Services, GrafanaDatasourceFile.RelativePath, "datasource.yaml",
+            ProvisioningFileOverride.Apply(builder, @event.Services, GrafanaDatasourceFile.RelativePath, "datasource.yaml",
                 GrafanaDatasourceFile.Render(committed, flags.PostgresVersion, flags.TimescaleDb, login.SslMode));
             logger.LogInformation(
                 "Grafana's datasource: PostgreSQL {PostgresVersion}, TimescaleDB {TimescaleDb}, sslmode {SslMode}", flags.PostgresVersion, flags.TimescaleDb, login.SslMode);

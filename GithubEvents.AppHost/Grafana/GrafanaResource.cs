@@ -3,7 +3,7 @@ namespace Aspire.Hosting.ApplicationModel;
 /// <summary>
 /// Grafana, with its datasource and dashboards provisioned from files in the AppHost.
 /// </summary>
-public sealed class GrafanaResource(string name) : ContainerResource(name)
+public sealed class GrafanaResource(string name) : ContainerResource(name), IGrafanaResource
 {
     internal const string PrimaryEndpointName = "http";
 

@@ -4,14 +4,31 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Aspire.Hosting;
 
 /// <summary>
-/// A provisioning file that a run writes for Grafana, mounted read-only over the committed one of the same path (which
-/// holds the mount point inside the read-only provisioning folder, and is what a deployment keeps).
+/// A provisioning file that a run writes for Grafana in place of the committed one of the same path (which is what a
+/// deployment keeps): for the container, mounted read-only over the committed file (which holds the mount point inside
+/// the read-only provisioning folder); for Grafana on this machine, written into this start's copy of the folder.
 /// </summary>
 internal static class ProvisioningFileOverride
 {
-    public static void Mount(IResourceBuilder<GrafanaResource> builder, IServiceProvider services, string relativePath, string storeName, string content)
+    public static void Apply<T>(IResourceBuilder<T> builder, IServiceProvider services, string relativePath, string storeName, string content)
+        where T : IGrafanaResource
     {
-        var target = $"/etc/grafana/provisioning/{relativePath}";
+        switch (builder.Resource)
+        {
+            case LocalGrafanaResource local:
+                File.WriteAllText(Path.Combine(local.ProvisioningDirectory, relativePath), content);
+                break;
+            case GrafanaResource container:
+                Mount(builder.ApplicationBuilder.CreateResourceBuilder(container), services, relativePath, storeName, content);
+                break;
+            default:
+                throw new NotSupportedException($"{builder.Resource.GetType().Name} takes no provisioning files.");
+        }
+    }
+
+    private static void Mount(IResourceBuilder<GrafanaResource> builder, IServiceProvider services, string relativePath, string storeName, string content)
+    {
+        var target = $"{ProvisioningCopy.ContainerPath}/{relativePath}";
         using var stream = new MemoryStream(Encoding.UTF8.GetBytes(content));
         var path = services.GetRequiredService<IAspireStore>().GetFileNameWithContent($"{builder.Resource.Name}-{storeName}", stream);
         if (!OperatingSystem.IsWindows())

@@ -5,8 +5,8 @@ namespace Aspire.Hosting;
 /// <summary>
 /// Where the broker and the database run, decided once at start: on an existing server when its connection string is
 /// configured, else in a container when a container runtime answers (always when publishing), else on this machine;
-/// <c>AppHost:Mode</c> forces the choice for the pieces without a connection string. Grafana, which has only its container,
-/// runs wherever containers can.
+/// <c>AppHost:Mode</c> forces the choice for the pieces without a connection string. Grafana runs in its container wherever
+/// containers can, else from this machine's Grafana install, if it has one.
 /// </summary>
 public sealed class PlacementPlan
 {
