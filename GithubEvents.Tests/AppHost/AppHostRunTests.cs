@@ -18,7 +18,7 @@ public sealed class AppHostRunTests(PostgresServer postgres, KafkaMockCluster ka
         var cancellationToken = TestContext.Current.CancellationToken;
         var database = await postgres.CreateDatabaseAsync();
         var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GithubEvents_AppHost>(
-            [$"--ConnectionStrings:kafka={kafka.BootstrapServers}", $"--ConnectionStrings:github-events={database}"],
+            [$"--ConnectionStrings:kafka={kafka.BootstrapServers}", $"--ConnectionStrings:github-events={database}", StandInGrafana.NoneOnPath],
             cancellationToken);
         appHost.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
 

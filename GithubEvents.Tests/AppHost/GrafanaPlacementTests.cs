@@ -134,7 +134,7 @@ public sealed class GrafanaPlacementTests
     public async Task Without_a_container_runtime_and_with_the_database_on_this_machine_Grafana_is_left_out()
     {
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GithubEvents_AppHost>(
-            ["--ASPIRE_CONTAINER_RUNTIME=no-such-container-runtime"], TestContext.Current.CancellationToken);
+            ["--ASPIRE_CONTAINER_RUNTIME=no-such-container-runtime", StandInGrafana.NoneOnPath], TestContext.Current.CancellationToken);
 
         Assert.Empty(builder.Resources.OfType<ContainerResource>());
         Assert.DoesNotContain(builder.Resources, r => r.Name.StartsWith("grafana", StringComparison.Ordinal));

@@ -11,7 +11,7 @@ public sealed class LocalModeModelTests
     public async Task Without_a_container_runtime_the_broker_runs_in_the_AppHost_and_PostgreSQL_from_the_local_binaries()
     {
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GithubEvents_AppHost>(
-            ["--ASPIRE_CONTAINER_RUNTIME=no-such-container-runtime"], TestContext.Current.CancellationToken);
+            ["--ASPIRE_CONTAINER_RUNTIME=no-such-container-runtime", StandInGrafana.NoneOnPath], TestContext.Current.CancellationToken);
 
         Assert.Empty(builder.Resources.OfType<ContainerResource>());
         Assert.IsType<DevelopmentKafkaResource>(Resource(builder, "kafka"));
