@@ -65,6 +65,7 @@ public static class EventDashboardsExtensions
     private static GrafanaInstall? InstalledGrafana(IDistributedApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(LocalGrafanaOptions.SectionName).Get<LocalGrafanaOptions>() ?? new LocalGrafanaOptions();
+        // The environment's PATH, read through configuration so that a test (--PATH=...) can give the AppHost its own.
         return GrafanaInstall.Find(options.GrafanaHome, builder.Configuration["PATH"]);
     }
 
