@@ -32,7 +32,8 @@ public static class EventDashboardsExtensions
         var grafana = builder.AddGrafana(name, adminPassword, provisioning)
             .WithDatasource(login, database)
             .WithDatasourceFileFor(login, database, schemaOwner, provisioning)
-            .WithAlertContactPoints();
+            .WithAlertContactPoints()
+            .WithAlertRuleThresholds(provisioning);
         if (login.ExistingServerPort is { } port)
         {
             grafana.WithEgressOutsideCluster(port);

@@ -1,3 +1,4 @@
+using Aspire.Hosting;
 using GithubEvents.Enrich.Storage;
 
 namespace GithubEvents.Tests.Grafana;
@@ -130,6 +131,22 @@ public sealed class AlertRuleQueryTests(AlertDatabase data) : IClassFixture<Aler
             "UPDATE pipeline_minutes SET lag_messages = 90000, lag_seconds = 900 WHERE minute = date_trunc('minute', now()) - INTERVAL '1 minute';"));
 
         Assert.True(firing, $"quiet with {value}");
+    }
+
+    [Theory]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
+    public async Task The_live_share_rule_fires_below_the_threshold_the_AppHost_writes_from_its_setting(SchemaFlavor path)
+    {
+        var committed = File.ReadAllText(Path.Combine(LiveDashboard.ProvisioningDirectory, AlertRuleThresholds.RelativePath));
+        var strict = AlertRuleFile.Rules(AlertRuleThresholds.Render(committed, 0.6)).Single(rule => rule.Uid == "ge-live-share-low");
+        var lenient = AlertRuleFile.Rules(AlertRuleThresholds.Render(committed, 0.4)).Single(rule => rule.Uid == "ge-live-share-low");
+
+        // A healthy pipeline's live share is about a half.
+        var (strictFiring, strictValue) = strict.Evaluate(await RunAsync(path, strict, Healthy));
+        var (lenientFiring, lenientValue) = lenient.Evaluate(await RunAsync(path, lenient, Healthy));
+
+        Assert.True(strictFiring, $"quiet with {strictValue} below a threshold of 0.6");
+        Assert.False(lenientFiring, $"fires with {lenientValue} above a threshold of 0.4");
     }
 
     private async Task<PanelResult> RunAsync(SchemaFlavor path, AlertRule rule, string arrange)
