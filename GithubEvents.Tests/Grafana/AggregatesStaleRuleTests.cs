@@ -42,6 +42,23 @@ public sealed class AggregatesStaleRuleTests(PostgresServer server)
         Assert.False(caughtUp, $"fires with {caughtUpValue} once the refresh caught up");
     }
 
+    [Theory]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
+    public async Task The_lag_each_aggregate_is_allowed_follows_the_refresh_settings(SchemaFlavor path)
+    {
+        var storage = EventDatabase.Options(path);
+        storage.AggregateRefreshLag = TimeSpan.FromMinutes(2);
+        storage.AggregateRefreshInterval = TimeSpan.FromMinutes(10);
+        await using var database = await EventDatabase.OpenAsync(await EventDatabase.CreateEmptyAsync(server, path), storage);
+
+        var allowed = (await Sql.RowsAsync(database.ConnectionString, "SELECT relation, expected_lag FROM v_aggregate_freshness"))
+            .ToDictionary(row => (string)row[0]!, row => (TimeSpan)row[1]!);
+
+        Assert.Equal(EventDatabase.Aggregates.Order(), allowed.Keys.Order());
+        Assert.Equal(TimeSpan.FromMinutes(5 + 2 + 10), allowed["capture_stats_5m"]);
+        Assert.Equal(TimeSpan.FromMinutes(60 + 2 + 10), allowed["repo_stats_1h"]);
+    }
+
     // Materialises every aggregate up to lag ago, as a refresh at this moment does.
     private static async Task RefreshAsync(EventDatabase database, TimeSpan lag)
     {
