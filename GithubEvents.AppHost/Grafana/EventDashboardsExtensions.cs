@@ -82,6 +82,7 @@ public static class EventDashboardsExtensions
         grafana.WithDatasource(login, database)
             .WithDatasourceFileFor(login, database, schemaOwner, provisioning)
             .WithAlertContactPoints()
+            .WithAlertRuleThresholds(provisioning)
             .OnResourceReady((resource, @event, _) =>
             {
                 GrafanaLog.Listens(Logger(@event.Services), resource.PrimaryEndpoint.Url, adminPassword.Resource.Name);

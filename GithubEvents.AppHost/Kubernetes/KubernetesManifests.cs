@@ -318,10 +318,12 @@ internal sealed partial class KubernetesManifests(DistributedApplicationModel mo
 
     /// <summary>
     /// A read-only bind mount of a folder becomes one ConfigMap per folder (ConfigMap keys cannot hold a
-    /// '/'), all projected into one volume at the mount's target with the folder structure kept.
+    /// '/'), all projected into one volume at the mount's target with the folder structure kept. A file of it that the
+    /// resource replaces (<see cref="ReplacedFileAnnotation"/>) has the replacement's content.
     /// </summary>
     private static IEnumerable<V1ConfigMap> MountedFiles(IResource resource, V1Container container, V1PodSpec pod)
     {
+        var replaced = resource.Annotations.OfType<ReplacedFileAnnotation>().ToDictionary(file => file.Target, file => file.Content, StringComparer.Ordinal);
         foreach (var mount in resource.Annotations.OfType<ContainerMountAnnotation>())
         {
             if (mount.Type != ContainerMountType.BindMount || !mount.IsReadOnly || !Directory.Exists(mount.Source))
@@ -353,8 +355,9 @@ internal sealed partial class KubernetesManifests(DistributedApplicationModel mo
                         throw new DistributedApplicationException($"'{file}' cannot be a ConfigMap key: a file name may hold only letters, digits, '-', '_' and '.'.");
                     }
 
-                    data[key] = File.ReadAllText(file);
-                    items.Add(new V1KeyToPath { Key = key, Path = relative == "." ? key : $"{relative}/{key}" });
+                    var path = relative == "." ? key : $"{relative}/{key}";
+                    data[key] = replaced.GetValueOrDefault($"{mount.Target.TrimEnd('/')}/{path}") ?? File.ReadAllText(file);
+                    items.Add(new V1KeyToPath { Key = key, Path = path });
                 }
 
                 projection.Sources.Add(new V1VolumeProjection { ConfigMap = new V1ConfigMapProjection { Name = name, Items = items } });

@@ -80,6 +80,10 @@ public sealed partial class DatabaseSetup(
             {
                 await TimescalePolicies.ApplyAsync(connection, storageOptions.Value, retentionOptions.Value, cancellationToken);
             }
+            else
+            {
+                await RollupSchedule.ApplyAsync(connection, storageOptions.Value, cancellationToken);
+            }
 
             var roles = databaseOptions.Value;
             if (!string.IsNullOrEmpty(roles.ReaderPassword))

@@ -59,11 +59,7 @@ public sealed class AlertDatabase(PostgresServer server) : IAsyncLifetime
 
     private async Task<EventDatabase> CreateAsync(SchemaFlavor path)
     {
-        var database = await EventDatabase.CreateAsync(server, path, new DatabaseOptions
-        {
-            ReaderRole = $"grafana_{Guid.NewGuid():N}"[..24],
-            ReaderPassword = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)),
-        });
+        var database = await EventDatabase.CreateAsync(server, path, ReaderRoles());
         if (path == SchemaFlavor.TimescaleDb)
         {
             await Sql.ExecuteAsync(database.ConnectionString, "SELECT alter_job(job_id, scheduled => false) FROM timescaledb_information.jobs WHERE job_id >= 1000");
@@ -71,6 +67,13 @@ public sealed class AlertDatabase(PostgresServer server) : IAsyncLifetime
 
         return database;
     }
+
+    /// <summary>A reader role of the test's own, which Enrich's setup creates as it creates Grafana's.</summary>
+    internal static DatabaseOptions ReaderRoles() => new()
+    {
+        ReaderRole = $"grafana_{Guid.NewGuid():N}"[..24],
+        ReaderPassword = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)),
+    };
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 

@@ -16,6 +16,14 @@ internal sealed record AlertRule(
     /// <summary>The rule's one SQL query.</summary>
     public AlertQuery Query => Data.Single(query => !query.IsExpression);
 
+    /// <summary>The query's SQL as Grafana sends it: its macros expanded over its relative time range, ending now.</summary>
+    public string ExpandedSql(bool timescaleDb)
+    {
+        var now = DateTime.UtcNow;
+        var context = new QueryContext(now - Query.From, now - Query.To, TimeSpan.FromSeconds(1), timescaleDb, new Dictionary<string, VariableSelection>());
+        return GrafanaMacros.Expand(Query.Field("rawSql")!, context);
+    }
+
     public AlertQuery this[string refId] =>
         Data.SingleOrDefault(query => query.RefId == refId) ?? throw new Xunit.Sdk.XunitException($"{Uid}: no query '{refId}'.");
 

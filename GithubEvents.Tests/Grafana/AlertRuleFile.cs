@@ -8,14 +8,17 @@ internal static class AlertRuleFile
     public static readonly string Directory = Path.Combine(LiveDashboard.ProvisioningDirectory, "alerting");
 
     public static IReadOnlyList<AlertRule> LoadAll() =>
-        System.IO.Directory.GetFiles(Directory, "*.yaml").Order(StringComparer.Ordinal).SelectMany(Rules).ToList();
+        System.IO.Directory.GetFiles(Directory, "*.yaml").Order(StringComparer.Ordinal)
+            .SelectMany(file => Rules(ProvisioningYaml.Load(Path.Combine("alerting", Path.GetFileName(file)), new Dictionary<string, string>()))).ToList();
+
+    /// <summary>The rules of a rules file's text, as the AppHost writes one.</summary>
+    public static IReadOnlyList<AlertRule> Rules(string text) => Rules(ProvisioningYaml.ParseText(text)).ToList();
 
     public static AlertRule Rule(string uid) =>
         LoadAll().SingleOrDefault(rule => rule.Uid == uid) ?? throw new Xunit.Sdk.XunitException($"No alert rule '{uid}'.");
 
-    private static IEnumerable<AlertRule> Rules(string file)
+    private static IEnumerable<AlertRule> Rules(YamlMappingNode root)
     {
-        var root = ProvisioningYaml.Load(Path.Combine("alerting", Path.GetFileName(file)), new Dictionary<string, string>());
         Assert.Equal("1", ProvisioningYaml.Scalar(root, "apiVersion"));
         // The contact points' file holds no rules.
         if (!root.Children.ContainsKey("groups"))

@@ -1,3 +1,4 @@
+using Aspire.Hosting;
 using GithubEvents.Enrich.Storage;
 
 namespace GithubEvents.Tests.Grafana;
@@ -13,7 +14,8 @@ public sealed class AlertRuleQueryTests(AlertDatabase data) : IClassFixture<Aler
     /// A healthy pipeline's last two hours: poll figures every minute with nothing failed or missed, an event stored every
     /// 10 seconds 5 seconds after it happened (a third seen live only, a third in the archive only, a third by both: a
     /// live share of about a half), Enrich's figures every minute with a small lag and a 100 GiB disk, a ranking 5
-    /// minutes old, and a Kafka gap found three hours ago.
+    /// minutes old, a Kafka gap found three hours ago, and the aggregates' refresh last run a minute ago (carried out by
+    /// <see cref="RefreshRan"/> after the arrangement, so that it takes in a fault's events too).
     /// </summary>
     private const string Healthy =
         """
@@ -34,6 +36,7 @@ public sealed class AlertRuleQueryTests(AlertDatabase data) : IClassFixture<Aler
         INSERT INTO top_repos_24h (include_bots, rank, repo, events, actors, as_of) VALUES (false, 1, 'octo/cat', 720, 1, now() - INTERVAL '5 minutes');
         INSERT INTO kafka_gaps (topic, partition, from_offset, to_offset, after_time, detected_at)
         VALUES ('github.events.raw', 1, 100, 600, now() - INTERVAL '4 hours', now() - INTERVAL '3 hours');
+        CREATE TEMP TABLE last_refresh ON COMMIT DROP AS SELECT now() - INTERVAL '1 minute' AS ran_at;
         """;
 
     /// <summary>Each rule, by uid, with the fault that must fire it, added to <see cref="Healthy"/>.</summary>
@@ -57,6 +60,8 @@ public sealed class AlertRuleQueryTests(AlertDatabase data) : IClassFixture<Aler
             "INSERT INTO kafka_gaps (topic, partition, from_offset, to_offset, after_time, detected_at) VALUES ('github.events.raw', 0, 100, 600, now() - INTERVAL '30 minutes', now() - INTERVAL '5 minutes');",
         // The last ranking is an hour old.
         ["ge-rankings-stale"] = "UPDATE top_repos_24h SET as_of = now() - INTERVAL '1 hour';",
+        // The aggregates' refresh stopped an hour ago, while events went on arriving.
+        ["ge-aggregates-stale"] = "UPDATE last_refresh SET ran_at = now() - INTERVAL '1 hour';",
         // The archive brought 3,000 events of the last ended hour that the live poller never saw.
         ["ge-live-share-low"] =
             """
@@ -128,13 +133,43 @@ public sealed class AlertRuleQueryTests(AlertDatabase data) : IClassFixture<Aler
         Assert.True(firing, $"quiet with {value}");
     }
 
+    [Theory]
+    [MemberData(nameof(StoragePaths.Both), MemberType = typeof(StoragePaths))]
+    public async Task The_live_share_rule_fires_below_the_threshold_the_AppHost_writes_from_its_setting(SchemaFlavor path)
+    {
+        var committed = File.ReadAllText(Path.Combine(LiveDashboard.ProvisioningDirectory, AlertRuleThresholds.RelativePath));
+        var strict = AlertRuleFile.Rules(AlertRuleThresholds.Render(committed, 0.6)).Single(rule => rule.Uid == "ge-live-share-low");
+        var lenient = AlertRuleFile.Rules(AlertRuleThresholds.Render(committed, 0.4)).Single(rule => rule.Uid == "ge-live-share-low");
+
+        // A healthy pipeline's live share is about a half.
+        var (strictFiring, strictValue) = strict.Evaluate(await RunAsync(path, strict, Healthy));
+        var (lenientFiring, lenientValue) = lenient.Evaluate(await RunAsync(path, lenient, Healthy));
+
+        Assert.True(strictFiring, $"quiet with {strictValue} below a threshold of 0.6");
+        Assert.False(lenientFiring, $"fires with {lenientValue} above a threshold of 0.4");
+    }
+
     private async Task<PanelResult> RunAsync(SchemaFlavor path, AlertRule rule, string arrange)
     {
         var database = await data.OnAsync(path);
-        var query = rule.Query;
-        var now = DateTime.UtcNow;
-        var context = new QueryContext(now - query.From, now - query.To, TimeSpan.FromSeconds(1), path == SchemaFlavor.TimescaleDb,
-            new Dictionary<string, VariableSelection>());
-        return await AlertDatabase.QueryAsync(database, arrange, GrafanaMacros.Expand(query.Field("rawSql")!, context));
+        return await AlertDatabase.QueryAsync(database, arrange + RefreshRan(path), rule.ExpandedSql(path == SchemaFlavor.TimescaleDb));
     }
+
+    /// <summary>
+    /// The aggregates' refresh as it ran last at <c>last_refresh.ran_at</c>: without TimescaleDB, Enrich's, up to its lag
+    /// before then; with it, what its refresh jobs record of a successful run then (a refresh cannot run in the test's
+    /// transaction, and the jobs are stopped).
+    /// </summary>
+    private static string RefreshRan(SchemaFlavor path) => path == SchemaFlavor.Postgres
+        ? "SELECT rollup.refresh(now() - (SELECT ran_at FROM last_refresh) + (SELECT refresh_lag FROM rollup.watermark));"
+        : """
+          INSERT INTO _timescaledb_internal.bgw_job_stat (job_id, last_start, last_finish, next_start, last_successful_finish, last_run_success, total_runs,
+                                                          total_duration, total_duration_failures, total_successes, total_failures, total_crashes,
+                                                          consecutive_failures, consecutive_crashes)
+          SELECT job_id, ran_at, ran_at, ran_at + schedule_interval, ran_at, true, 1, INTERVAL '0', INTERVAL '0', 1, 0, 0, 0, 0
+          FROM timescaledb_information.jobs, last_refresh
+          WHERE proc_name = 'policy_refresh_continuous_aggregate'
+          ON CONFLICT (job_id) DO UPDATE SET last_start = excluded.last_start, last_finish = excluded.last_finish,
+                                             last_successful_finish = excluded.last_successful_finish, last_run_success = true;
+          """;
 }

@@ -18,10 +18,12 @@ internal static partial class ProvisioningYaml
         return root;
     }
 
-    public static YamlMappingNode Parse(string file)
+    public static YamlMappingNode Parse(string file) => ParseText(File.ReadAllText(file));
+
+    public static YamlMappingNode ParseText(string text)
     {
         var stream = new YamlStream();
-        stream.Load(new StringReader(File.ReadAllText(file)));
+        stream.Load(new StringReader(text));
         return (YamlMappingNode)stream.Documents.Single().RootNode;
     }
 
