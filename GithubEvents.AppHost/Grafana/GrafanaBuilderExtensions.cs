@@ -47,15 +47,25 @@ public static class GrafanaBuilderExtensions
 
     /// <summary>
     /// Points the provisioned datasource at the services' database (<see cref="DatasourceLogin"/>). The provisioning file
-    /// reads these variables, so the password never sits in a file.
+    /// reads these variables, so the password never sits in a file. In a run, the connection string's root certificate is
+    /// mounted at <see cref="GrafanaResource.RootCertificatePath"/> for Grafana to check the server's against; a deployment
+    /// mounts it there itself (docs/deployment.md).
     /// </summary>
-    public static IResourceBuilder<GrafanaResource> WithDatasource(this IResourceBuilder<GrafanaResource> builder, DatasourceLogin login, ServiceDatabase database) =>
-        builder
+    public static IResourceBuilder<GrafanaResource> WithDatasource(this IResourceBuilder<GrafanaResource> builder, DatasourceLogin login, ServiceDatabase database)
+    {
+        if (login.RootCertificate is not null && builder.ApplicationBuilder.ExecutionContext.IsRunMode)
+        {
+            builder.WithBindMount(login.RootCertificate!, GrafanaResource.RootCertificatePath, isReadOnly: true);
+        }
+
+        return builder
             .WithEnvironment("GITHUB_EVENTS_DB_HOST", login.HostAndPort)
             .WithEnvironment("GITHUB_EVENTS_DB_NAME", login.DatabaseName)
             .WithEnvironment("GITHUB_EVENTS_DB_READER_USER", login.User)
             .WithEnvironment("GITHUB_EVENTS_DB_READER_PASSWORD", login.Password)
+            .WithEnvironment("GITHUB_EVENTS_DB_ROOT_CERT", login.RootCertificate is null ? "" : GrafanaResource.RootCertificatePath)
             .WaitFor(database.Resource);
+    }
 
     /// <summary>
     /// In a run, Grafana starts once <paramref name="schemaOwner"/> (Enrich, which creates the schema and the TimescaleDB

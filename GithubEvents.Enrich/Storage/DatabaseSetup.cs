@@ -39,7 +39,7 @@ public sealed partial class DatabaseSetup(
                 await Task.Delay(delay, time, stoppingToken);
                 delay = Retries.Doubled(delay, MaxDelay);
             }
-            catch (ChangedMigrationException ex)
+            catch (Exception ex) when (ex is ChangedMigrationException or SchemaNotAppliedException)
             {
                 LogFailed(ex.Message);
                 Environment.ExitCode = 1;
@@ -54,9 +54,14 @@ public sealed partial class DatabaseSetup(
         }
     }
 
-    /// <summary>Runs the whole setup once.</summary>
+    /// <summary>Runs the whole setup once; without <c>Database:ApplySchema</c>, checks that it has run.</summary>
     public async Task<SchemaFlavor> RunAsync(CancellationToken cancellationToken)
     {
+        if (!databaseOptions.Value.ApplySchema)
+        {
+            return await CheckAppliedAsync(cancellationToken);
+        }
+
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using (var lockSetup = new NpgsqlCommand("SELECT pg_advisory_lock(hashtext(@name))", connection))
         {
@@ -84,12 +89,12 @@ public sealed partial class DatabaseSetup(
             var roles = databaseOptions.Value;
             if (!string.IsNullOrEmpty(roles.ReaderPassword))
             {
-                await DatabaseRoles.EnsureReaderAsync(connection, roles.ReaderRole, roles.ReaderPassword, cancellationToken);
+                await DatabaseRoles.EnsureReaderAsync(connection, roles, cancellationToken);
             }
 
             if (!string.IsNullOrEmpty(roles.WriterPassword))
             {
-                await DatabaseRoles.EnsureWriterAsync(connection, roles.WriterRole, roles.WriterPassword, flavor, cancellationToken);
+                await DatabaseRoles.EnsureWriterAsync(connection, roles, flavor, cancellationToken);
             }
 
             LogReady(flavor, roles.ReaderPassword is { Length: > 0 } ? roles.ReaderRole : "(not managed)",
@@ -107,12 +112,40 @@ public sealed partial class DatabaseSetup(
         }
     }
 
+    private async Task<SchemaFlavor> CheckAppliedAsync(CancellationToken cancellationToken)
+    {
+        var newest = Migration.All[^1].Version;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "SELECT version, storage_path FROM schema_migrations ORDER BY version DESC LIMIT 1", connection);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken) && reader.GetInt32(0) >= newest)
+            {
+                var flavor = Enum.Parse<SchemaFlavor>(reader.GetString(1));
+                LogChecked(flavor, newest);
+                return flavor;
+            }
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+        }
+
+        throw new SchemaNotAppliedException(
+            $"The database's schema is older than this Enrich's (migration {newest}), and Database:ApplySchema is false: run 'GithubEvents.Enrich migrate' " +
+            "with the owner's connection string first (a deployment's init container does), or set Database:ApplySchema to true with the owner's login.");
+    }
+
     // Connection failures, shutdowns and lock or serialisation conflicts pass; errors in the SQL itself do not.
     private static bool IsTransient(PostgresException exception) =>
         exception.IsTransient || exception.SqlState.StartsWith("08", StringComparison.Ordinal) || exception.SqlState.StartsWith("57P", StringComparison.Ordinal);
 
     [LoggerMessage(LogLevel.Information, "Database ready with the {Flavor} schema; reader role {ReaderRole}, writer role {WriterRole}")]
     private partial void LogReady(SchemaFlavor flavor, string readerRole, string writerRole);
+
+    [LoggerMessage(LogLevel.Information, "Database ready with the {Flavor} schema at migration {Version}, applied by the owner's login")]
+    private partial void LogChecked(SchemaFlavor flavor, int version);
 
     [LoggerMessage(LogLevel.Warning, "Could not set up the database; retrying in {Delay}")]
     private partial void LogRetrying(Exception exception, TimeSpan delay);
