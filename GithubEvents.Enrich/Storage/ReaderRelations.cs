@@ -14,12 +14,16 @@ public static class ReaderRelations
         "event_stats_1m",
         "event_stats_5m",
         "events",
+        "ingest_polls",
+        "kafka_gaps",
+        "pipeline_minutes",
         "top_actors_24h",
         "top_repos_24h",
         "v_capture_by_hour",
         "v_enrichment_coverage",
         "v_kafka_gaps_by_hour",
         "v_polls_by_hour",
+        "watch_polls",
         "watch_stats_5m",
     ];
 }
