@@ -38,4 +38,11 @@ public sealed class DatabaseOptions
     /// container): Enrich then only checks that the schema is current, and runs as the connection string's user.
     /// </summary>
     public bool ApplySchema { get; set; } = true;
+
+    /// <summary>
+    /// Without <see cref="ApplySchema"/>, how long Enrich waits at start for the owner's login to bring the schema to its
+    /// newest migration (a migration under way, or not yet started) before it stops, saying what to run.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "Database:SchemaWaitTimeout must be between 0 and 1 hour.")]
+    public TimeSpan SchemaWaitTimeout { get; set; } = TimeSpan.FromMinutes(5);
 }

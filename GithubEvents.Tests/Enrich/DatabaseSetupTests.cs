@@ -168,7 +168,8 @@ public sealed class DatabaseSetupTests(PostgresServer postgres)
         var cancellationToken = TestContext.Current.CancellationToken;
         var owner = await postgres.CreateDatabaseAsync();
         var writer = $"writer_{Guid.NewGuid():N}"[..20];
-        var checkOnly = new DatabaseOptions { ApplySchema = false };
+        // One look, no wait for the owner (SchemaWaitTests wait).
+        var checkOnly = new DatabaseOptions { ApplySchema = false, SchemaWaitTimeout = TimeSpan.Zero };
 
         // Before the migrations, Enrich does not start on the database, and says what to run.
         await using (var ownerSource = NpgsqlDataSource.Create(owner))
