@@ -28,6 +28,8 @@ try
     builder.AddProject<Projects.GithubEvents_Ingest>("ingest")
         .WithReference(kafka).WaitFor(kafka)
         .WithSettingsFrom("Kafka:Topics")
+        // The broker's security (security.protocol, sasl.*, ssl.*), for every client of it.
+        .WithKafkaClientSettingsFrom("Kafka:Producer:Config")
         .WithSettingsFrom("GitHub:ApiUrl")
         // The watched repositories and organisations (GitHub:Watch:Repositories:0=dotnet/aspire, ...); Ingest also reads
         // them again from its own configuration at every change, without a restart.
@@ -48,6 +50,8 @@ try
         .WithReference(kafka).WaitFor(kafka)
         .WithEventDatabase(database)
         .WithSettingsFrom("Kafka:Topics")
+        .WithKafkaClientSettingsFrom("Kafka:Producer:Config")
+        .WithKafkaClientSettingsFrom("Kafka:Consumer:Config")
         .WithSettingsFrom("GitHub:ApiUrl")
         .WithEnvironment("GitHub__Token", githubToken)
         .WithEnvironment("Geocoding__UserAgent", geocodingUserAgent)

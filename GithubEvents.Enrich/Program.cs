@@ -1,3 +1,11 @@
+using GithubEvents.Enrich.Storage;
+
+// The schema alone, as its owner, then exit: a deployment's init container (docs/deployment.md#security).
+if (args is [SchemaMigrationCommand.Name, ..])
+{
+    return await SchemaMigrationCommand.RunAsync(args[1..]);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
@@ -8,3 +16,4 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 
 app.Run();
+return 0;

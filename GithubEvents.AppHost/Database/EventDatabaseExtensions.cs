@@ -7,6 +7,15 @@ public static class EventDatabaseExtensions
     private const string ContainerServerName = "timescaledb";
     private const string LocalServerName = "postgres";
 
+    /// <summary>Enrich's writer role (its <c>Database:WriterRole</c>).</summary>
+    public const string WriterRole = "github_events_writer";
+
+    /// <summary>The init container of Enrich's pod that applies the schema.</summary>
+    public const string SchemaMigrationsContainer = "schema-migrations";
+
+    // Enrich's command that applies the schema and exits (SchemaMigrationCommand).
+    private const string SchemaMigrationsCommand = "migrate";
+
     /// <summary>
     /// The events database, where <paramref name="plan"/> places it: the existing one of <c>ConnectionStrings:{name}</c>;
     /// database <paramref name="name"/> on a TimescaleDB container; or on a PostgreSQL server run from this machine's
@@ -23,19 +32,60 @@ public static class EventDatabaseExtensions
 
     /// <summary>
     /// References the database and waits for it; on the AppHost's own database, Enrich also keeps its reader and writer
-    /// roles in step with their passwords (on an existing one, their owner does).
+    /// roles in step with their passwords (on an existing one, their owner does). In a run Enrich applies the schema with
+    /// the owner's login at start, then writes as the writer; in a deployment the owner's login is an init container's
+    /// alone (<see cref="WithSchemaMigrationsFirst"/>).
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithEventDatabase(this IResourceBuilder<ProjectResource> builder, ServiceDatabase database)
     {
         builder.WithReference(database.Resource).WaitFor(database.Resource);
-        if (database.Managed is { } managed)
+        if (database.Managed is not { } managed)
         {
-            builder.WithEnvironment("Database__ReaderRole", GrafanaResource.ReaderRole)
-                .WithEnvironment("Database__ReaderPassword", managed.ReaderPassword)
-                .WithEnvironment("Database__WriterPassword", managed.WriterPassword);
+            return builder;
         }
 
-        return builder;
+        if (builder.ApplicationBuilder.ExecutionContext.IsPublishMode && database.Resource.Resource is PostgresDatabaseResource container)
+        {
+            return builder.WithSchemaMigrationsFirst(container, managed);
+        }
+
+        return builder.WithEnvironment("Database__ReaderRole", GrafanaResource.ReaderRole)
+            .WithEnvironment("Database__ReaderPassword", managed.ReaderPassword)
+            .WithEnvironment("Database__WriterPassword", managed.WriterPassword);
+    }
+
+    /// <summary>
+    /// The deployed pod's init container applies the schema and sets the roles up with the owner's login
+    /// (<c>GithubEvents.Enrich migrate</c>); Enrich then logs in as the writer, holds neither the owner's nor the reader's
+    /// password, and only checks that the schema is current (<c>Database:ApplySchema=false</c>).
+    /// </summary>
+    private static IResourceBuilder<ProjectResource> WithSchemaMigrationsFirst(this IResourceBuilder<ProjectResource> builder, PostgresDatabaseResource database, ManagedDatabase managed)
+    {
+        var connectionVariable = $"ConnectionStrings__{database.Name}";
+        var endpoint = database.Parent.PrimaryEndpoint;
+        var writer = ReferenceExpression.Create(
+            $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};Username={WriterRole};Password={managed.WriterPassword};Database={database.DatabaseName}");
+
+        return builder
+            .WithInitContainer(SchemaMigrationsContainer, [SchemaMigrationsCommand], new Dictionary<string, object>
+            {
+                [connectionVariable] = database,
+                ["Database__ReaderRole"] = GrafanaResource.ReaderRole,
+                ["Database__ReaderPassword"] = managed.ReaderPassword.Resource,
+                ["Database__WriterPassword"] = managed.WriterPassword.Resource,
+                ["Database__ApplySchema"] = "true",
+            })
+            .WithEnvironment(context =>
+            {
+                // Every variable the reference wrote the owner's connection string to (Aspire writes ConnectionStrings__github_events too).
+                foreach (var name in context.EnvironmentVariables.Where(variable => variable.Value is ConnectionStringReference reference && reference.Resource == database)
+                             .Select(variable => variable.Key).ToList())
+                {
+                    context.EnvironmentVariables[name] = writer;
+                }
+
+                context.EnvironmentVariables["Database__ApplySchema"] = "false";
+            });
     }
 
     private static ServiceDatabase AddContainerDatabase(this IDistributedApplicationBuilder builder, string name)

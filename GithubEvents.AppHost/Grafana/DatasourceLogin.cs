@@ -7,8 +7,8 @@ namespace Aspire.Hosting;
 /// <summary>
 /// Where and as whom Grafana's datasource logs in to the services' database: the reader role on the AppHost's own
 /// databases; on an existing server the read-only login of <c>ConnectionStrings:{name}-reader</c>, or the services' own
-/// login where the operator allows it (<see cref="AllowServiceLoginSetting"/>), with the TLS mode of that connection
-/// string. Without either, start-up stops.
+/// login where the operator allows it (<see cref="AllowServiceLoginSetting"/>), with the TLS mode and root certificate
+/// of that connection string. Without either, start-up stops.
 /// </summary>
 public sealed record DatasourceLogin(ReferenceExpression HostAndPort, string DatabaseName, string User, IResourceBuilder<ParameterResource> Password)
 {
@@ -23,6 +23,12 @@ public sealed record DatasourceLogin(ReferenceExpression HostAndPort, string Dat
 
     /// <summary>Grafana's <c>sslmode</c>: <c>disable</c> on the AppHost's own databases.</summary>
     public string SslMode { get; private init; } = "disable";
+
+    /// <summary>
+    /// The CA certificate file the server's certificate is checked against (the connection string's <c>Root Certificate</c>),
+    /// on this machine; null: the system's.
+    /// </summary>
+    public string? RootCertificate { get; private init; }
 
     /// <summary>Whether the host is this machine's, as containers name it (an existing server on loopback).</summary>
     public bool NeedsHostGateway { get; private init; }
@@ -102,6 +108,7 @@ public sealed record DatasourceLogin(ReferenceExpression HostAndPort, string Dat
             IsServicesLogin = setting == name,
             NeedsHostGateway = onLoopback,
             ExistingServerPort = connection.Port,
+            RootCertificate = connection.RootCertificate is { Length: > 0 } rootCertificate ? Path.GetFullPath(rootCertificate) : null,
             SslMode = connection.SslMode switch
             {
                 Npgsql.SslMode.Require => "require",

@@ -53,16 +53,32 @@ public static class GrafanaBuilderExtensions
 
     /// <summary>
     /// Points the provisioned datasource at the services' database (<see cref="DatasourceLogin"/>). The provisioning file
-    /// reads these variables, so the password never sits in a file.
+    /// reads these variables, so the password never sits in a file. In a run, the connection string's root certificate is
+    /// mounted at <see cref="GrafanaResource.RootCertificatePath"/> for Grafana's container to check the server's against
+    /// (a deployment mounts it there itself, docs/deployment.md); Grafana on this machine reads it where it is.
     /// </summary>
     public static IResourceBuilder<T> WithDatasource<T>(this IResourceBuilder<T> builder, DatasourceLogin login, ServiceDatabase database)
-        where T : IGrafanaResource =>
-        builder
+        where T : IGrafanaResource
+    {
+        var rootCertificate = login.RootCertificate;
+        if (rootCertificate is not null && builder.Resource is GrafanaResource container)
+        {
+            if (builder.ApplicationBuilder.ExecutionContext.IsRunMode)
+            {
+                builder.ApplicationBuilder.CreateResourceBuilder(container).WithBindMount(rootCertificate, GrafanaResource.RootCertificatePath, isReadOnly: true);
+            }
+
+            rootCertificate = GrafanaResource.RootCertificatePath;
+        }
+
+        return builder
             .WithEnvironment("GITHUB_EVENTS_DB_HOST", login.HostAndPort)
             .WithEnvironment("GITHUB_EVENTS_DB_NAME", login.DatabaseName)
             .WithEnvironment("GITHUB_EVENTS_DB_READER_USER", login.User)
             .WithEnvironment("GITHUB_EVENTS_DB_READER_PASSWORD", login.Password)
+            .WithEnvironment("GITHUB_EVENTS_DB_ROOT_CERT", rootCertificate ?? "")
             .WaitFor(database.Resource);
+    }
 
     /// <summary>
     /// In a run, Grafana starts once <paramref name="schemaOwner"/> (Enrich, which creates the schema and the TimescaleDB

@@ -77,9 +77,18 @@ internal sealed partial class KubernetesManifests(DistributedApplicationModel mo
         };
         await SetEnvironmentAndArgumentsAsync(resource, container, resolver, cancellationToken);
 
+        var initContainers = new List<V1Container>();
+        foreach (var init in resource.Annotations.OfType<InitContainerAnnotation>())
+        {
+            var initContainer = new V1Container { Name = init.Name, Image = container.Image, Resources = Resources(resource), VolumeMounts = [] };
+            await SetEnvironmentAndArgumentsAsync(resource, initContainer, resolver, cancellationToken, init);
+            initContainers.Add(initContainer);
+        }
+
         var pod = new V1PodSpec
         {
             Containers = [container],
+            InitContainers = initContainers.Count > 0 ? initContainers : null,
             Volumes = [],
             // A Service named kafka would otherwise give every pod KAFKA_PORT=tcp://..., which Confluent's
             // images read as broker settings.
@@ -87,9 +96,13 @@ internal sealed partial class KubernetesManifests(DistributedApplicationModel mo
         };
         documents.AddRange(MountedFiles(resource, container, pod));
         documents.AddRange(DatabaseCreation(resource, container, pod));
-        RunUnprivileged(resource, container, pod);
+        RunUnprivileged(resource, pod);
 
-        container.VolumeMounts = container.VolumeMounts.Count > 0 ? container.VolumeMounts : null;
+        foreach (var each in pod.Containers.Concat(pod.InitContainers ?? []))
+        {
+            each.VolumeMounts = each.VolumeMounts is { Count: > 0 } ? each.VolumeMounts : null;
+        }
+
         pod.Volumes = pod.Volumes.Count > 0 ? pod.Volumes : null;
 
         var metadata = new V1ObjectMeta { Name = resource.Name, Labels = labels };
@@ -164,7 +177,7 @@ internal sealed partial class KubernetesManifests(DistributedApplicationModel mo
     /// filesystem with an emptyDir at each path the image writes to, and no service-account token: nothing in the
     /// application talks to the Kubernetes API.
     /// </summary>
-    private static void RunUnprivileged(IResource resource, V1Container container, V1PodSpec pod)
+    private static void RunUnprivileged(IResource resource, V1PodSpec pod)
     {
         var security = resource is ProjectResource
             ? PodSecurityAnnotation.DotNetApp
@@ -182,19 +195,28 @@ internal sealed partial class KubernetesManifests(DistributedApplicationModel mo
             FsGroup = security.Group,
             SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
         };
-        container.SecurityContext = new V1SecurityContext
-        {
-            AllowPrivilegeEscalation = false,
-            ReadOnlyRootFilesystem = true,
-            Capabilities = new V1Capabilities { Drop = ["ALL"] },
-        };
         foreach (var path in security.WritablePaths)
         {
-            var name = $"writable-{Slug(path)}";
-            pod.Volumes.Add(new V1Volume { Name = name, EmptyDir = new V1EmptyDirVolumeSource { SizeLimit = new ResourceQuantity(WritableVolumeSize) } });
-            container.VolumeMounts.Add(new V1VolumeMount { Name = name, MountPath = path });
+            pod.Volumes.Add(new V1Volume { Name = WritableVolume(path), EmptyDir = new V1EmptyDirVolumeSource { SizeLimit = new ResourceQuantity(WritableVolumeSize) } });
+        }
+
+        // The init containers run the same image: the same limits, and the same paths to write to.
+        foreach (var each in pod.Containers.Concat(pod.InitContainers ?? []))
+        {
+            each.SecurityContext = new V1SecurityContext
+            {
+                AllowPrivilegeEscalation = false,
+                ReadOnlyRootFilesystem = true,
+                Capabilities = new V1Capabilities { Drop = ["ALL"] },
+            };
+            foreach (var path in security.WritablePaths)
+            {
+                each.VolumeMounts.Add(new V1VolumeMount { Name = WritableVolume(path), MountPath = path });
+            }
         }
     }
+
+    private static string WritableVolume(string path) => $"writable-{Slug(path)}";
 
     private string Image(IResource resource)
     {
@@ -210,11 +232,13 @@ internal sealed partial class KubernetesManifests(DistributedApplicationModel mo
     }
 
     /// <summary>
-    /// The environment and arguments as the model computes them for publishing. A parameter that is a whole
+    /// The environment and arguments as the model computes them for publishing (an init container's with its own over
+    /// them). A parameter that is a whole
     /// value comes straight from the Secret; one inside a longer value (a connection string) comes from a
     /// variable defined first and expanded by Kubernetes as <c>$(VAR)</c>.
     /// </summary>
-    private async Task SetEnvironmentAndArgumentsAsync(IResource resource, V1Container container, ManifestValueResolver resolver, CancellationToken cancellationToken)
+    private async Task SetEnvironmentAndArgumentsAsync(
+        IResource resource, V1Container container, ManifestValueResolver resolver, CancellationToken cancellationToken, InitContainerAnnotation? init = null)
     {
         var environment = new Dictionary<string, object>();
         var environmentContext = new EnvironmentCallbackContext(executionContext, resource, environment, cancellationToken);
@@ -228,6 +252,17 @@ internal sealed partial class KubernetesManifests(DistributedApplicationModel mo
         foreach (var callback in resource.Annotations.OfType<CommandLineArgsCallbackAnnotation>())
         {
             await callback.Callback(argumentsContext);
+        }
+
+        // An init container: the resource's environment with its own values over it, and its own arguments.
+        if (init is not null)
+        {
+            foreach (var (name, value) in init.Environment)
+            {
+                environment[name] = value;
+            }
+
+            arguments = [.. init.Args];
         }
 
         var referenced = new SortedDictionary<string, ParameterResource>(StringComparer.Ordinal);

@@ -47,6 +47,17 @@ public static class KubernetesResourceBuilderExtensions
     }
 
     /// <summary>
+    /// Runs the project's image with <paramref name="args"/> to completion before the project starts in its pod, with
+    /// <paramref name="environment"/>'s values over the project's own (<see cref="InitContainerAnnotation"/>).
+    /// </summary>
+    public static IResourceBuilder<T> WithInitContainer<T>(this IResourceBuilder<T> builder, string name, IReadOnlyList<string> args, IReadOnlyDictionary<string, object> environment)
+        where T : ProjectResource
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return builder.WithAnnotation(new InitContainerAnnotation(name, args, environment), ResourceAnnotationMutationBehavior.Append);
+    }
+
+    /// <summary>
     /// Sets the CPU and memory a deployed container requests and its limits.
     /// </summary>
     public static IResourceBuilder<T> WithComputeResources<T>(this IResourceBuilder<T> builder, string cpuRequest, string memoryRequest, string cpuLimit, string memoryLimit)

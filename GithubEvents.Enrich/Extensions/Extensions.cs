@@ -11,7 +11,7 @@ public static class Extensions
     /// <summary>The write path (schema setup, the Kafka consumer and dead-letter producer, the database writer) and enrichment.</summary>
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDataSource(WriterDataSource.ConnectionName);
+        builder.AddDatabaseSetup();
         builder.AddEventTopics();
         builder.AddKafkaConsumer<string, byte[]>("kafka",
             kafka =>
@@ -36,18 +36,8 @@ public static class Extensions
         });
 
         var services = builder.Services;
-        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<RetentionOptions>()
-            .BindConfiguration(RetentionOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
         services.AddOptions<EnrichOptions>().BindConfiguration(EnrichOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton(TimeProvider.System);
-
-        services.AddSingleton<StorageReadiness>();
         services.AddSingleton(ActorBacklogQueueing.Off);
-        services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<WriterDataSource>();
         services.TryAddSingleton<EnrichMeter>();
         services.AddSingleton<LeaderElection>();
@@ -78,6 +68,23 @@ public static class Extensions
         builder.AddProfiles();
         builder.AddRestoration();
 
+        return builder;
+    }
+
+    /// <summary>What <see cref="DatabaseSetup"/> needs, for Enrich and for its <c>migrate</c> command alike.</summary>
+    public static IHostApplicationBuilder AddDatabaseSetup(this IHostApplicationBuilder builder)
+    {
+        builder.AddNpgsqlDataSource(WriterDataSource.ConnectionName);
+        var services = builder.Services;
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RetentionOptions>()
+            .BindConfiguration(RetentionOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<StorageReadiness>();
+        services.AddSingleton<SchemaMigrator>();
         return builder;
     }
 }

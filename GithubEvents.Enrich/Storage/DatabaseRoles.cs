@@ -8,21 +8,34 @@ namespace GithubEvents.Enrich.Storage;
 /// </summary>
 public static class DatabaseRoles
 {
-    /// <summary>Grafana's role: reads every table and view, writes nothing.</summary>
-    public static Task EnsureReaderAsync(NpgsqlConnection connection, string role, string password, CancellationToken cancellationToken) =>
-        EnsureLoginAsync(connection, role, password,
+    /// <summary>
+    /// Grafana's role: reads the <see cref="ReaderRelations"/> and nothing else, writes nothing, and has a statement
+    /// timeout and a connection limit. Grants of earlier versions (every table, present and future) are taken back.
+    /// </summary>
+    public static Task EnsureReaderAsync(NpgsqlConnection connection, DatabaseOptions roles, CancellationToken cancellationToken) =>
+        EnsureLoginAsync(connection, roles.ReaderRole, roles.ReaderPassword!,
         [
-            "GRANT SELECT ON ALL TABLES IN SCHEMA public TO %I",
-            // Tables and views the migrations create later are readable too.
-            "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO %I",
+            "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM %I",
+            "ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON TABLES FROM %I",
+            .. ReaderRelations.Names.Select(relation => $"GRANT SELECT ON public.{relation} TO %I"),
+            $"ALTER ROLE %I CONNECTION LIMIT {roles.ReaderConnectionLimit}",
+            $"ALTER ROLE %I SET statement_timeout = '{(long)roles.ReaderStatementTimeout.TotalMilliseconds}ms'",
         ], cancellationToken);
 
-    /// <summary>Enrich's role: reads, inserts and updates rows, and runs the rollup and retention jobs; no DDL and no DELETE of its own.</summary>
-    public static Task EnsureWriterAsync(NpgsqlConnection connection, string role, string password, SchemaFlavor flavor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Enrich's role: reads, inserts and updates rows (of the schema's own records, only reads the migrations' versions),
+    /// and runs the rollup refresh, the rankings and the retention functions, each a <c>SECURITY DEFINER</c> function of the owner; no DDL, no DELETE of
+    /// its own, and none of the other rollup functions (which clear and rebuild rollup tables). Grants of earlier versions
+    /// (every rollup function) are taken back.
+    /// </summary>
+    public static Task EnsureWriterAsync(NpgsqlConnection connection, DatabaseOptions roles, SchemaFlavor flavor, CancellationToken cancellationToken)
     {
         List<string> grants =
         [
             "GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO %I",
+            "REVOKE ALL ON schema_migrations, schema_definitions FROM %I",
+            // Enrich checks the schema's version as the writer where another login applies it (Database:ApplySchema).
+            "GRANT SELECT ON schema_migrations TO %I",
             "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE ON TABLES TO %I",
             "GRANT EXECUTE ON FUNCTION refresh_top_24h() TO %I",
         ];
@@ -30,12 +43,14 @@ public static class DatabaseRoles
         {
             grants.Add("GRANT USAGE ON SCHEMA rollup TO %I");
             grants.Add("GRANT INSERT ON rollup.invalidations TO %I");
-            grants.Add("GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA rollup TO %I");
-            // The retention of every table but events: deletes as its owner, only what has expired.
+            grants.Add("REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA rollup FROM %I");
+            grants.Add("GRANT EXECUTE ON FUNCTION rollup.refresh(interval, integer) TO %I");
+            // The retention: events only below what the rollups hold; every other table, only what has expired.
+            grants.Add("GRANT EXECUTE ON FUNCTION rollup.drop_events_older_than(interval, integer) TO %I");
             grants.Add("GRANT EXECUTE ON FUNCTION drop_expired_rows(text, interval, integer) TO %I");
         }
 
-        return EnsureLoginAsync(connection, role, password, grants, cancellationToken);
+        return EnsureLoginAsync(connection, roles.WriterRole, roles.WriterPassword!, grants, cancellationToken);
     }
 
     private static async Task EnsureLoginAsync(NpgsqlConnection connection, string role, string password, IEnumerable<string> grants, CancellationToken cancellationToken)

@@ -18,6 +18,8 @@ public sealed class StorageReadiness : IHealthCheck
         ? _ready.Task.Result
         : throw new InvalidOperationException("The schema is not set up yet: wait for StorageReadiness.WaitAsync first.");
 
+    public bool IsReady => _ready.Task.IsCompletedSuccessfully;
+
     public void Ready(SchemaFlavor flavor) => _ready.TrySetResult(flavor);
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>

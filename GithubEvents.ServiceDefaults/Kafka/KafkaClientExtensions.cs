@@ -111,6 +111,13 @@ public static class KafkaClientExtensions
                 $"or {section}:Config:bootstrap.servers.");
         }
 
+        // One warning per section, however many clients read it.
+        if (builder.Properties.TryAdd($"{nameof(KafkaPlaintextWarning)}:{section}", true))
+        {
+            builder.Services.AddSingleton<IHostedService>(services =>
+                new KafkaPlaintextWarning(section, ClientConfig(settings), services.GetRequiredService<ILogger<KafkaPlaintextWarning>>()));
+        }
+
         return settings;
     }
 

@@ -131,6 +131,36 @@ public sealed class GrafanaPlacementTests
     }
 
     [Fact]
+    public async Task Grafana_checks_an_existing_server_against_the_readers_root_certificate_mounted_in_its_container()
+    {
+        var rootCertificate = Path.Combine(Path.GetTempPath(), $"root-{Guid.NewGuid():N}.crt");
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GithubEvents_AppHost>(
+            [
+                ExistingDatabase,
+                $"--ConnectionStrings:github-events-reader=Host=db.example.org;Database=events;Username=dashboards;Password=ReaderSecret1;SSL Mode=VerifyFull;Root Certificate={rootCertificate}",
+                AnsweringContainerRuntime.Argument,
+            ],
+            TestContext.Current.CancellationToken);
+
+        var grafana = await PublishedEnvironment(Resource(builder, "grafana"));
+
+        Assert.Equal(GrafanaResource.RootCertificatePath, grafana["GITHUB_EVENTS_DB_ROOT_CERT"]);
+        var mount = Assert.Single(Resource(builder, "grafana").Annotations.OfType<ContainerMountAnnotation>(), m => m.Target == GrafanaResource.RootCertificatePath);
+        Assert.Equal(rootCertificate, mount.Source);
+        Assert.True(mount.IsReadOnly);
+    }
+
+    [Fact]
+    public async Task Without_a_root_certificate_Grafana_uses_the_systems()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GithubEvents_AppHost>(
+            [ExistingDatabase, ServicesLoginAllowed, AnsweringContainerRuntime.Argument], TestContext.Current.CancellationToken);
+
+        Assert.Equal("", (await PublishedEnvironment(Resource(builder, "grafana")))["GITHUB_EVENTS_DB_ROOT_CERT"]);
+        Assert.DoesNotContain(Resource(builder, "grafana").Annotations.OfType<ContainerMountAnnotation>(), m => m.Target == GrafanaResource.RootCertificatePath);
+    }
+
+    [Fact]
     public async Task Without_a_container_runtime_and_with_the_database_on_this_machine_Grafana_is_left_out()
     {
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GithubEvents_AppHost>(

@@ -53,8 +53,7 @@ public sealed class KubernetesHardeningTests(KubernetesPublishTests.Published pu
             Assert.Equal(ImageUsers[name], pod.SecurityContext.RunAsGroup);
             Assert.Equal(ImageUsers[name], pod.SecurityContext.FsGroup);
             Assert.Equal("RuntimeDefault", pod.SecurityContext.SeccompProfile.Type);
-            Assert.Null(pod.InitContainers);
-            foreach (var container in pod.Containers)
+            foreach (var container in pod.Containers.Concat(pod.InitContainers ?? []))
             {
                 var security = container.SecurityContext;
                 Assert.False(security.AllowPrivilegeEscalation ?? true, $"{name} may escalate privileges.");
@@ -72,16 +71,20 @@ public sealed class KubernetesHardeningTests(KubernetesPublishTests.Published pu
     {
         foreach (var (name, template) in published.Pods())
         {
-            var container = Assert.Single(template.Spec.Containers);
+            Assert.Single(template.Spec.Containers);
             var volumes = (template.Spec.Volumes ?? []).ToDictionary(v => v.Name);
-            var writable = container.VolumeMounts.Where(m => m.ReadOnlyProperty != true).ToList();
-            var scratch = writable.Where(m => volumes.TryGetValue(m.Name, out var v) && v.EmptyDir is not null).ToList();
+            // An init container runs the pod's image: it writes where the image does.
+            foreach (var container in template.Spec.Containers.Concat(template.Spec.InitContainers ?? []))
+            {
+                var writable = container.VolumeMounts.Where(m => m.ReadOnlyProperty != true).ToList();
+                var scratch = writable.Where(m => volumes.TryGetValue(m.Name, out var v) && v.EmptyDir is not null).ToList();
 
-            Assert.Equal(WritablePaths[name], scratch.Select(m => m.MountPath).Order());
-            Assert.All(scratch, m => Assert.NotNull(volumes[m.Name].EmptyDir.SizeLimit));
-            // Whatever else is writable is the StatefulSet's claim.
-            var claims = published.All<V1StatefulSet>().SingleOrDefault(s => s.Name() == name)?.Spec.VolumeClaimTemplates.Select(c => c.Name()).ToList() ?? [];
-            Assert.All(writable.Except(scratch), m => Assert.Contains(m.Name, claims));
+                Assert.Equal(WritablePaths[name], scratch.Select(m => m.MountPath).Order());
+                Assert.All(scratch, m => Assert.NotNull(volumes[m.Name].EmptyDir.SizeLimit));
+                // Whatever else is writable is the StatefulSet's claim.
+                var claims = published.All<V1StatefulSet>().SingleOrDefault(s => s.Name() == name)?.Spec.VolumeClaimTemplates.Select(c => c.Name()).ToList() ?? [];
+                Assert.All(writable.Except(scratch), m => Assert.Contains(m.Name, claims));
+            }
         }
     }
 

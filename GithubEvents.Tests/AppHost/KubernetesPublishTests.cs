@@ -55,8 +55,11 @@ public sealed partial class KubernetesPublishTests(KubernetesPublishTests.Publis
         Assert.Equal("kafka:9092", published.Value("ingest", "ConnectionStrings__kafka"));
         Assert.Equal("kafka:9092", published.Value("enrich", "ConnectionStrings__kafka"));
         Assert.Equal("timescaledb:5432", published.Value("grafana", "GITHUB_EVENTS_DB_HOST"));
-        var database = published.Value("enrich", "ConnectionStrings__github-events");
-        Assert.Equal("Host=timescaledb;Port=5432;Username=postgres;Password=$(PARAMETER_TIMESCALEDB_PASSWORD);Database=github-events", database);
+        // Enrich writes as the writer; the owner's login is its init container's, which applies the schema.
+        Assert.Equal("Host=timescaledb;Port=5432;Username=github_events_writer;Password=$(PARAMETER_TIMESCALEDB_WRITER_PASSWORD);Database=github-events",
+            published.Value("enrich", "ConnectionStrings__github-events"));
+        Assert.Equal("Host=timescaledb;Port=5432;Username=postgres;Password=$(PARAMETER_TIMESCALEDB_PASSWORD);Database=github-events",
+            published.Value("schema-migrations", "ConnectionStrings__github-events"));
         Assert.Equal("PLAINTEXT://localhost:29092,PLAINTEXT_HOST://kafka:9092,PLAINTEXT_INTERNAL://kafka:9093", published.Value("kafka", "KAFKA_ADVERTISED_LISTENERS"));
 
         var addresses = new[] { ("kafka", 9092), ("kafka", 9093), ("timescaledb", 5432) };
@@ -70,6 +73,30 @@ public sealed partial class KubernetesPublishTests(KubernetesPublishTests.Publis
         // The database's name is created on the server's first start.
         Assert.Contains("CREATE DATABASE \"github-events\";", published.All<V1ConfigMap>().Single(c => c.Name() == "timescaledb-init").Data["create-databases.sql"]);
         Assert.Contains(published.Container("timescaledb").VolumeMounts, m => m.Name == "timescaledb-init" && m.MountPath.StartsWith("/docker-entrypoint-initdb.d/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Enrichs_init_container_applies_the_schema_as_the_owner_and_Enrich_holds_only_the_writers_login()
+    {
+        var pod = published.Pods()["enrich"].Spec;
+        var init = Assert.Single(pod.InitContainers);
+        var enrich = Assert.Single(pod.Containers);
+
+        Assert.Equal("schema-migrations", init.Name);
+        Assert.Equal(enrich.Image, init.Image);
+        Assert.Equal(["migrate"], init.Args);
+        Assert.Equal("true", published.Value("schema-migrations", "Database__ApplySchema"));
+        Assert.Equal("timescaledb-reader-password", init.Env.Single(e => e.Name == "Database__ReaderPassword").ValueFrom.SecretKeyRef.Key);
+        Assert.Equal("timescaledb-writer-password", init.Env.Single(e => e.Name == "Database__WriterPassword").ValueFrom.SecretKeyRef.Key);
+        // The rest of Enrich's settings are the init container's too (the storage policies it applies, say).
+        Assert.Equal("kafka:9092", published.Value("schema-migrations", "ConnectionStrings__kafka"));
+
+        Assert.Equal("false", published.Value("enrich", "Database__ApplySchema"));
+        Assert.All(enrich.Env.Where(e => e.Name.StartsWith("ConnectionStrings__github", StringComparison.Ordinal)), e => Assert.Contains("Username=github_events_writer;", e.Value));
+        var secrets = enrich.Env.Where(e => e.ValueFrom?.SecretKeyRef is not null).Select(e => e.ValueFrom.SecretKeyRef.Key).ToList();
+        Assert.DoesNotContain("timescaledb-password", secrets);
+        Assert.DoesNotContain("timescaledb-reader-password", secrets);
+        Assert.DoesNotContain(enrich.Env, e => e.Name is "Database__ReaderPassword" or "Database__WriterPassword");
     }
 
     [Fact]
@@ -87,7 +114,7 @@ public sealed partial class KubernetesPublishTests(KubernetesPublishTests.Publis
             }
         }
 
-        var password = published.Container("enrich").Env.Single(e => e.Name == "PARAMETER_TIMESCALEDB_PASSWORD");
+        var password = published.Container("schema-migrations").Env.Single(e => e.Name == "PARAMETER_TIMESCALEDB_PASSWORD");
         Assert.Equal("timescaledb-password", password.ValueFrom.SecretKeyRef.Key);
     }
 
@@ -167,8 +194,10 @@ public sealed partial class KubernetesPublishTests(KubernetesPublishTests.Publis
     {
         foreach (var container in published.Containers())
         {
-            Assert.NotNull(container.LivenessProbe);
-            Assert.NotNull(container.ReadinessProbe);
+            // An init container runs to its end: Kubernetes probes only the others.
+            var isInit = published.Pods().Values.Any(pod => pod.Spec.InitContainers?.Contains(container) == true);
+            Assert.Equal(isInit, container.LivenessProbe is null);
+            Assert.Equal(isInit, container.ReadinessProbe is null);
             foreach (var quantities in new[] { container.Resources.Requests, container.Resources.Limits })
             {
                 Assert.Equal(["cpu", "memory"], quantities.Keys.Order());
@@ -229,8 +258,10 @@ public sealed partial class KubernetesPublishTests(KubernetesPublishTests.Publis
 
         public IEnumerable<T> All<T>() => Files.SelectMany(f => f.Documents).OfType<T>();
 
+        /// <summary>Every container, init containers included.</summary>
         public IEnumerable<V1Container> Containers() =>
-            All<V1Deployment>().Select(d => d.Spec.Template.Spec).Concat(All<V1StatefulSet>().Select(s => s.Spec.Template.Spec)).SelectMany(p => p.Containers);
+            All<V1Deployment>().Select(d => d.Spec.Template.Spec).Concat(All<V1StatefulSet>().Select(s => s.Spec.Template.Spec))
+                .SelectMany(p => p.Containers.Concat(p.InitContainers ?? []));
 
         public V1Container Container(string name) => Containers().Single(c => c.Name == name);
 

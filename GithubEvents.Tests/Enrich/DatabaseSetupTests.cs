@@ -136,20 +136,62 @@ public sealed class DatabaseSetupTests(PostgresServer postgres)
         await Sql.ExecuteAsync(writer, "SELECT refresh_top_24h()");
         await AssertDeniedAsync(Sql.ExecuteAsync(reader, "SELECT refresh_top_24h()"));
 
-        foreach (var view in new[]
-                 {
-                     "events", "v_event_rate_1m", "v_top_countries_24h", "v_top_repos_24h", "v_top_actors_24h", "v_recent_events", "event_stats_1m", "event_stats_5m",
-                     "country_stats_5m", "actor_stats_1h", "repo_stats_1h",
-                 })
-        {
-            Assert.Equal(1L, await Sql.ScalarAsync(reader, $"SELECT count(*) FROM {view}"));
-        }
-
+        // What the reader reads beyond this is ReaderRelationsTests' subject.
+        Assert.Equal(1L, await Sql.ScalarAsync(reader, "SELECT count(*) FROM events"));
         await AssertDeniedAsync(Sql.ExecuteAsync(reader, "UPDATE events SET country = 'Peru'"));
         await AssertDeniedAsync(Sql.ExecuteAsync(reader, "CREATE TABLE mine (id int)"));
-        await AssertDeniedAsync(Sql.ExecuteAsync(writer, "DELETE FROM events"));
-        await AssertDeniedAsync(Sql.ExecuteAsync(writer, "DROP VIEW v_recent_events"));
-        await AssertDeniedAsync(Sql.ExecuteAsync(writer, "CREATE TABLE mine (id int)"));
+
+        foreach (var statement in new[]
+                 {
+                     "DELETE FROM events", "TRUNCATE events", "DELETE FROM actors", "ALTER TABLE events ADD COLUMN mine int", "DROP VIEW v_recent_events",
+                     "DROP TABLE actors", "CREATE TABLE mine (id int)", "CREATE VIEW mine AS SELECT 1",
+                     "CREATE FUNCTION mine() RETURNS int LANGUAGE sql AS 'SELECT 1'", "CREATE INDEX mine ON events (actor)",
+                     "UPDATE schema_migrations SET checksum = NULL", "DELETE FROM schema_definitions",
+                 })
+        {
+            await AssertDeniedAsync(Sql.ExecuteAsync(writer, statement));
+        }
+
+        if (path == SchemaFlavor.Postgres)
+        {
+            // The owner's functions that clear and rebuild rollup tables are not the writer's to run.
+            await AssertDeniedAsync(Sql.ExecuteAsync(writer, "SELECT rollup.clear_range(ARRAY['event_stats_5m'], '-infinity', 'infinity')"));
+            await AssertDeniedAsync(Sql.ExecuteAsync(writer, "SELECT rollup.materialize_5m(now() - INTERVAL '1 day', now())"));
+            await AssertDeniedAsync(Sql.ExecuteAsync(writer, "SELECT rollup.materialize_hour(now() - INTERVAL '1 day', now())"));
+            await AssertDeniedAsync(Sql.ExecuteAsync(reader, "SELECT drop_expired_rows('actors', INTERVAL '0')"));
+        }
+    }
+
+    [Fact]
+    public async Task The_migrate_command_applies_the_schema_as_the_owner_and_Enrich_without_ApplySchema_only_checks_it_as_the_writer()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var owner = await postgres.CreateDatabaseAsync();
+        var writer = $"writer_{Guid.NewGuid():N}"[..20];
+        // One look, no wait for the owner (SchemaWaitTests wait).
+        var checkOnly = new DatabaseOptions { ApplySchema = false, SchemaWaitTimeout = TimeSpan.Zero };
+
+        // Before the migrations, Enrich does not start on the database, and says what to run.
+        await using (var ownerSource = NpgsqlDataSource.Create(owner))
+        {
+            var early = await Assert.ThrowsAsync<SchemaNotAppliedException>(() =>
+                EventDatabase.Setup(ownerSource, EventDatabase.Options(SchemaFlavor.Postgres), checkOnly).RunAsync(cancellationToken));
+            Assert.Contains("Database:ApplySchema", early.Message);
+            Assert.Contains("migrate", early.Message);
+            Assert.Equal(0L, await Sql.ScalarAsync(owner, "SELECT count(*) FROM pg_class WHERE relname = 'events'"));
+        }
+
+        Assert.Equal(0, await SchemaMigrationCommand.RunAsync(
+        [
+            $"--ConnectionStrings:{WriterDataSource.ConnectionName}={owner}",
+            "--Storage:TimescaleDb=Never",
+            $"--Database:WriterRole={writer}",
+            "--Database:WriterPassword=migrated writer",
+        ]));
+        Assert.Equal(Migration.All.Count, await MigrationsCountAsync(owner));
+
+        await using var writerSource = NpgsqlDataSource.Create(As(owner, writer, "migrated writer"));
+        Assert.Equal(SchemaFlavor.Postgres, await EventDatabase.Setup(writerSource, EventDatabase.Options(SchemaFlavor.Postgres), checkOnly).RunAsync(cancellationToken));
     }
 
     private static async Task AssertDeniedAsync(Task attempt)

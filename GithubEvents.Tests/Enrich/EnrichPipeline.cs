@@ -16,6 +16,9 @@ namespace GithubEvents.Tests.Enrich;
 /// </summary>
 internal sealed class EnrichPipeline(string bootstrapServers, string database, string topic, string group)
 {
+    // A fresh database's migrations on TimescaleDB, on a loaded machine.
+    private static readonly TimeSpan SetupPatience = TimeSpan.FromMinutes(2);
+
     public string Topic => topic;
 
     public string DeadLetterTopic { get; } = KafkaMockCluster.NewTopicName();
@@ -27,7 +30,11 @@ internal sealed class EnrichPipeline(string bootstrapServers, string database, s
     public static EnrichPipeline Create(KafkaMockCluster kafka, string database) =>
         new(kafka.BootstrapServers, database, KafkaMockCluster.NewTopicName(), $"enricher-{Guid.NewGuid():N}");
 
-    /// <summary>Starts a replica; disposing it stops it as the host would at shutdown.</summary>
+    /// <summary>
+    /// Starts a replica and returns once its schema is set up, as the AppHost hands Enrich over once healthy: the setup
+    /// runs in the background, and a test's first query on a fresh database would otherwise race it. Disposing the
+    /// replica stops it as the host would at shutdown.
+    /// </summary>
     /// <param name="logs">Gets the replica's log lines from Debug up, when given.</param>
     public async Task<Replica> StartAsync(string? group = null, IDictionary<string, string?>? settings = null, LogCapture? logs = null)
     {
@@ -66,7 +73,19 @@ internal sealed class EnrichPipeline(string bootstrapServers, string database, s
         builder.AddApplicationServices();
         var host = builder.Build();
         await host.StartAsync(TestContext.Current.CancellationToken);
-        return new Replica(host);
+        var replica = new Replica(host);
+        var readiness = host.Services.GetRequiredService<StorageReadiness>();
+        try
+        {
+            await EventuallyAsync(() => Task.FromResult(readiness.IsReady), "the replica's database setup", SetupPatience);
+        }
+        catch
+        {
+            await replica.DisposeAsync();
+            throw;
+        }
+
+        return replica;
     }
 
     public sealed class Replica(IHost host) : IAsyncDisposable

@@ -5,7 +5,8 @@ namespace GithubEvents.Tests.Enrich;
 /// <summary>
 /// Per storage path, a database with rows of every relation on both sides of its retention, after the product's
 /// maintenance has run: events kept <see cref="EventsKept"/>, the aggregates <see cref="AggregatesKept"/>, the poll tables
-/// <see cref="PollsKept"/>, restored objects <see cref="RestoredKept"/>.
+/// <see cref="PollsKept"/>, restored objects <see cref="RestoredKept"/>. Enrich's maintenance runs as the writer role, as in
+/// a deployment: its retention deletes through the owner's functions alone.
 /// </summary>
 public sealed class RetainedRows(PostgresServer server) : IAsyncLifetime
 {
@@ -51,7 +52,8 @@ public sealed class RetainedRows(PostgresServer server) : IAsyncLifetime
             EventStats1m = AggregatesKept, EventStats5m = AggregatesKept, CountryStats5m = AggregatesKept, CaptureStats5m = AggregatesKept,
             WatchStats5m = AggregatesKept, ActorStats1h = AggregatesKept, RepoStats1h = AggregatesKept, Polls = PollsKept, RestoredObjects = RestoredKept,
         };
-        var database = await EventDatabase.OpenAsync(await EventDatabase.CreateEmptyAsync(server, path), storage, retention: retention);
+        var roles = new DatabaseOptions { WriterRole = $"writer_{Guid.NewGuid():N}"[..20], WriterPassword = "retention writer" };
+        var database = await EventDatabase.OpenAsync(await EventDatabase.CreateEmptyAsync(server, path), storage, roles, retention);
         if (path == SchemaFlavor.TimescaleDb)
         {
             // The jobs run when this test says, not when TimescaleDB's scheduler does: the events' retention would

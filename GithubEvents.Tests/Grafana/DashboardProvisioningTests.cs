@@ -13,6 +13,7 @@ public sealed class DashboardProvisioningTests
         ["GITHUB_EVENTS_DB_READER_USER"] = "grafana_reader",
         // Grafana puts environment values into the strings of the parsed YAML, so YAML syntax in them stays text.
         ["GITHUB_EVENTS_DB_READER_PASSWORD"] = "a: 'password' # that is no YAML",
+        ["GITHUB_EVENTS_DB_ROOT_CERT"] = "/etc/grafana/database-root.crt",
     };
 
     // The core panels of Grafana 12; anything else would need a plugin installed.

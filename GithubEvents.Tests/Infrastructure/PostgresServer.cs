@@ -28,6 +28,12 @@ public sealed class PostgresServer : IAsyncLifetime
     /// </summary>
     public bool HasTimescaleDb => File.Exists(System.IO.Path.Combine(_binDirectory, "..", "lib", "timescaledb.so"));
 
+    /// <summary>
+    /// A server certificate and its private key (PEM) to serve TLS with (<c>ssl=on</c>); none: the cluster offers no TLS.
+    /// Set before the cluster starts.
+    /// </summary>
+    public (string CertificatePem, string KeyPem)? Tls { get; init; }
+
     private static bool IsRoot => Environment.UserName == "root";
 
     public async ValueTask InitializeAsync()
@@ -49,6 +55,13 @@ public sealed class PostgresServer : IAsyncLifetime
         await RunAsync(System.IO.Path.Combine(_binDirectory, "initdb"),
             ["-D", DataDirectory, "-U", "postgres", "--auth=scram-sha-256", $"--pwfile={passwordFile}", "--encoding=UTF8", "--locale=C", "--no-sync"]);
         File.Delete(passwordFile);
+        if (Tls is { } tls)
+        {
+            // server.crt and server.key in the data directory are what ssl=on reads; the key only its owner may read.
+            await WriteServerFileAsync("server.crt", tls.CertificatePem);
+            await WriteServerFileAsync("server.key", tls.KeyPem);
+        }
+
         await StartAsync();
     }
 
@@ -58,9 +71,24 @@ public sealed class PostgresServer : IAsyncLifetime
         RunAsync(System.IO.Path.Combine(_binDirectory, "pg_ctl"),
         [
             "-D", DataDirectory, "-l", System.IO.Path.Combine(_directory, "server.log"), "-w", "-t", "60",
-            "-o", $"-p {Port} -c listen_addresses=127.0.0.1 -k {_directory} -c fsync=off -c full_page_writes=off -c max_connections=200{Preload}",
+            "-o", $"-p {Port} -c listen_addresses=127.0.0.1 -k {_directory} -c fsync=off -c full_page_writes=off -c max_connections=200{Preload}{(Tls is null ? "" : " -c ssl=on")}",
             "start",
         ]);
+
+    private async Task WriteServerFileAsync(string name, string text)
+    {
+        var path = System.IO.Path.Combine(DataDirectory, name);
+        await File.WriteAllTextAsync(path, text);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        if (IsRoot)
+        {
+            await RunAsync("chown", ["postgres:postgres", path], asPostgres: false);
+        }
+    }
 
     private string Preload => HasTimescaleDb ? " -c shared_preload_libraries=timescaledb -c timescaledb.telemetry_level=off" : "";
 

@@ -11,3 +11,6 @@ BEGIN
     END LOOP;
 END;
 $$;
+
+-- Only the owner, and the roles it grants it to by name (DatabaseRoles).
+REVOKE EXECUTE ON FUNCTION rollup.clear_range(text[], timestamptz, timestamptz) FROM PUBLIC;

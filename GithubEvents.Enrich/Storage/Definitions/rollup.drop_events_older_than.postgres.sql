@@ -14,3 +14,6 @@ AS $$
         RETURNING 1)
     SELECT count(*) FROM dropped;
 $$;
+
+-- Only the owner, and the roles it grants it to by name (DatabaseRoles).
+REVOKE EXECUTE ON FUNCTION rollup.drop_events_older_than(interval, integer) FROM PUBLIC;

@@ -32,3 +32,6 @@ AS $$
     FROM public.events WHERE time >= from_time AND time < to_time AND sources & 4 <> 0
     GROUP BY 1, 2, 3;
 $$;
+
+-- Only the owner, and the roles it grants it to by name (DatabaseRoles).
+REVOKE EXECUTE ON FUNCTION rollup.materialize_5m(timestamptz, timestamptz) FROM PUBLIC;

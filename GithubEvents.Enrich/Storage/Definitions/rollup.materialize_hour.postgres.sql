@@ -15,3 +15,6 @@ AS $$
     FROM public.events WHERE time >= from_time AND time < to_time AND repo IS NOT NULL
     GROUP BY 1, repo, is_bot;
 $$;
+
+-- Only the owner, and the roles it grants it to by name (DatabaseRoles).
+REVOKE EXECUTE ON FUNCTION rollup.materialize_hour(timestamptz, timestamptz) FROM PUBLIC;

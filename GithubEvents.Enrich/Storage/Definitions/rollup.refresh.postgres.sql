@@ -57,3 +57,6 @@ BEGIN
     RETURN cardinality(changed) + greatest((extract(epoch FROM new_mark - old_mark) / 300)::integer, 0);
 END;
 $$;
+
+-- Only the owner, and the roles it grants it to by name (DatabaseRoles).
+REVOKE EXECUTE ON FUNCTION rollup.refresh(interval, integer) FROM PUBLIC;
