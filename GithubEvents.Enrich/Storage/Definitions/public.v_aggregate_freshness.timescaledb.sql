@@ -6,7 +6,7 @@
 -- than it is. Without its policy an aggregate is allowed one bucket, and only its watermark counts.
 CREATE OR REPLACE VIEW v_aggregate_freshness AS
 SELECT a.relation,
-       greatest(coalesce(_timescaledb_functions.to_timestamp(_timescaledb_functions.cagg_watermark(c.mat_hypertable_id)), '-infinity'),
+       greatest(coalesce(aggregate_watermark(c.mat_hypertable_id), '-infinity'),
                 date_bin(a.bucket_width, s.last_successful_finish - (j.config ->> 'end_offset')::interval, TIMESTAMPTZ '2000-01-01 00:00:00+00'))
            AS materialized_until,
        a.bucket_width + coalesce((j.config ->> 'end_offset')::interval, INTERVAL '0') + coalesce(j.schedule_interval, INTERVAL '0') AS expected_lag
