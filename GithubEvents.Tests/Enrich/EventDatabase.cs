@@ -144,7 +144,7 @@ internal sealed class EventDatabase : IAsyncDisposable
         var jobs = await Sql.RowsAsync(ConnectionString,
             """
             SELECT job_id FROM timescaledb_information.jobs
-            WHERE proc_name IN ('policy_refresh_continuous_aggregate', 'policy_retention', 'drop_expired_rows_job')
+            WHERE proc_name IN ('policy_refresh_continuous_aggregate', 'policy_retention', 'drop_events_job', 'drop_expired_rows_job')
             ORDER BY proc_name <> 'policy_refresh_continuous_aggregate', job_id
             """);
         foreach (var job in jobs)
