@@ -1,12 +1,16 @@
 using GithubEvents.Enrich.Archive;
 using GithubEvents.Enrich.Storage;
+using GithubEvents.ServiceDefaults.Archive;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
 
 public static class ArchiveExtensions
 {
-    /// <summary>The hourly archive (<c>Archive:*</c>), in a folder; off, only what tells retention that it keeps nothing.</summary>
+    /// <summary>
+    /// The hourly archive (<c>Archive:*</c>), in a folder, or in S3 when <c>Archive:S3:Bucket</c> is set; off, only what
+    /// tells retention that it keeps nothing.
+    /// </summary>
     public static IHostApplicationBuilder AddArchive(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -25,7 +29,10 @@ public static class ArchiveExtensions
             return builder;
         }
 
-        services.AddSingleton<ArchiveTarget>(provider => new FolderArchiveTarget(provider.GetRequiredService<IOptions<ArchiveOptions>>().Value.Path));
+        builder.AddArchiveStorage();
+        services.AddSingleton<ArchiveTarget>(provider => provider.GetRequiredService<IOptions<ArchiveStorageOptions>>().Value.IsConfigured
+            ? new S3ArchiveTarget(provider.GetRequiredService<ArchiveStorage>().Configured())
+            : new FolderArchiveTarget(provider.GetRequiredService<IOptions<ArchiveOptions>>().Value.Path));
         services.AddSingleton<HourExporter>();
         services.AddHostedService<Archiver>();
         return builder;
