@@ -127,7 +127,7 @@ public sealed class ArchiveRoundTripTests(PostgresServer postgres, KafkaMockClus
         var pipeline = EnrichPipeline.Create(kafka, database.ConnectionString);
         await using (await pipeline.StartAsync())
         {
-            await PollAsync(pipeline, [.. alsoLive.Select(pair => pair.Value), .. liveOnly.OrderBy(pair => pair.Key).Select(pair => pair.Value)]);
+            await LivePollerRun.PollIntoAsync(kafka, pipeline, [.. alsoLive.Select(pair => pair.Value), .. liveOnly.OrderBy(pair => pair.Key).Select(pair => pair.Value)]);
             await using (var backfill = await BackfillRun.StartAsync())
             {
                 backfill.ServeFixtureHours();
@@ -142,24 +142,6 @@ public sealed class ArchiveRoundTripTests(PostgresServer postgres, KafkaMockClus
 
         Assert.Equal(LiveAndArchive, await pipeline.CountAsync("SELECT count(*) FROM events WHERE sources = 3"));
         return recorded.Concat(liveOnly).ToDictionary();
-    }
-
-    /// <summary>Shows the events on the fake feed, oldest first, a poll after each step.</summary>
-    private async Task PollAsync(EnrichPipeline pipeline, IReadOnlyList<string> oldestFirst)
-    {
-        await using var poller = await LivePollerRun.StartAsync(kafka, github => github.SetEvents([]), new Dictionary<string, string?>
-        {
-            ["Kafka:Topics:Raw"] = pipeline.Topic,
-            ["Kafka:Topics:Polls"] = pipeline.PollsTopic,
-        });
-        var wait = await poller.Time.NextWaitAsync();
-        foreach (var step in oldestFirst.Chunk(60))
-        {
-            poller.GitHub.Publish(step.Reverse());
-            wait = await poller.PollAgainAsync(wait);
-        }
-
-        Assert.Equal(oldestFirst.Count, poller.Metrics["github.events.published"]);
     }
 
     /// <summary>A replica of Enrich with the archive on runs until every hour of the database is archived.</summary>
