@@ -153,6 +153,24 @@ internal sealed class EventDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// On TimescaleDB, takes the product's jobs off its scheduler and waits for those running, so that they run when the
+    /// test says (<see cref="RunMaintenanceAsync"/>).
+    /// </summary>
+    public async Task HoldJobsAsync()
+    {
+        if (Path != SchemaFlavor.TimescaleDb)
+        {
+            return;
+        }
+
+        await Sql.ExecuteAsync(ConnectionString, "SELECT alter_job(job_id, scheduled => false) FROM timescaledb_information.jobs WHERE job_id >= 1000");
+        while ((long)(await Sql.ScalarAsync(ConnectionString, "SELECT count(*) FROM timescaledb_information.job_stats WHERE job_status = 'Running'"))! > 0)
+        {
+            await Task.Delay(100);
+        }
+    }
+
     private PostgresMaintenance Maintenance() =>
         new(WriterDataSource, Readiness, Microsoft.Extensions.Options.Options.Create(Storage), Microsoft.Extensions.Options.Options.Create(Retention),
             TimeProvider.System, NullLogger<PostgresMaintenance>.Instance);

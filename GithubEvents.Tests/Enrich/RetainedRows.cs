@@ -52,18 +52,9 @@ public sealed class RetainedRows(PostgresServer server) : IAsyncLifetime
             WatchStats5m = AggregatesKept, ActorStats1h = AggregatesKept, RepoStats1h = AggregatesKept, Polls = PollsKept, RestoredObjects = RestoredKept,
         };
         var database = await EventDatabase.OpenAsync(await EventDatabase.CreateEmptyAsync(server, path), storage, retention: retention);
-        if (path == SchemaFlavor.TimescaleDb)
-        {
-            // The jobs run when this test says, not when TimescaleDB's scheduler does: the events' retention would
-            // otherwise drop the older events before the aggregates held them.
-            await Sql.ExecuteAsync(database.ConnectionString,
-                "SELECT alter_job(job_id, scheduled => false) FROM timescaledb_information.jobs WHERE job_id >= 1000");
-            while ((long)(await Sql.ScalarAsync(database.ConnectionString,
-                       "SELECT count(*) FROM timescaledb_information.job_stats WHERE job_status = 'Running'"))! > 0)
-            {
-                await Task.Delay(100);
-            }
-        }
+        // The jobs run when this test says, not when TimescaleDB's scheduler does: the events' retention would otherwise
+        // drop the older events before the aggregates held them.
+        await database.HoldJobsAsync();
 
         // Events of every aggregate (watched, from a country) five days ago (past the aggregates' retention), three days
         // ago (past the events' only) and an hour ago; the actors, their places, the backlog, the polls and GitHub's answers
