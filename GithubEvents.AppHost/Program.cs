@@ -55,6 +55,10 @@ try
         .WithSettingsFrom("GitHub:ApiUrl")
         .WithEnvironment("GitHub__Token", githubToken)
         .WithEnvironment("Geocoding__UserAgent", geocodingUserAgent)
+        // The archive goes to this bucket when Archive:S3:Bucket is set, else to the folder Archive:Path.
+        .WithSettingsFrom("Archive:S3")
+        .WithEnvironment("Archive__S3__AccessKeyId", archiveAccessKeyId)
+        .WithEnvironment("Archive__S3__SecretAccessKey", archiveSecretAccessKey)
         .WithServiceDefaultsProbes()
         // GitHub's API and Nominatim.
         .WithEgressOutsideCluster(443, 80)

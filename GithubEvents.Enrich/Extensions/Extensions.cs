@@ -67,6 +67,7 @@ public static class Extensions
         builder.AddGeocoding();
         builder.AddProfiles();
         builder.AddRestoration();
+        builder.AddArchive();
 
         return builder;
     }

@@ -22,6 +22,9 @@ public static class AdvisoryLocks
     /// <summary>The leader of the late filling.</summary>
     public const string LateFilling = "github-events:late-filling";
 
+    /// <summary>The leader of the hourly archive.</summary>
+    public const string Archive = "github-events:archive";
+
     /// <summary>A transaction lock: one row fill at a time, so that fills updating the same rows queue rather than deadlock.</summary>
     public const string RowFilling = "github-events:row-filling";
 

@@ -20,6 +20,7 @@ public static class ReaderRelations
         "top_actors_24h",
         "top_repos_24h",
         "v_aggregate_freshness",
+        "v_archive",
         "v_capture_by_hour",
         "v_enrichment_coverage",
         "v_kafka_gaps_by_hour",

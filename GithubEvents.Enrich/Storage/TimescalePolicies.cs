@@ -4,7 +4,8 @@ using Npgsql;
 namespace GithubEvents.Enrich.Storage;
 
 /// <summary>
-/// Sets the hypertable's chunk interval and TimescaleDB's background jobs (compression, the retention of events, of
+/// Sets the hypertable's chunk interval and TimescaleDB's background jobs (compression, the retention of events (a job of
+/// our own, which keeps what the archive has not exported), of
 /// each continuous aggregate and of the other tables, aggregate refresh, the 24 hours' rankings) from
 /// <see cref="StorageOptions"/> and <see cref="RetentionOptions"/>, replacing whatever an earlier start-up set.
 /// </summary>
@@ -19,8 +20,13 @@ public static class TimescalePolicies
                 Command("SELECT set_chunk_time_interval('events', @value)", ("value", options.ChunkInterval)),
                 Command("SELECT remove_compression_policy('events', if_exists => true)"),
                 Command("SELECT add_compression_policy('events', compress_after => @value)", ("value", options.CompressAfter)),
+                // The events' retention is a job of our own (Definitions/public.drop_events_job.timescaledb.sql), which keeps the hours
+                // the archive has not exported yet; a retention policy of an earlier version is removed.
                 Command("SELECT remove_retention_policy('events', if_exists => true)"),
-                Command("SELECT add_retention_policy('events', drop_after => @value)", ("value", options.Retention)),
+                Command("SELECT delete_job(job_id) FROM timescaledb_information.jobs WHERE proc_name = 'drop_events_job'"),
+                Command(
+                    "SELECT alter_job(add_job('drop_events_job', @every, config => jsonb_build_object('age', @age::float8), initial_start => now()), max_runtime => @limit)",
+                    ("every", options.RetentionInterval), ("age", options.Retention.TotalSeconds), ("limit", options.MaintenanceTimeout)),
             },
         };
         foreach (var (view, keep) in retention.Aggregates(options))

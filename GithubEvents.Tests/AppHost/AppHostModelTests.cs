@@ -133,6 +133,8 @@ public sealed class AppHostModelTests
         Assert.Equal("{github-token.value}", enrich["GitHub__Token"]);
         Assert.Equal("{archive-s3-access-key-id.value}", ingest["Archive__S3__AccessKeyId"]);
         Assert.Equal("{archive-s3-secret-access-key.value}", ingest["Archive__S3__SecretAccessKey"]);
+        Assert.Equal("{archive-s3-access-key-id.value}", enrich["Archive__S3__AccessKeyId"]);
+        Assert.Equal("{archive-s3-secret-access-key.value}", enrich["Archive__S3__SecretAccessKey"]);
         Assert.Equal("{geocoding-user-agent.value}", enrich["Geocoding__UserAgent"]);
         Assert.Equal("{timescaledb-reader-password.value}", enrich["Database__ReaderPassword"]);
         Assert.Equal("{timescaledb-writer-password.value}", enrich["Database__WriterPassword"]);

@@ -132,6 +132,13 @@ public sealed partial class KubernetesPublishTests(KubernetesPublishTests.Publis
         Assert.All(references, r => Assert.True(r.Name == secret.Name() && secret.StringData.ContainsKey(r.Key), $"secretKeyRef {r.Name}/{r.Key} names no Secret key."));
         Assert.Equal(SecretValues.Keys.Order(), references.Select(r => r.Key).Distinct().Order());
         Assert.Equal("github-token", published.Container("ingest").Env.Single(e => e.Name == "GitHub__Token").ValueFrom.SecretKeyRef.Key);
+        // Ingest reads the archive's store for a restore, Enrich writes it.
+        foreach (var project in new[] { "ingest", "enrich" })
+        {
+            Assert.Equal("archive-s3-access-key-id", published.Container(project).Env.Single(e => e.Name == "Archive__S3__AccessKeyId").ValueFrom.SecretKeyRef.Key);
+            Assert.Equal("archive-s3-secret-access-key", published.Container(project).Env.Single(e => e.Name == "Archive__S3__SecretAccessKey").ValueFrom.SecretKeyRef.Key);
+        }
+
         Assert.Equal("grafana-admin-password", published.Container("grafana").Env.Single(e => e.Name == "GF_SECURITY_ADMIN_PASSWORD").ValueFrom.SecretKeyRef.Key);
         Assert.Equal("timescaledb-password", published.Container("timescaledb").Env.Single(e => e.Name == "POSTGRES_PASSWORD").ValueFrom.SecretKeyRef.Key);
 

@@ -133,7 +133,7 @@ public sealed class ArchiveRestoreTests(PostgresServer postgres, KafkaMockCluste
     }
 
     // The ids of the events that are in the files and not stored, stored and not in the files, or stored otherwise (jsonb).
-    private static async Task<List<object?[]>> DifferencesAsync(string connectionString, IReadOnlyList<string> lines)
+    internal static async Task<List<object?[]>> DifferencesAsync(string connectionString, IReadOnlyList<string> lines)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(TestContext.Current.CancellationToken);

@@ -32,7 +32,7 @@ public sealed class CaptureEstimateTests(PostgresServer postgres, KafkaMockClust
 
         await using (await pipeline.StartAsync())
         {
-            var feedRequests = await PollAsync(pipeline, live);
+            var feedRequests = await LivePollerRun.PollIntoAsync(kafka, pipeline, live);
             await BackfillAsync(pipeline, archive);
             await EnrichPipeline.EventuallyAsync(async () => await pipeline.CountAsync() == live.Count + archive.Count - both, "every event of both sources stored");
             await EnrichPipeline.EventuallyAsync(async () => await pipeline.CountAsync("SELECT coalesce(sum(requests), 0) FROM ingest_polls") == feedRequests, "the poll figures stored");
@@ -87,26 +87,6 @@ public sealed class CaptureEstimateTests(PostgresServer postgres, KafkaMockClust
             """));
         Assert.Equal([500L, 0L, 500L, 0L, 0L], row.Take(5));
         Assert.All(row.Skip(5), Assert.Null);
-    }
-
-    /// <summary>Shows the live events on the fake feed a few at a time, a poll after each step.</summary>
-    /// <returns>The feed requests the poller sent.</returns>
-    private async Task<int> PollAsync(EnrichPipeline pipeline, List<string> live)
-    {
-        await using var poller = await LivePollerRun.StartAsync(kafka, github => github.SetEvents([]), new Dictionary<string, string?>
-        {
-            ["Kafka:Topics:Raw"] = pipeline.Topic,
-            ["Kafka:Topics:Polls"] = pipeline.PollsTopic,
-        });
-        var wait = await poller.Time.NextWaitAsync();
-        foreach (var step in live.Chunk(60))
-        {
-            poller.GitHub.Publish(step.Reverse());
-            wait = await poller.PollAgainAsync(wait);
-        }
-
-        Assert.Equal(live.Count, poller.Metrics["github.events.published"]);
-        return poller.FeedRequests.Count;
     }
 
     private async Task BackfillAsync(EnrichPipeline pipeline, List<string> archive)

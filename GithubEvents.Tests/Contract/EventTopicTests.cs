@@ -39,6 +39,7 @@ public sealed class EventTopicTests(PostgresServer postgres, KafkaMockCluster ka
             // The recorded events are from 2021: the default retention would drop them as soon as they are written.
             ["Storage:Retention"] = "36500.00:00:00",
             ["Profiles:Enabled"] = "false",
+            ["Archive:Enabled"] = "false",
         });
         var enrichLogs = new LogCapture();
         enrichBuilder.Logging.AddProvider(enrichLogs);

@@ -57,8 +57,9 @@ internal sealed class EnrichPipeline(string bootstrapServers, string database, s
             ["Enrich:MaxRetryDelay"] = "00:00:01",
             // The archive sample is from 2021: the default retention would drop it as soon as it is written.
             ["Storage:Retention"] = "36500.00:00:00",
-            // The write path alone: profile lookups would ask api.github.com.
+            // The write path alone: profile lookups would ask api.github.com, and the archive would write the settled hours to a folder.
             ["Profiles:Enabled"] = "false",
+            ["Archive:Enabled"] = "false",
         });
         if (settings is not null)
         {

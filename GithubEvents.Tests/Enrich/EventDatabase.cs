@@ -144,12 +144,30 @@ internal sealed class EventDatabase : IAsyncDisposable
         var jobs = await Sql.RowsAsync(ConnectionString,
             """
             SELECT job_id FROM timescaledb_information.jobs
-            WHERE proc_name IN ('policy_refresh_continuous_aggregate', 'policy_retention', 'drop_expired_rows_job')
+            WHERE proc_name IN ('policy_refresh_continuous_aggregate', 'policy_retention', 'drop_events_job', 'drop_expired_rows_job')
             ORDER BY proc_name <> 'policy_refresh_continuous_aggregate', job_id
             """);
         foreach (var job in jobs)
         {
             await Sql.ExecuteAsync(ConnectionString, $"CALL run_job({job[0]})");
+        }
+    }
+
+    /// <summary>
+    /// On TimescaleDB, takes the product's jobs off its scheduler and waits for those running, so that they run when the
+    /// test says (<see cref="RunMaintenanceAsync"/>).
+    /// </summary>
+    public async Task HoldJobsAsync()
+    {
+        if (Path != SchemaFlavor.TimescaleDb)
+        {
+            return;
+        }
+
+        await Sql.ExecuteAsync(ConnectionString, "SELECT alter_job(job_id, scheduled => false) FROM timescaledb_information.jobs WHERE job_id >= 1000");
+        while ((long)(await Sql.ScalarAsync(ConnectionString, "SELECT count(*) FROM timescaledb_information.job_stats WHERE job_status = 'Running'"))! > 0)
+        {
+            await Task.Delay(100);
         }
     }
 

@@ -54,18 +54,9 @@ public sealed class RetainedRows(PostgresServer server) : IAsyncLifetime
         };
         var roles = new DatabaseOptions { WriterRole = $"writer_{Guid.NewGuid():N}"[..20], WriterPassword = "retention writer" };
         var database = await EventDatabase.OpenAsync(await EventDatabase.CreateEmptyAsync(server, path), storage, roles, retention);
-        if (path == SchemaFlavor.TimescaleDb)
-        {
-            // The jobs run when this test says, not when TimescaleDB's scheduler does: the events' retention would
-            // otherwise drop the older events before the aggregates held them.
-            await Sql.ExecuteAsync(database.ConnectionString,
-                "SELECT alter_job(job_id, scheduled => false) FROM timescaledb_information.jobs WHERE job_id >= 1000");
-            while ((long)(await Sql.ScalarAsync(database.ConnectionString,
-                       "SELECT count(*) FROM timescaledb_information.job_stats WHERE job_status = 'Running'"))! > 0)
-            {
-                await Task.Delay(100);
-            }
-        }
+        // The jobs run when this test says, not when TimescaleDB's scheduler does: the events' retention would otherwise
+        // drop the older events before the aggregates held them.
+        await database.HoldJobsAsync();
 
         // Events of every aggregate (watched, from a country) five days ago (past the aggregates' retention), three days
         // ago (past the events' only) and an hour ago; the actors, their places, the backlog, the polls and GitHub's answers

@@ -25,6 +25,7 @@ public sealed class DashboardPanelQueryTests(DashboardData data) : IClassFixture
         ["Most active actors (24 h)"] = ["actor", "country", "company", "events"],
         ["Recent events"] = ["time", "event_type", "actor", "repo", "detail", "country"],
         ["Watched repositories: live coverage"] = ["repository", "watched events", "also live", "live share"],
+        ["Archive"] = ["hours archived", "newest hour", "events", "bytes", "revised hours", "held back", "location"],
     };
 
     private LiveDashboard Dashboard => data.Dashboard;

@@ -68,15 +68,16 @@ public sealed class DashboardProvisioningTests
                 ("Live share, last complete hour", "stat", "24h"), ("Live share per hour (estimate and 95% interval)", "timeseries", "24h"),
                 ("Events per feed request", "timeseries", "24h"), ("Polls that missed events", "timeseries", "24h"),
                 ("Watched repositories: live coverage", "table", "24h"), ("Watched repositories: live share per hour", "timeseries", "24h"),
-                ("Kafka gaps: messages deleted unread", "timeseries", "7d"),
+                ("Kafka gaps: messages deleted unread", "timeseries", "7d"), ("Archive", "table", null),
             ],
             dashboard.Panels.Select(panel => (panel.Title, panel.Type, panel.TimeFrom)));
-        // The last seven in a row of their own, below the others.
-        var (title, y) = Assert.Single(dashboard.Rows);
-        Assert.Equal("Data completeness", title);
+        // The seven before the last in a row of their own, below the others; the archive's state in a row of its own, last.
+        Assert.Equal(["Data completeness", "Archive"], dashboard.Rows.Select(row => row.Title));
+        var (completeness, archive) = (dashboard.Rows[0].Y, dashboard.Rows[1].Y);
         Assert.All(dashboard.Panels, panel => Assert.Equal(panel.Title.StartsWith("Live share", StringComparison.Ordinal) || panel.Title.Contains("feed request") || panel.Title.StartsWith("Polls", StringComparison.Ordinal)
                 || panel.Title.StartsWith("Watched", StringComparison.Ordinal) || panel.Title.StartsWith("Kafka gaps", StringComparison.Ordinal),
-            (int)panel.Json["gridPos"]!["y"]! > y));
+            (int)panel.Json["gridPos"]!["y"]! is var y && y > completeness && y < archive));
+        Assert.True((int)dashboard.Panel("Archive").Json["gridPos"]!["y"]! > archive);
         // The day's rankings, made ahead by the refresh (0008_dashboard_rankings.sql).
         Assert.Contains("FROM top_actors_24h", dashboard.Panel("Most active actors (24 h)").Target.RawSql);
         Assert.Contains("FROM top_repos_24h", dashboard.Panel("Top repositories (24 h)").Target.RawSql);

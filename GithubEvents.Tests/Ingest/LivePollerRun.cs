@@ -29,6 +29,29 @@ internal sealed class LivePollerRun : PollingRun<StepTimeProvider>
         return new LivePollerRun(gitHub, time, logs, host, metrics);
     }
 
+    /// <summary>
+    /// Polls <paramref name="oldestFirst"/> into the topics <paramref name="pipeline"/> consumes: shows them on the fake
+    /// feed a few at a time, a poll after each step, and checks that each was published.
+    /// </summary>
+    /// <returns>The feed requests the poller sent.</returns>
+    public static async Task<int> PollIntoAsync(KafkaMockCluster kafka, EnrichPipeline pipeline, IReadOnlyList<string> oldestFirst)
+    {
+        await using var poller = await StartAsync(kafka, github => github.SetEvents([]), new Dictionary<string, string?>
+        {
+            ["Kafka:Topics:Raw"] = pipeline.Topic,
+            ["Kafka:Topics:Polls"] = pipeline.PollsTopic,
+        });
+        var wait = await poller.Time.NextWaitAsync();
+        foreach (var step in oldestFirst.Chunk(60))
+        {
+            poller.GitHub.Publish(step.Reverse());
+            wait = await poller.PollAgainAsync(wait);
+        }
+
+        Assert.Equal(oldestFirst.Count, poller.Metrics["github.events.published"]);
+        return poller.FeedRequests.Count;
+    }
+
     /// <summary>Ends the current wait and returns the one after the next poll.</summary>
     public async Task<TimeSpan> PollAgainAsync(TimeSpan currentWait)
     {

@@ -1,7 +1,5 @@
 using GithubEvents.Enrich.Filling;
 using GithubEvents.Enrich.Profiles;
-using GithubEvents.Enrich.Storage;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -54,16 +52,5 @@ public sealed class ProfileConfigurationTests
         Assert.Null(off.Services.GetService<GitHubProfileClient>());
     }
 
-    private static IHost Build(Dictionary<string, string?> settings)
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:kafka"] = "127.0.0.1:9",
-            [$"ConnectionStrings:{WriterDataSource.ConnectionName}"] = "Host=127.0.0.1;Port=9;Database=none;Username=none",
-        });
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.AddApplicationServices();
-        return builder.Build();
-    }
+    private static IHost Build(Dictionary<string, string?> settings) => EnrichHost.Build(settings);
 }

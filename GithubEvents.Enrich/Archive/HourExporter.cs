@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Options;
+
+namespace GithubEvents.Enrich.Archive;
+
+/// <summary>
+/// Exports one hour: streams its events, slice by slice, into the json.gz and Parquet files in the staging folder, writes
+/// the manifest, then (<see cref="PublishAsync"/>) puts the data files and the manifest last at their keys, and records
+/// the export in the database, the commit point. A crash at any step leaves at a key either nothing or a whole file; the
+/// hour is exported again, to the same bytes, by the next pass.
+/// </summary>
+public sealed class HourExporter(ArchiveStore store, ArchiveTarget target, IOptions<ArchiveOptions> options)
+{
+    /// <summary>The hour's files as <paramref name="revision"/>, or null when its rows changed while they were read (exported again later).</summary>
+    public async Task<StagedExport?> StageAsync(ArchiveHour hour, int revision, CancellationToken cancellationToken)
+    {
+        var (events, fingerprint) = await store.FingerprintAsync(hour, cancellationToken);
+        Directory.CreateDirectory(target.StagingFolder);
+        var prefix = Path.Combine(target.StagingFolder, $"{hour.Name}.r{revision}.{Guid.NewGuid():N}");
+        var (jsonFile, parquetFile, manifestFile) = ($"{prefix}.json.gz", $"{prefix}.parquet", $"{prefix}.manifest.json");
+        var counts = new HourCounts();
+        var kept = false;
+        try
+        {
+            await using (var json = new JsonLinesFile(jsonFile))
+            await using (var parquet = await ParquetEventsFile.CreateAsync(parquetFile, options.Value.RowGroupRows, cancellationToken))
+            {
+                await foreach (var row in store.ReadAsync(hour, options.Value.ReadRows, cancellationToken))
+                {
+                    await json.WriteAsync(row);
+                    await parquet.WriteAsync(row, cancellationToken);
+                    counts.Add(row);
+                }
+
+                await parquet.CompleteAsync(cancellationToken);
+            }
+
+            var (eventsAfter, fingerprintAfter) = await store.FingerprintAsync(hour, cancellationToken);
+            if (eventsAfter != events || fingerprintAfter != fingerprint || counts.Events != events)
+            {
+                return null;
+            }
+
+            var jsonDigest = await FileDigest.OfAsync(jsonFile, hour.JsonKey, cancellationToken);
+            var parquetDigest = await FileDigest.OfAsync(parquetFile, hour.ParquetKey, cancellationToken);
+            var capture = await store.CaptureAsync(hour, cancellationToken);
+            await HourManifest.WriteAsync(manifestFile, hour, revision, counts, capture, jsonDigest, parquetDigest, cancellationToken);
+            var manifestDigest = await FileDigest.OfAsync(manifestFile, hour.ManifestKey, cancellationToken);
+            var record = new ExportRecord(hour, revision, events, fingerprint, jsonDigest.Sha256, parquetDigest.Sha256);
+            kept = true;
+            return new StagedExport(record, counts, new ExportedFiles(jsonDigest, parquetDigest, manifestDigest), jsonFile, parquetFile, manifestFile);
+        }
+        finally
+        {
+            if (!kept)
+            {
+                File.Delete(jsonFile);
+                File.Delete(parquetFile);
+                File.Delete(manifestFile);
+            }
+        }
+    }
+
+    /// <summary>Puts the staged files at their keys, the manifest last, and records the export.</summary>
+    public async Task PublishAsync(StagedExport staged, CancellationToken cancellationToken)
+    {
+        await target.PutAsync(staged.JsonFile, staged.Files.Json.Key, cancellationToken);
+        await target.PutAsync(staged.ParquetFile, staged.Files.Parquet.Key, cancellationToken);
+        await target.PutAsync(staged.ManifestFile, staged.Files.Manifest.Key, cancellationToken);
+        await store.RecordAsync(staged.Record, staged.Files, staged.Counts.AsRecord(), cancellationToken);
+    }
+}
