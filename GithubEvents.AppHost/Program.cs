@@ -39,6 +39,7 @@ try
         .WithSettingsFrom("Archive:S3")
         .WithEnvironment("Archive__S3__AccessKeyId", archiveAccessKeyId)
         .WithEnvironment("Archive__S3__SecretAccessKey", archiveSecretAccessKey)
+        .WithArchiveStorageEgress()
         .WithServiceDefaultsProbes()
         // GitHub's API and GH Archive: in a deployment the only way out of the cluster besides Enrich's.
         .WithEgressOutsideCluster(443, 80);
@@ -55,15 +56,12 @@ try
         .WithSettingsFrom("GitHub:ApiUrl")
         .WithEnvironment("GitHub__Token", githubToken)
         .WithEnvironment("Geocoding__UserAgent", geocodingUserAgent)
-        // The archive goes to this bucket when Archive:S3:Bucket is set, else to the folder Archive:Path.
-        .WithSettingsFrom("Archive:S3")
-        .WithEnvironment("Archive__S3__AccessKeyId", archiveAccessKeyId)
-        .WithEnvironment("Archive__S3__SecretAccessKey", archiveSecretAccessKey)
         .WithServiceDefaultsProbes()
         // GitHub's API and Nominatim.
         .WithEgressOutsideCluster(443, 80)
         // Replicas share the consumer group github-events-enricher: more than the topic's partitions sit idle.
         .WithReplicasFrom("Enrich:Replicas")
+        .WithEventArchive(archiveAccessKeyId, archiveSecretAccessKey)
         .WithComputeResources(cpuRequest: "250m", memoryRequest: "256Mi", cpuLimit: "1", memoryLimit: "1Gi");
 
     // Grafana in its container wherever containers run, else from this machine's Grafana install, on the database Enrich writes.

@@ -10,7 +10,7 @@ public static class KubernetesResourceBuilderExtensions
     /// Keeps the data at <paramref name="mountPath"/> on a persistent volume claim in a deployment.
     /// </summary>
     public static IResourceBuilder<T> WithPersistentStorage<T>(this IResourceBuilder<T> builder, string mountPath, string size)
-        where T : ContainerResource
+        where T : IResource
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(mountPath);
         ArgumentException.ThrowIfNullOrWhiteSpace(size);

@@ -28,6 +28,8 @@ public sealed partial class KubernetesPublishTests(KubernetesPublishTests.Publis
     {
         Assert.Equal(["enrich", "grafana", "ingest"], published.All<V1Deployment>().Select(d => d.Name()).Order());
         Assert.Equal(["kafka", "timescaledb"], published.All<V1StatefulSet>().Select(s => s.Name()).Order());
+        // Neither Archive:ClaimSize nor Archive:S3:Bucket: no place for the archive, and Enrich is told so.
+        Assert.Equal("false", published.Value("enrich", "Archive__Enabled"));
         Assert.Equal(["enrich", "grafana", "ingest", "kafka", "timescaledb"], published.All<V1Service>().Select(s => s.Name()).Order());
         Assert.DoesNotContain(published.Files, f => f.Text.Contains("kafka-ui", StringComparison.Ordinal));
         Assert.All(published.Files.SelectMany(f => f.Documents), d => Assert.IsAssignableFrom<IKubernetesObject>(d));

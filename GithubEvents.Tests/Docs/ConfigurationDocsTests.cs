@@ -41,6 +41,7 @@ public sealed class ConfigurationDocsTests
         ("ConnectionStrings:github-events-reader", "GithubEvents.AppHost/Grafana/DatasourceLogin.cs", ["$\"{name}-reader\""]),
         ("Grafana:AllowServiceLogin", "GithubEvents.AppHost/Grafana/DatasourceLogin.cs", ["AllowServiceLoginSetting = \"Grafana:AllowServiceLogin\"", "configuration[AllowServiceLoginSetting]"]),
         ("ASPIRE_CONTAINER_RUNTIME", "GithubEvents.AppHost/ContainerRuntimeCheck.cs", ["configuration[\"ASPIRE_CONTAINER_RUNTIME\"]"]),
+        ("Archive:ClaimSize", "GithubEvents.AppHost/Archive/EventArchiveExtensions.cs", ["ClaimSizeSetting = \"Archive:ClaimSize\"", "configuration[ClaimSizeSetting]"]),
         ("OTEL_EXPORTER_OTLP_ENDPOINT", "GithubEvents.ServiceDefaults/Extensions.cs", ["Configuration[\"OTEL_EXPORTER_OTLP_ENDPOINT\"]"]),
     ];
 
