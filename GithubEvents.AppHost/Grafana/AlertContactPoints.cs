@@ -5,8 +5,9 @@ namespace Aspire.Hosting;
 /// <summary>
 /// The alerts' notifications besides Grafana's default contact point, from the AppHost's settings: a webhook (its URL a
 /// secret parameter) and e-mail (addresses, and Grafana's SMTP server with its password a secret parameter). A run
-/// puts <see cref="Render"/>'s file over the committed <c>alerting/contact-points.yaml</c>, which provisions none; it
-/// names the secrets only as environment variables, so no secret sits in a file.
+/// puts <see cref="Render"/>'s file over the committed <c>alerting/contact-points.yaml</c>, which provisions none, and the
+/// Kubernetes manifests carry it in that file's place; it names the secrets only as environment variables, so no secret
+/// sits in a file.
 /// </summary>
 public static class AlertContactPoints
 {
@@ -62,14 +63,21 @@ public static class AlertContactPoints
             }
         }
 
-        if ((webhook is not null || email is not null) && app.ExecutionContext.IsRunMode)
+        if (webhook is not null || email is not null)
         {
             var content = Render(webhook is not null, email is not null);
-            app.Eventing.Subscribe<BeforeResourceStartedEvent>(builder.Resource, (@event, _) =>
+            if (app.ExecutionContext.IsRunMode)
             {
-                ProvisioningFileOverride.Apply(builder, @event.Services, RelativePath, "contact-points.yaml", content);
-                return Task.CompletedTask;
-            });
+                app.Eventing.Subscribe<BeforeResourceStartedEvent>(builder.Resource, (@event, _) =>
+                {
+                    ProvisioningFileOverride.Apply(builder, @event.Services, RelativePath, "contact-points.yaml", content);
+                    return Task.CompletedTask;
+                });
+            }
+            else
+            {
+                builder.WithAnnotation(new ReplacedFileAnnotation($"{ProvisioningCopy.ContainerPath}/{RelativePath}", content));
+            }
         }
 
         return builder;

@@ -2,14 +2,37 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using GithubEvents.Tests.Grafana;
+using k8s;
+using k8s.Models;
 using YamlDotNet.RepresentationModel;
 using static GithubEvents.Tests.AppHost.ModelInspection;
 
 namespace GithubEvents.Tests.AppHost;
 
 /// <summary>Issue 27: the alerts reach a webhook or e-mail besides Grafana's default contact point when the AppHost's settings ask.</summary>
-public sealed class AlertContactPointsTests
+public sealed class AlertContactPointsTests : IDisposable
 {
+    private readonly string _output = Directory.CreateTempSubdirectory("github-events-k8s-").FullName;
+
+    [Fact]
+    public async Task A_deployment_carries_the_contact_points_in_the_provisioning_ConfigMap_and_their_secret_in_the_Secret()
+    {
+        const string webhook = "https://hooks.example.org/NeverWrittenT0KEN";
+        var (exitCode, log) = await AppHostProcess.RunAsync(
+            new Dictionary<string, string> { ["Parameters__grafana-alert-webhook-url"] = webhook },
+            "--operation", "publish", "--step", "publish", "--output-path", _output);
+
+        Assert.True(exitCode == 0, log);
+        var texts = Directory.EnumerateFiles(_output, "*.yaml", SearchOption.AllDirectories).Select(File.ReadAllText).ToList();
+        var documents = texts.SelectMany(text => KubernetesYaml.LoadAllFromString(text)).ToList();
+        var file = Path.GetFileName(AlertContactPoints.RelativePath);
+        Assert.Equal(AlertContactPoints.Render(webhook: true, email: false),
+            Assert.Single(documents.OfType<V1ConfigMap>(), map => map.Data?.ContainsKey(file) == true).Data[file]);
+        var grafana = documents.OfType<V1Deployment>().Single(d => d.Name() == "grafana").Spec.Template.Spec.Containers[0];
+        Assert.Equal("grafana-alert-webhook-url", grafana.Env.Single(e => e.Name == "GITHUB_EVENTS_ALERT_WEBHOOK_URL").ValueFrom.SecretKeyRef.Key);
+        Assert.DoesNotContain(texts, text => text.Contains("NeverWrittenT0KEN", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task A_webhook_and_e_mail_reach_Grafana_as_secret_parameters_and_settings_and_without_them_nothing_is_added()
     {
@@ -85,4 +108,6 @@ public sealed class AlertContactPointsTests
 
         Assert.Equal(["apiVersion"], committed.Children.Keys.Select(key => ((YamlScalarNode)key).Value));
     }
+
+    public void Dispose() => Directory.Delete(_output, recursive: true);
 }
