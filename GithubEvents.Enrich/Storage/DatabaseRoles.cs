@@ -12,15 +12,25 @@ public static class DatabaseRoles
     /// Grafana's role: reads the <see cref="ReaderRelations"/> and nothing else, writes nothing, and has a statement
     /// timeout and a connection limit. Grants of earlier versions (every table, present and future) are taken back.
     /// </summary>
-    public static Task EnsureReaderAsync(NpgsqlConnection connection, DatabaseOptions roles, CancellationToken cancellationToken) =>
-        EnsureLoginAsync(connection, roles.ReaderRole, roles.ReaderPassword!,
+    public static Task EnsureReaderAsync(NpgsqlConnection connection, DatabaseOptions roles, SchemaFlavor flavor, CancellationToken cancellationToken)
+    {
+        List<string> grants =
         [
             "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM %I",
             "ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON TABLES FROM %I",
             .. ReaderRelations.Names.Select(relation => $"GRANT SELECT ON public.{relation} TO %I"),
+            .. ReaderRelations.Columns.Select(relation => $"GRANT SELECT ({string.Join(", ", relation.Value)}) ON public.{relation.Key} TO %I"),
             $"ALTER ROLE %I CONNECTION LIMIT {roles.ReaderConnectionLimit}",
             $"ALTER ROLE %I SET statement_timeout = '{(long)roles.ReaderStatementTimeout.TotalMilliseconds}ms'",
-        ], cancellationToken);
+        ];
+        if (flavor == SchemaFlavor.TimescaleDb)
+        {
+            // v_aggregate_freshness calls it as its reader.
+            grants.Add("GRANT EXECUTE ON FUNCTION aggregate_watermark(integer) TO %I");
+        }
+
+        return EnsureLoginAsync(connection, roles.ReaderRole, roles.ReaderPassword!, grants, cancellationToken);
+    }
 
     /// <summary>
     /// Enrich's role: reads, inserts and updates rows (of the schema's own records, only reads the migrations' versions),

@@ -96,7 +96,7 @@ public sealed partial class DatabaseSetup(
             var roles = databaseOptions.Value;
             if (!string.IsNullOrEmpty(roles.ReaderPassword))
             {
-                await DatabaseRoles.EnsureReaderAsync(connection, roles, cancellationToken);
+                await DatabaseRoles.EnsureReaderAsync(connection, roles, flavor, cancellationToken);
             }
 
             if (!string.IsNullOrEmpty(roles.WriterPassword))

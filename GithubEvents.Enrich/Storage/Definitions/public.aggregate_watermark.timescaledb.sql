@@ -6,3 +6,6 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT _timescaledb_functions.to_timestamp(_timescaledb_functions.cagg_watermark(mat_hypertable_id));
 $$;
+
+-- Only the owner, and the reader it grants it to by name (DatabaseRoles).
+REVOKE EXECUTE ON FUNCTION public.aggregate_watermark(integer) FROM PUBLIC;
