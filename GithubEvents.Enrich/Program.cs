@@ -16,4 +16,5 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 
 app.Run();
-return 0;
+// DatabaseSetup sets the exit code when it stops the host (a changed migration, a schema that never came).
+return Environment.ExitCode;

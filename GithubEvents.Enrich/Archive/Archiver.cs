@@ -53,8 +53,7 @@ public sealed partial class Archiver(
         var wholeFrom = ArchiveHour.Of(now - storage.Value.Retention).End;
         if (await store.DueForRecheckAsync(wholeFrom, now - options.Value.RecheckInterval, cancellationToken) is { } due)
         {
-            await RecheckAsync(due, cancellationToken);
-            return TimeSpan.Zero;
+            return await RecheckAsync(due, cancellationToken) ? TimeSpan.Zero : IdleWait;
         }
 
         return IdleWait;
@@ -76,13 +75,14 @@ public sealed partial class Archiver(
         return true;
     }
 
-    private async Task RecheckAsync(ExportRecord exported, CancellationToken cancellationToken)
+    // False while the hour's rows change under the read: the next look waits, rather than read the hour again at once.
+    private async Task<bool> RecheckAsync(ExportRecord exported, CancellationToken cancellationToken)
     {
         var (events, fingerprint) = await store.FingerprintAsync(exported.Hour, cancellationToken);
         if (fingerprint == exported.Fingerprint)
         {
             await store.CheckedAsync(exported, fingerprint, cancellationToken);
-            return;
+            return true;
         }
 
         // Rows left the hour (deleted by hand, say): the archive keeps what it had rather than lose them with the next revision.
@@ -90,15 +90,17 @@ public sealed partial class Archiver(
         {
             LogRowsLeft(exported.Hour, exported.Events, events);
             await store.CheckedAsync(exported, exported.Fingerprint, cancellationToken);
-            return;
+            return true;
         }
 
         using var staged = await exporter.StageAsync(exported.Hour, exported.Revision + 1, cancellationToken);
         if (staged is null)
         {
             LogChanging(exported.Hour);
+            return false;
         }
-        else if (staged.SameDataAs(exported))
+
+        if (staged.SameDataAs(exported))
         {
             // Rows changed in what the files do not hold: the export stands.
             await store.CheckedAsync(exported, staged.Record.Fingerprint, cancellationToken);
@@ -108,6 +110,8 @@ public sealed partial class Archiver(
             await exporter.PublishAsync(staged, cancellationToken);
             LogExported(exported.Hour, staged.Record.Revision, staged.Record.Events, staged.Files.Json.Bytes, staged.Files.Parquet.Bytes);
         }
+
+        return true;
     }
 
     // The hours retention keeps past Storage:Retention for the archive, logged when they change.

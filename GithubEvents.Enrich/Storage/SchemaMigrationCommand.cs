@@ -18,13 +18,15 @@ public static class SchemaMigrationCommand
         builder.AddDatabaseSetup();
         builder.Services.AddSingleton<DatabaseSetup>();
         using var host = builder.Build();
+        Task? setupRun = null;
         try
         {
             await host.StartAsync();
             var setup = host.Services.GetRequiredService<DatabaseSetup>();
             var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
             await setup.StartAsync(stopping);
-            await setup.ExecuteTask!;
+            setupRun = setup.ExecuteTask!;
+            await setupRun;
             return host.Services.GetRequiredService<StorageReadiness>().IsReady ? 0 : 1;
         }
         catch (OptionsValidationException ex)
@@ -32,9 +34,14 @@ public static class SchemaMigrationCommand
             await Console.Error.WriteLineAsync(ex.Message);
             return 1;
         }
-        catch (Exception)
+        catch (Exception ex)
         {
-            // DatabaseSetup logged the failure.
+            // DatabaseSetup logs its own failures; one before it ran (a connection string that is no connection string) is said here.
+            if (setupRun is null)
+            {
+                await Console.Error.WriteLineAsync($"migrate: {ex.Message}");
+            }
+
             return 1;
         }
         finally
