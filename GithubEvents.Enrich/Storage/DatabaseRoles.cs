@@ -19,7 +19,6 @@ public static class DatabaseRoles
             "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM %I",
             "ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON TABLES FROM %I",
             .. ReaderRelations.Names.Select(relation => $"GRANT SELECT ON public.{relation} TO %I"),
-            .. ReaderRelations.Columns.Select(relation => $"GRANT SELECT ({string.Join(", ", relation.Value)}) ON public.{relation.Key} TO %I"),
             $"ALTER ROLE %I CONNECTION LIMIT {roles.ReaderConnectionLimit}",
             $"ALTER ROLE %I SET statement_timeout = '{(long)roles.ReaderStatementTimeout.TotalMilliseconds}ms'",
         ];

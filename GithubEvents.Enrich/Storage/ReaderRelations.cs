@@ -2,8 +2,7 @@ namespace GithubEvents.Enrich.Storage;
 
 /// <summary>
 /// The relations Grafana's reader may read: those the dashboards' and alert rules' queries name, and no other (the
-/// profiles in <c>actors</c>, restored payloads and the schema's own records stay out of its reach), some of them only
-/// in the columns the queries read.
+/// profiles in <c>actors</c>, restored payloads and the schema's own records stay out of its reach).
 /// <c>ReaderRelationsTests</c> derives the list from the provisioning files, so a panel that reads a new relation
 /// fails it until the relation is added here.
 /// </summary>
@@ -14,6 +13,7 @@ public static class ReaderRelations
         "country_stats_5m",
         "event_stats_1m",
         "event_stats_5m",
+        "events",
         "ingest_polls",
         "kafka_gaps",
         "pipeline_minutes",
@@ -28,13 +28,4 @@ public static class ReaderRelations
         "watch_polls",
         "watch_stats_5m",
     ];
-
-    /// <summary>
-    /// The relations the queries read only some columns of, with those columns: of <c>events</c> not the payload (commit
-    /// authors' addresses where they are kept) nor the profile it was enriched with (location, company, coordinates).
-    /// </summary>
-    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Columns = new Dictionary<string, IReadOnlyList<string>>
-    {
-        ["events"] = ["time", "event_id", "ingested_at", "event_type", "actor", "repo", "detail", "country", "is_bot"],
-    };
 }
