@@ -65,19 +65,7 @@ public static class AlertContactPoints
 
         if (webhook is not null || email is not null)
         {
-            var content = Render(webhook is not null, email is not null);
-            if (app.ExecutionContext.IsRunMode)
-            {
-                app.Eventing.Subscribe<BeforeResourceStartedEvent>(builder.Resource, (@event, _) =>
-                {
-                    ProvisioningFileOverride.Apply(builder, @event.Services, RelativePath, "contact-points.yaml", content);
-                    return Task.CompletedTask;
-                });
-            }
-            else
-            {
-                builder.WithAnnotation(new ReplacedFileAnnotation($"{ProvisioningCopy.ContainerPath}/{RelativePath}", content));
-            }
+            ProvisioningFileOverride.Replace(builder, RelativePath, "contact-points.yaml", Render(webhook is not null, email is not null));
         }
 
         return builder;

@@ -29,20 +29,7 @@ public static partial class AlertRuleThresholds
             return builder;
         }
 
-        var content = Render(committed, minLiveShare);
-        if (app.ExecutionContext.IsRunMode)
-        {
-            app.Eventing.Subscribe<BeforeResourceStartedEvent>(builder.Resource, (@event, _) =>
-            {
-                ProvisioningFileOverride.Apply(builder, @event.Services, RelativePath, "alert-rules.yaml", content);
-                return Task.CompletedTask;
-            });
-        }
-        else
-        {
-            builder.WithAnnotation(new ReplacedFileAnnotation($"{ProvisioningCopy.ContainerPath}/{RelativePath}", content));
-        }
-
+        ProvisioningFileOverride.Replace(builder, RelativePath, "alert-rules.yaml", Render(committed, minLiveShare));
         return builder;
     }
 

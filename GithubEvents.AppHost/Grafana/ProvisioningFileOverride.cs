@@ -10,6 +10,28 @@ namespace Aspire.Hosting;
 /// </summary>
 internal static class ProvisioningFileOverride
 {
+    /// <summary>
+    /// The file in place of the committed one everywhere: applied at every start of a run, and carried by the Kubernetes
+    /// manifests' provisioning ConfigMap.
+    /// </summary>
+    public static void Replace<T>(IResourceBuilder<T> builder, string relativePath, string storeName, string content)
+        where T : IGrafanaResource
+    {
+        var app = builder.ApplicationBuilder;
+        if (app.ExecutionContext.IsRunMode)
+        {
+            app.Eventing.Subscribe<BeforeResourceStartedEvent>(builder.Resource, (@event, _) =>
+            {
+                Apply(builder, @event.Services, relativePath, storeName, content);
+                return Task.CompletedTask;
+            });
+        }
+        else
+        {
+            builder.WithAnnotation(new ReplacedFileAnnotation($"{ProvisioningCopy.ContainerPath}/{relativePath}", content));
+        }
+    }
+
     public static void Apply<T>(IResourceBuilder<T> builder, IServiceProvider services, string relativePath, string storeName, string content)
         where T : IGrafanaResource
     {
