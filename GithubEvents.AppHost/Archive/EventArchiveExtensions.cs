@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Aspire.Hosting;
@@ -20,8 +18,6 @@ public static class EventArchiveExtensions
 
     /// <summary>The archive's folder in a deployment, on its volume.</summary>
     public const string DeployedPath = "/var/lib/github-events/archive";
-
-    private const string Category = "GithubEvents.AppHost";
 
     /// <summary>
     /// Gives Enrich the archive's place and the S3 credentials (<paramref name="accessKeyId"/>,
@@ -45,7 +41,7 @@ public static class EventArchiveExtensions
             .WithArchiveStorageEgress();
         if (configuration[BucketSetting] is { Length: > 0 } bucket)
         {
-            Log(app, logger => logger.LogInformation("The archive goes to the bucket {Bucket} ({Setting})", bucket, BucketSetting));
+            StartupLog.Write(app, logger => logger.LogInformation("The archive goes to the bucket {Bucket} ({Setting})", bucket, BucketSetting));
             return enrich;
         }
 
@@ -56,8 +52,8 @@ public static class EventArchiveExtensions
 
         var path = configuration[PathSetting] is { Length: > 0 } configured
             ? Path.GetFullPath(configured)
-            : Path.Combine(Path.GetDirectoryName(LocalPostgres(configuration).EffectiveDataDirectory)!, "archive");
-        Log(app, logger => logger.LogInformation("The archive goes to {Path} ({Setting}; {Bucket} for object storage)", path, PathSetting, BucketSetting));
+            : LocalPostgresOptions.From(configuration).FolderBeside("archive");
+        StartupLog.Write(app, logger => logger.LogInformation("The archive goes to {Path} ({Setting}; {Bucket} for object storage)", path, PathSetting, BucketSetting));
         return enrich.WithEnvironment("Archive__Path", path);
     }
 
@@ -78,7 +74,7 @@ public static class EventArchiveExtensions
         var app = enrich.ApplicationBuilder;
         if (claimSize is not { Length: > 0 })
         {
-            Log(app, logger => logger.LogWarning(
+            StartupLog.Write(app, logger => logger.LogWarning(
                 "The deployment keeps no archive: set {Bucket} (object storage) or {ClaimSize} (a volume, e.g. 200Gi) to keep what leaves the database, or {Enabled}=false to say so (docs/archive.md)",
                 BucketSetting, ClaimSizeSetting, EnabledSetting));
             return enrich.WithEnvironment("Archive__Enabled", "false");
@@ -93,14 +89,4 @@ public static class EventArchiveExtensions
 
         return enrich.WithPersistentStorage(DeployedPath, claimSize).WithEnvironment("Archive__Path", DeployedPath);
     }
-
-    private static LocalPostgresOptions LocalPostgres(IConfiguration configuration) =>
-        configuration.GetSection(LocalPostgresOptions.SectionName).Get<LocalPostgresOptions>() ?? new LocalPostgresOptions();
-
-    private static void Log(IDistributedApplicationBuilder builder, Action<ILogger> log) =>
-        builder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>
-        {
-            log(@event.Services.GetRequiredService<ILoggerFactory>().CreateLogger(Category));
-            return Task.CompletedTask;
-        });
 }

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-
 namespace Aspire.Hosting;
 
 public static class EventDatabaseExtensions
@@ -116,7 +114,7 @@ public static class EventDatabaseExtensions
 
     private static ServiceDatabase AddLocalDatabase(this IDistributedApplicationBuilder builder, string name)
     {
-        var options = builder.Configuration.GetSection(LocalPostgresOptions.SectionName).Get<LocalPostgresOptions>() ?? new LocalPostgresOptions();
+        var options = LocalPostgresOptions.From(builder.Configuration);
         var binaries = PostgresBinaries.Find(options.PostgresBin) ?? throw NoServerFound(options);
         if (LocalAccount.IsRoot && !LocalAccount.ServerAccountExists)
         {

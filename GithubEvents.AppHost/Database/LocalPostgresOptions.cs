@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace Aspire.Hosting;
 
 /// <summary>Where the AppHost runs PostgreSQL on this machine, bound from <c>Local</c>.</summary>
@@ -23,4 +25,10 @@ public sealed class LocalPostgresOptions
         : LocalAccount.IsRoot
             ? "/var/lib/github-events/postgres"
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "GithubEvents", "postgres");
+
+    /// <summary>A folder of this machine's run beside the cluster's (<c>grafana</c>, <c>archive</c>), whether or not the database is there.</summary>
+    public string FolderBeside(string name) => Path.Combine(Path.GetDirectoryName(EffectiveDataDirectory)!, name);
+
+    public static LocalPostgresOptions From(IConfiguration configuration) =>
+        configuration.GetSection(SectionName).Get<LocalPostgresOptions>() ?? new LocalPostgresOptions();
 }

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Aspire.Hosting;
 
@@ -22,7 +20,7 @@ public static class EventDashboardsExtensions
         var install = plan.ContainersRun ? null : InstalledGrafana(builder);
         if (!plan.ContainersRun && install is null)
         {
-            Log(builder, logger => GrafanaLog.LeftOut(logger, plan.ContainersReason));
+            StartupLog.Write(builder, logger => GrafanaLog.LeftOut(logger, plan.ContainersReason));
             return;
         }
 
@@ -46,9 +44,7 @@ public static class EventDashboardsExtensions
         }
         else
         {
-            // Beside the local PostgreSQL cluster's folder, whether or not the database is there.
-            var postgres = builder.Configuration.GetSection(LocalPostgresOptions.SectionName).Get<LocalPostgresOptions>() ?? new LocalPostgresOptions();
-            var folder = Path.Combine(Path.GetDirectoryName(postgres.EffectiveDataDirectory)!, "grafana");
+            var folder = LocalPostgresOptions.From(builder.Configuration).FolderBeside("grafana");
             var grafana = builder.AddLocalGrafana(name, adminPassword, install, folder, provisioning);
             builder.Provision(grafana, login, database, schemaOwner, provisioning, adminPassword);
             if (login.NeedsHostGateway)
@@ -58,7 +54,7 @@ public static class EventDashboardsExtensions
                 grafana.WithEnvironment("GITHUB_EVENTS_DB_HOST", hostAndPort);
             }
 
-            Log(builder, logger => GrafanaLog.RunsInstalled(logger, install.Executable, plan.ContainersReason, folder));
+            StartupLog.Write(builder, logger => GrafanaLog.RunsInstalled(logger, install.Executable, plan.ContainersReason, folder));
         }
     }
 
@@ -85,21 +81,12 @@ public static class EventDashboardsExtensions
             .WithAlertRuleThresholds(provisioning)
             .OnResourceReady((resource, @event, _) =>
             {
-                GrafanaLog.Listens(Logger(@event.Services), resource.PrimaryEndpoint.Url, adminPassword.Resource.Name);
+                GrafanaLog.Listens(StartupLog.Logger(@event.Services), resource.PrimaryEndpoint.Url, adminPassword.Resource.Name);
                 return Task.CompletedTask;
             });
         if (login.IsServicesLogin)
         {
-            Log(builder, logger => GrafanaLog.ReadsAsServicesLogin(logger, login.User, DatasourceLogin.AllowServiceLoginSetting, database.Resource.Resource.Name));
+            StartupLog.Write(builder, logger => GrafanaLog.ReadsAsServicesLogin(logger, login.User, DatasourceLogin.AllowServiceLoginSetting, database.Resource.Resource.Name));
         }
     }
-
-    private static void Log(IDistributedApplicationBuilder builder, Action<ILogger> log) =>
-        builder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>
-        {
-            log(Logger(@event.Services));
-            return Task.CompletedTask;
-        });
-
-    private static ILogger Logger(IServiceProvider services) => services.GetRequiredService<ILoggerFactory>().CreateLogger("GithubEvents.AppHost");
 }
