@@ -2,7 +2,8 @@ namespace GithubEvents.Enrich.Storage;
 
 /// <summary>
 /// The relations Grafana's reader may read: those the dashboards' and alert rules' queries name, and no other (the
-/// profiles in <c>actors</c>, restored payloads and the schema's own records stay out of its reach).
+/// profiles in <c>actors</c>, <c>events</c> itself (its payloads, places and companies: the dashboards read
+/// <c>v_dashboard_events</c>) and the schema's own records stay out of its reach).
 /// <c>ReaderRelationsTests</c> derives the list from the provisioning files, so a panel that reads a new relation
 /// fails it until the relation is added here.
 /// </summary>
@@ -13,7 +14,6 @@ public static class ReaderRelations
         "country_stats_5m",
         "event_stats_1m",
         "event_stats_5m",
-        "events",
         "ingest_polls",
         "kafka_gaps",
         "pipeline_minutes",
@@ -22,6 +22,7 @@ public static class ReaderRelations
         "v_aggregate_freshness",
         "v_archive",
         "v_capture_by_hour",
+        "v_dashboard_events",
         "v_enrichment_coverage",
         "v_kafka_gaps_by_hour",
         "v_polls_by_hour",

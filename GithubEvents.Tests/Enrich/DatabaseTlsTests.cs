@@ -80,7 +80,7 @@ public sealed class DatabaseTlsTests : IAsyncLifetime
         Assert.Equal(["postgres", "True"], await SessionAsync(owner));
         var grafana = new NpgsqlConnectionStringBuilder(owner) { Username = roles.ReaderRole, Password = roles.ReaderPassword }.ConnectionString;
         Assert.Equal([roles.ReaderRole, "True"], await SessionAsync(grafana));
-        Assert.Equal(1L, await Sql.ScalarAsync(grafana, "SELECT count(*) FROM events"));
+        Assert.Equal(1L, await Sql.ScalarAsync(grafana, "SELECT count(*) FROM v_dashboard_events"));
     }
 
     [Fact]
