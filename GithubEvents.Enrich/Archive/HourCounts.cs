@@ -12,7 +12,15 @@ public sealed class HourCounts
 
     public IReadOnlyDictionary<string, long> ByType => _byType;
 
-    public void Add(ArchivedEvent row)
+    public void Add(IEnumerable<ArchivedEvent> slice)
+    {
+        foreach (var row in slice)
+        {
+            Add(row);
+        }
+    }
+
+    private void Add(ArchivedEvent row)
     {
         Events++;
         _byType[row.Type] = _byType.GetValueOrDefault(row.Type) + 1;

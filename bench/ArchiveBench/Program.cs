@@ -70,27 +70,35 @@ static async Task<int> ProfileAsync(string connection, string folder, DateTime f
     {
         ("read", async (hour, _) =>
         {
-            await foreach (var row in store.ReadAsync(hour, rows, CancellationToken.None))
+            await foreach (var slice in store.ReadAsync(hour, rows, CancellationToken.None))
             {
             }
         }),
         ("read + json.gz", async (hour, file) =>
         {
             await using var json = new JsonLinesFile(file);
-            await foreach (var row in store.ReadAsync(hour, rows, CancellationToken.None))
+            await foreach (var slice in store.ReadAsync(hour, rows, CancellationToken.None))
             {
-                await json.WriteAsync(row);
+                foreach (var row in slice)
+                {
+                    json.Write(row);
+                }
             }
+
+            await json.CompleteAsync(file);
         }),
         ("read + Parquet", async (hour, file) =>
         {
             await using var parquet = await ParquetEventsFile.CreateAsync(file, groupRows, CancellationToken.None);
-            await foreach (var row in store.ReadAsync(hour, rows, CancellationToken.None))
+            await foreach (var slice in store.ReadAsync(hour, rows, CancellationToken.None))
             {
-                await parquet.WriteAsync(row, CancellationToken.None);
+                foreach (var row in slice)
+                {
+                    await parquet.WriteAsync(row, CancellationToken.None);
+                }
             }
 
-            await parquet.CompleteAsync(CancellationToken.None);
+            await parquet.CompleteAsync(file, CancellationToken.None);
         }),
     };
     // Once untimed, so that the first part timed pays no more than the others for the JIT and the page cache.
