@@ -14,7 +14,8 @@ namespace GithubEvents.Enrich.Archive;
 public sealed class ArchiveStore(WriterDataSource writer, IOptions<StorageOptions> storage)
 {
     // What changes when a backfill adds events or sightings, a restoration adds members, or a late fill adds a profile or
-    // a place; cheaper than the rows themselves, and checked again once the hour is written.
+    // a place; cheaper than the rows themselves. HourFingerprint takes the same of the rows an export reads, to be
+    // compared with this once they are written.
     private const string FingerprintSql =
         """
         SELECT count(*), concat_ws(':', count(*), sum(sources), count(restored), sum(cardinality(restored)), sum(length(detail)),
@@ -29,7 +30,8 @@ public sealed class ArchiveStore(WriterDataSource writer, IOptions<StorageOption
         """
         SELECT time, event_id, event_type, actor_id, actor, repo_id, repo, org, payload->>'action', detail, country_code, is_bot, sources,
                restored, CASE WHEN restored IS NOT NULL THEN payload::text END,
-               (envelope || jsonb_build_object('payload', CASE WHEN restored IS NULL THEN payload ELSE payload_as_sent(payload, restored) END))::text
+               (envelope || jsonb_build_object('payload', CASE WHEN restored IS NULL THEN payload ELSE payload_as_sent(payload, restored) END))::text,
+               length(detail), location IS NOT NULL, company IS NOT NULL, public_repos IS NOT NULL
         FROM events
         WHERE time >= @from AND time < @to AND (time, event_id) > (@after_time, @after_id)
         ORDER BY time, event_id
@@ -88,7 +90,8 @@ public sealed class ArchiveStore(WriterDataSource writer, IOptions<StorageOption
                         reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8),
                         reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10), reader.GetBoolean(11), reader.GetInt16(12),
                         reader.IsDBNull(13) ? null : reader.GetFieldValue<string[]>(13), reader.IsDBNull(14) ? null : reader.GetString(14),
-                        reader.GetFieldValue<byte[]>(15)));
+                        reader.GetFieldValue<byte[]>(15),
+                        new HourFingerprint.Part(reader.GetInt32(16), reader.GetBoolean(17), reader.GetBoolean(18), reader.GetBoolean(19))));
                 }
             }
 
