@@ -1,8 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using DuckDB.NET.Data;
 using GithubEvents.Enrich.Archive;
+using GithubEvents.Enrich.Events;
 using GithubEvents.Enrich.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -16,6 +19,11 @@ using Microsoft.Extensions.Options;
 //   profile CONNECTION FOLDER FIRST_HOUR HOURS  where the exporter's time goes, over HOURS hours: the hour's rows read
 //                                               alone (ArchiveStore), read and written as json.gz alone, as Parquet
 //                                               alone; prints each one's seconds and this process's CPU seconds
+//   real FOLDER FILE...                         real events (GH Archive's NDJSON, or a recorded /events page: a line
+//                                               holding the JSON array) written through JsonLinesFile and
+//                                               ParquetEventsFile as the exporter writes an hour, each event as GitHub
+//                                               sent it (compact, where the archive holds jsonb's text); prints the
+//                                               events and both files' bytes
 //   query FOLDER REPO WARM OUT.json             DuckDB over the archive's 24 Parquet and 24 json.gz files: each query
 //                                               cold (the OS page cache dropped, a new DuckDB instance) and the median
 //                                               of WARM runs after it in that instance (JSON_WARM for the json.gz
@@ -26,6 +34,7 @@ return args switch
         await ExportAsync(connection, folder, DateTime.Parse(firstHour, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal), int.Parse(hours, CultureInfo.InvariantCulture)),
     ["profile", var connection, var folder, var firstHour, var hours] =>
         await ProfileAsync(connection, folder, DateTime.Parse(firstHour, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal), int.Parse(hours, CultureInfo.InvariantCulture)),
+    ["real", var folder, .. var files] => await RealAsync(folder, files),
     ["query", var folder, var repo, var warm, var jsonWarm, var output] =>
         await QueryAsync(folder, repo, int.Parse(warm, CultureInfo.InvariantCulture), int.Parse(jsonWarm, CultureInfo.InvariantCulture), output),
     _ => Usage(),
@@ -33,7 +42,7 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: export|profile CONNECTION FOLDER FIRST_HOUR HOURS | query FOLDER REPO WARM JSON_WARM OUT.json");
+    Console.Error.WriteLine("usage: export|profile CONNECTION FOLDER FIRST_HOUR HOURS | real FOLDER FILE... | query FOLDER REPO WARM JSON_WARM OUT.json");
     return 2;
 }
 
@@ -121,6 +130,35 @@ static async Task<int> ProfileAsync(string connection, string folder, DateTime f
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}\t{clock.Elapsed.TotalSeconds:F3}\t{CpuSecondsSince(cpu):F3}"));
     }
 
+    return 0;
+}
+
+static async Task<int> RealAsync(string folder, string[] files)
+{
+    var events = files.SelectMany(file => File.ReadLines(file)
+            .Where(line => line.StartsWith('{') || line.StartsWith('['))
+            .SelectMany(line => line.StartsWith('[')
+                ? JsonDocument.Parse(line).RootElement.EnumerateArray().Select(element => element.GetRawText())
+                : [line]))
+        .Select(line => GitHubEventParser.TryParse(Encoding.UTF8.GetBytes(line), out var row, out var rejection)
+            ? new ArchivedEvent(row.Time, row.EventId, row.EventType, row.ActorId, row.Actor, row.RepoId, row.Repo, row.Org,
+                JsonNode.Parse(row.Payload)?["action"]?.GetValue<string>(), row.Detail, null, row.IsBot, SourceBits.Archive, null,
+                Encoding.UTF8.GetString(row.Payload), Encoding.UTF8.GetBytes(line), default)
+            : throw new InvalidDataException(rejection))
+        .OrderBy(row => row.Time).ThenBy(row => row.Id)
+        .ToList();
+    Directory.CreateDirectory(folder);
+    var (jsonFile, parquetFile) = (Path.Combine(folder, "real.json.gz"), Path.Combine(folder, "real.parquet"));
+    await using var json = new JsonLinesFile(jsonFile);
+    await using var parquet = await ParquetEventsFile.CreateAsync(parquetFile, new ArchiveOptions().RowGroupRows, CancellationToken.None);
+    foreach (var row in events)
+    {
+        json.Write(row);
+        await parquet.WriteAsync(row, CancellationToken.None);
+    }
+
+    var (jsonDigest, parquetDigest) = (await json.CompleteAsync(jsonFile), await parquet.CompleteAsync(parquetFile, CancellationToken.None));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{events.Count} {jsonDigest.Bytes} {parquetDigest.Bytes}"));
     return 0;
 }
 
