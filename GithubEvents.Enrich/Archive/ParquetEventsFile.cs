@@ -61,7 +61,7 @@ public sealed class ParquetEventsFile : IAsyncDisposable
         try
         {
             var writer = await ParquetWriter.CreateAsync(Schema, file,
-                new ParquetOptions { CompressionMethod = CompressionMethod.Zstd, CompressionLevel = System.IO.Compression.CompressionLevel.Optimal },
+                new ParquetOptions { CompressionMethod = CompressionMethod.Zstd, CompressionLevel = System.IO.Compression.CompressionLevel.Fastest },
                 cancellationToken: cancellationToken);
             return new ParquetEventsFile(file, writer, groupRows);
         }

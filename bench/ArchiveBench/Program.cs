@@ -136,7 +136,7 @@ static async Task<int> ProfileAsync(string connection, string folder, DateTime f
 static async Task<int> RealAsync(string folder, string[] files)
 {
     var events = files.SelectMany(file => File.ReadLines(file)
-            .Where(line => line.StartsWith('{') || line.StartsWith('['))
+            .Where(line => line.StartsWith("{\"", StringComparison.Ordinal) || line.StartsWith("[{", StringComparison.Ordinal))
             .SelectMany(line => line.StartsWith('[')
                 ? JsonDocument.Parse(line).RootElement.EnumerateArray().Select(element => element.GetRawText())
                 : [line]))
