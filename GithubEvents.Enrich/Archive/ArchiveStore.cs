@@ -14,7 +14,8 @@ namespace GithubEvents.Enrich.Archive;
 public sealed class ArchiveStore(WriterDataSource writer, IOptions<StorageOptions> storage)
 {
     // What changes when a backfill adds events or sightings, a restoration adds members, or a late fill adds a profile or
-    // a place; cheaper than the rows themselves, and checked again once the hour is written.
+    // a place; cheaper than the rows themselves. HourFingerprint takes the same of the rows an export reads, to be
+    // compared with this once they are written.
     private const string FingerprintSql =
         """
         SELECT count(*), concat_ws(':', count(*), sum(sources), count(restored), sum(cardinality(restored)), sum(length(detail)),
@@ -22,11 +23,15 @@ public sealed class ArchiveStore(WriterDataSource writer, IOptions<StorageOption
         FROM events WHERE time >= @from AND time < @to
         """;
 
-    // The event as v_raw_events gives it (Definitions/public.v_raw_events.sql), read with the other columns in one pass.
+    // The event as v_raw_events gives it (Definitions/public.v_raw_events.sql), read with the other columns in one pass, as
+    // UTF-8 for the json.gz line; its payload is also the stored one, the Parquet column's, unless members were restored
+    // since. payload_as_sent, a plpgsql function, is called only for those.
     private const string SliceSql =
         """
         SELECT time, event_id, event_type, actor_id, actor, repo_id, repo, org, payload->>'action', detail, country_code, is_bot, sources,
-               restored, payload::text, (envelope || jsonb_build_object('payload', payload_as_sent(payload, restored)))::text
+               restored, CASE WHEN restored IS NOT NULL THEN payload::text END,
+               (envelope || jsonb_build_object('payload', CASE WHEN restored IS NULL THEN payload ELSE payload_as_sent(payload, restored) END))::text,
+               length(detail), location IS NOT NULL, company IS NOT NULL, public_repos IS NOT NULL
         FROM events
         WHERE time >= @from AND time < @to AND (time, event_id) > (@after_time, @after_id)
         ORDER BY time, event_id
@@ -61,35 +66,42 @@ public sealed class ArchiveStore(WriterDataSource writer, IOptions<StorageOption
         return (reader.GetInt64(0), reader.GetString(1));
     }
 
-    /// <summary>The hour's events ordered by time then id, in slices of <paramref name="rows"/>, one statement each.</summary>
-    public async IAsyncEnumerable<ArchivedEvent> ReadAsync(ArchiveHour hour, int rows,
+    /// <summary>The hour's events ordered by time then id, in slices of at most <paramref name="rows"/>, one statement each.</summary>
+    public async IAsyncEnumerable<IReadOnlyList<ArchivedEvent>> ReadAsync(ArchiveHour hour, int rows,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var afterTime = hour.Start.AddTicks(-10);
         var afterId = long.MinValue;
-        int read;
+        List<ArchivedEvent> slice;
         do
         {
-            read = 0;
-            await using var command = HourCommand(SliceSql, hour);
-            command.Parameters.AddWithValue("after_time", afterTime);
-            command.Parameters.AddWithValue("after_id", afterId);
-            command.Parameters.AddWithValue("rows", rows);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            slice = new List<ArchivedEvent>(rows);
+            await using (var command = HourCommand(SliceSql, hour))
             {
-                var row = new ArchivedEvent(
-                    reader.GetDateTime(0), reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4),
-                    reader.IsDBNull(5) ? null : reader.GetInt64(5), reader.IsDBNull(6) ? null : reader.GetString(6),
-                    reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8),
-                    reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10), reader.GetBoolean(11), reader.GetInt16(12),
-                    reader.IsDBNull(13) ? null : reader.GetFieldValue<string[]>(13), reader.GetString(14), reader.GetString(15));
-                (afterTime, afterId) = (row.Time, row.Id);
-                read++;
-                yield return row;
+                command.Parameters.AddWithValue("after_time", afterTime);
+                command.Parameters.AddWithValue("after_id", afterId);
+                command.Parameters.AddWithValue("rows", rows);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    slice.Add(new ArchivedEvent(
+                        reader.GetDateTime(0), reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4),
+                        reader.IsDBNull(5) ? null : reader.GetInt64(5), reader.IsDBNull(6) ? null : reader.GetString(6),
+                        reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8),
+                        reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10), reader.GetBoolean(11), reader.GetInt16(12),
+                        reader.IsDBNull(13) ? null : reader.GetFieldValue<string[]>(13), reader.IsDBNull(14) ? null : reader.GetString(14),
+                        reader.GetFieldValue<byte[]>(15),
+                        new HourFingerprint.Part(reader.GetInt32(16), reader.GetBoolean(17), reader.GetBoolean(18), reader.GetBoolean(19))));
+                }
+            }
+
+            if (slice.Count > 0)
+            {
+                (afterTime, afterId) = (slice[^1].Time, slice[^1].Id);
+                yield return slice;
             }
         }
-        while (read == rows);
+        while (slice.Count == rows);
     }
 
     /// <summary>What <c>v_capture_by_hour</c> says of the hour: its capture estimate and what it is known to have lost.</summary>

@@ -2,8 +2,10 @@ namespace GithubEvents.Enrich.Archive;
 
 /// <summary>
 /// One stored event as the archive writes it: <see cref="Event"/>, the whole event as GitHub sent it (as
-/// <c>v_raw_events</c> gives it), for the json.gz line; the rest for the Parquet columns, <see cref="Payload"/> with what
-/// was restored since (<see cref="Restored"/>).
+/// <c>v_raw_events</c> gives it, UTF-8), for the json.gz line; the rest for the Parquet columns. The Parquet payload is
+/// the stored one: the event's own (<see cref="EventPayload"/>), or <see cref="RestoredPayload"/> when members were
+/// restored since (<see cref="Restored"/>), the one case where the two differ. <see cref="Fingerprint"/>: what the row adds
+/// to the hour's fingerprint besides those.
 /// </summary>
 public sealed record ArchivedEvent(
     DateTime Time,
@@ -20,5 +22,10 @@ public sealed record ArchivedEvent(
     bool IsBot,
     short Sources,
     string[]? Restored,
-    string Payload,
-    string Event);
+    string? RestoredPayload,
+    byte[] Event,
+    HourFingerprint.Part Fingerprint)
+{
+    /// <summary>The payload as stored, as JSON text (<c>payload::text</c>).</summary>
+    public string Payload => RestoredPayload ?? EventPayload.Of(Event);
+}

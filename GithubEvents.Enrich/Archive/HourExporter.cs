@@ -3,47 +3,50 @@ using Microsoft.Extensions.Options;
 namespace GithubEvents.Enrich.Archive;
 
 /// <summary>
-/// Exports one hour: streams its events, slice by slice, into the json.gz and Parquet files in the staging folder, writes
-/// the manifest, then (<see cref="PublishAsync"/>) puts the data files and the manifest last at their keys, and records
-/// the export in the database, the commit point. A crash at any step leaves at a key either nothing or a whole file; the
-/// hour is exported again, to the same bytes, by the next pass.
+/// Exports one hour: streams its events, slice by slice, into the json.gz and Parquet files in the staging folder (side by
+/// side, while the next slice is read: <see cref="SideBySideFiles"/>), checks that the rows read are the rows still there
+/// (<see cref="HourFingerprint"/>), writes the manifest, then (<see cref="PublishAsync"/>) puts the data files and the
+/// manifest last at their keys, and records the export in the database, the commit point. A crash at any step leaves at a
+/// key either nothing or a whole file; the hour is exported again, to the same bytes, by the next pass.
 /// </summary>
 public sealed class HourExporter(ArchiveStore store, ArchiveTarget target, IOptions<ArchiveOptions> options)
 {
     /// <summary>The hour's files as <paramref name="revision"/>, or null when its rows changed while they were read (exported again later).</summary>
     public async Task<StagedExport?> StageAsync(ArchiveHour hour, int revision, CancellationToken cancellationToken)
     {
-        var (events, fingerprint) = await store.FingerprintAsync(hour, cancellationToken);
         Directory.CreateDirectory(target.StagingFolder);
         var prefix = Path.Combine(target.StagingFolder, $"{hour.Name}.r{revision}.{Guid.NewGuid():N}");
         var (jsonFile, parquetFile, manifestFile) = ($"{prefix}.json.gz", $"{prefix}.parquet", $"{prefix}.manifest.json");
         var counts = new HourCounts();
+        var read = new HourFingerprint();
         var kept = false;
         try
         {
-            await using (var json = new JsonLinesFile(jsonFile))
-            await using (var parquet = await ParquetEventsFile.CreateAsync(parquetFile, options.Value.RowGroupRows, cancellationToken))
+            FileDigest jsonDigest, parquetDigest;
+            Task<(long Events, string Fingerprint)> after;
+            Task<HourCapture> capture;
+            await using (var files = await SideBySideFiles.CreateAsync(hour, jsonFile, parquetFile, options.Value.RowGroupRows, cancellationToken))
             {
-                await foreach (var row in store.ReadAsync(hour, options.Value.ReadRows, cancellationToken))
+                await foreach (var slice in store.ReadAsync(hour, options.Value.ReadRows, cancellationToken))
                 {
-                    await json.WriteAsync(row);
-                    await parquet.WriteAsync(row, cancellationToken);
-                    counts.Add(row);
+                    counts.Add(slice);
+                    read.Add(slice);
+                    await files.WriteAsync(slice);
                 }
 
-                await parquet.CompleteAsync(cancellationToken);
+                // The rows' fingerprint now, and the capture figures, while the last slices are written.
+                after = store.FingerprintAsync(hour, cancellationToken);
+                capture = store.CaptureAsync(hour, cancellationToken);
+                (jsonDigest, parquetDigest) = await files.CompleteAsync();
             }
 
-            var (eventsAfter, fingerprintAfter) = await store.FingerprintAsync(hour, cancellationToken);
-            if (eventsAfter != events || fingerprintAfter != fingerprint || counts.Events != events)
+            var (events, fingerprint) = await after;
+            if (fingerprint != read.ToString() || counts.Events != events)
             {
                 return null;
             }
 
-            var jsonDigest = await FileDigest.OfAsync(jsonFile, hour.JsonKey, cancellationToken);
-            var parquetDigest = await FileDigest.OfAsync(parquetFile, hour.ParquetKey, cancellationToken);
-            var capture = await store.CaptureAsync(hour, cancellationToken);
-            await HourManifest.WriteAsync(manifestFile, hour, revision, counts, capture, jsonDigest, parquetDigest, cancellationToken);
+            await HourManifest.WriteAsync(manifestFile, hour, revision, counts, await capture, jsonDigest, parquetDigest, cancellationToken);
             var manifestDigest = await FileDigest.OfAsync(manifestFile, hour.ManifestKey, cancellationToken);
             var record = new ExportRecord(hour, revision, events, fingerprint, jsonDigest.Sha256, parquetDigest.Sha256);
             kept = true;

@@ -1,31 +1,39 @@
 using System.IO.Compression;
-using System.Text;
 
 namespace GithubEvents.Enrich.Archive;
 
 /// <summary>
-/// An hour's events in GH Archive's format: one event a line, gzip. The same lines give the same bytes: a fixed level,
-/// and a gzip header without a file name or a time (.NET writes neither).
+/// An hour's events in GH Archive's format: one event a line, gzip, digested as it is written. The same lines give the
+/// same bytes: a fixed level, the same buffering, and a gzip header without a file name or a time (.NET writes neither).
 /// </summary>
 public sealed class JsonLinesFile : IAsyncDisposable
 {
-    private readonly FileStream _file;
-    private readonly GZipStream _gzip;
-    private readonly StreamWriter _writer;
+    private readonly DigestingStream _file;
+    private readonly BufferedStream _buffer;
 
     public JsonLinesFile(string path)
     {
-        _file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-        _gzip = new GZipStream(_file, CompressionLevel.Optimal);
-        _writer = new StreamWriter(_gzip, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16) { NewLine = "\n" };
+        _file = new DigestingStream(path);
+        // The buffer disposes the gzip stream, which leaves the file open to be digested.
+        _buffer = new BufferedStream(new GZipStream(_file, CompressionLevel.Optimal, leaveOpen: true), 1 << 16);
     }
 
-    public Task WriteAsync(ArchivedEvent row) => _writer.WriteLineAsync(row.Event);
+    public void Write(ArchivedEvent row)
+    {
+        _buffer.Write(row.Event);
+        _buffer.WriteByte((byte)'\n');
+    }
+
+    /// <summary>Writes what is buffered and the gzip trailer; the file's digest under <paramref name="key"/>.</summary>
+    public async Task<FileDigest> CompleteAsync(string key)
+    {
+        await _buffer.DisposeAsync();
+        return _file.Digest(key);
+    }
 
     public async ValueTask DisposeAsync()
     {
-        await _writer.DisposeAsync();
-        await _gzip.DisposeAsync();
+        await _buffer.DisposeAsync();
         await _file.DisposeAsync();
     }
 }

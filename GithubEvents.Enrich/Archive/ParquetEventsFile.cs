@@ -6,8 +6,8 @@ namespace GithubEvents.Enrich.Archive;
 
 /// <summary>
 /// An hour's events as Parquet for analysts (the columns: docs/archive.md, "Layout"): typed columns, zstd, a row group every
-/// <c>Archive:RowGroupRows</c> events, which are held until their group is written. Parquet.Net writes no time into a
-/// file, so the same events give the same bytes.
+/// <c>Archive:RowGroupRows</c> events, which are held until their group is written; digested as it is written. Parquet.Net
+/// writes no time into a file, so the same events give the same bytes.
 /// </summary>
 public sealed class ParquetEventsFile : IAsyncDisposable
 {
@@ -30,7 +30,9 @@ public sealed class ParquetEventsFile : IAsyncDisposable
     private static readonly ParquetSchema Schema = new(
         Id, EventType, CreatedAt, ActorId, ActorLogin, RepoId, RepoName, Org, PayloadAction, Detail, CountryCode, IsBot, Sources, Restored, Payload);
 
-    private readonly FileStream _file;
+    private static readonly string[] KnownSourceNames = [.. Enumerable.Range(0, 8).Select(sources => NamesOf((short)sources))];
+
+    private readonly DigestingStream _file;
     private readonly ParquetWriter _writer;
     private readonly int _groupRows;
 
@@ -51,15 +53,15 @@ public sealed class ParquetEventsFile : IAsyncDisposable
     private readonly List<string?> _restored = [];
     private readonly List<string?> _payloads = [];
 
-    private ParquetEventsFile(FileStream file, ParquetWriter writer, int groupRows) => (_file, _writer, _groupRows) = (file, writer, groupRows);
+    private ParquetEventsFile(DigestingStream file, ParquetWriter writer, int groupRows) => (_file, _writer, _groupRows) = (file, writer, groupRows);
 
     public static async Task<ParquetEventsFile> CreateAsync(string path, int groupRows, CancellationToken cancellationToken)
     {
-        var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16);
+        var file = new DigestingStream(path);
         try
         {
             var writer = await ParquetWriter.CreateAsync(Schema, file,
-                new ParquetOptions { CompressionMethod = CompressionMethod.Zstd, CompressionLevel = System.IO.Compression.CompressionLevel.Optimal },
+                new ParquetOptions { CompressionMethod = CompressionMethod.Zstd, CompressionLevel = System.IO.Compression.CompressionLevel.Fastest },
                 cancellationToken: cancellationToken);
             return new ParquetEventsFile(file, writer, groupRows);
         }
@@ -93,8 +95,8 @@ public sealed class ParquetEventsFile : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes the last row group and the footer.</summary>
-    public async Task CompleteAsync(CancellationToken cancellationToken)
+    /// <summary>Writes the last row group and the footer; the file's digest under <paramref name="key"/>.</summary>
+    public async Task<FileDigest> CompleteAsync(string key, CancellationToken cancellationToken)
     {
         if (_ids.Count > 0)
         {
@@ -102,10 +104,13 @@ public sealed class ParquetEventsFile : IAsyncDisposable
         }
 
         await _writer.DisposeAsync();
+        return _file.Digest(key);
     }
 
     /// <summary>The sources that delivered an event, by name (<see cref="SourceBits"/>), comma-separated; empty for none known.</summary>
-    public static string SourceNames(short sources) => string.Join(',', new[]
+    public static string SourceNames(short sources) => sources is >= 0 and < 8 ? KnownSourceNames[sources] : NamesOf(sources);
+
+    private static string NamesOf(short sources) => string.Join(',', new[]
     {
         (SourceBits.Live, "live"), (SourceBits.Archive, "archive"), (SourceBits.Watch, "watch"),
     }.Where(source => (sources & source.Item1) != 0).Select(source => source.Item2));

@@ -90,9 +90,12 @@ internal sealed class ArchiveRun : IAsyncDisposable
     public string PathOf(string key) => System.IO.Path.Combine(Root, key);
 
     /// <summary>The lines of an hour's json.gz.</summary>
-    public List<string> JsonLines(ArchiveHour hour)
+    public List<string> JsonLines(ArchiveHour hour) => JsonLines(PathOf(hour.JsonKey));
+
+    /// <summary>The lines of a json.gz file.</summary>
+    public static List<string> JsonLines(string file)
     {
-        using var gzip = new GZipStream(File.OpenRead(PathOf(hour.JsonKey)), CompressionMode.Decompress);
+        using var gzip = new GZipStream(File.OpenRead(file), CompressionMode.Decompress);
         using var reader = new StreamReader(gzip);
         var lines = new List<string>();
         while (reader.ReadLine() is { } line)

@@ -1,8 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using DuckDB.NET.Data;
 using GithubEvents.Enrich.Archive;
+using GithubEvents.Enrich.Events;
 using GithubEvents.Enrich.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -16,6 +19,11 @@ using Microsoft.Extensions.Options;
 //   profile CONNECTION FOLDER FIRST_HOUR HOURS  where the exporter's time goes, over HOURS hours: the hour's rows read
 //                                               alone (ArchiveStore), read and written as json.gz alone, as Parquet
 //                                               alone; prints each one's seconds and this process's CPU seconds
+//   real FOLDER FILE...                         real events (GH Archive's NDJSON, or a recorded /events page: a line
+//                                               holding the JSON array) written through JsonLinesFile and
+//                                               ParquetEventsFile as the exporter writes an hour, each event as GitHub
+//                                               sent it (compact, where the archive holds jsonb's text); prints the
+//                                               events and both files' bytes
 //   query FOLDER REPO WARM OUT.json             DuckDB over the archive's 24 Parquet and 24 json.gz files: each query
 //                                               cold (the OS page cache dropped, a new DuckDB instance) and the median
 //                                               of WARM runs after it in that instance (JSON_WARM for the json.gz
@@ -26,6 +34,7 @@ return args switch
         await ExportAsync(connection, folder, DateTime.Parse(firstHour, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal), int.Parse(hours, CultureInfo.InvariantCulture)),
     ["profile", var connection, var folder, var firstHour, var hours] =>
         await ProfileAsync(connection, folder, DateTime.Parse(firstHour, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal), int.Parse(hours, CultureInfo.InvariantCulture)),
+    ["real", var folder, .. var files] => await RealAsync(folder, files),
     ["query", var folder, var repo, var warm, var jsonWarm, var output] =>
         await QueryAsync(folder, repo, int.Parse(warm, CultureInfo.InvariantCulture), int.Parse(jsonWarm, CultureInfo.InvariantCulture), output),
     _ => Usage(),
@@ -33,7 +42,7 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: export|profile CONNECTION FOLDER FIRST_HOUR HOURS | query FOLDER REPO WARM JSON_WARM OUT.json");
+    Console.Error.WriteLine("usage: export|profile CONNECTION FOLDER FIRST_HOUR HOURS | real FOLDER FILE... | query FOLDER REPO WARM JSON_WARM OUT.json");
     return 2;
 }
 
@@ -70,27 +79,35 @@ static async Task<int> ProfileAsync(string connection, string folder, DateTime f
     {
         ("read", async (hour, _) =>
         {
-            await foreach (var row in store.ReadAsync(hour, rows, CancellationToken.None))
+            await foreach (var slice in store.ReadAsync(hour, rows, CancellationToken.None))
             {
             }
         }),
         ("read + json.gz", async (hour, file) =>
         {
             await using var json = new JsonLinesFile(file);
-            await foreach (var row in store.ReadAsync(hour, rows, CancellationToken.None))
+            await foreach (var slice in store.ReadAsync(hour, rows, CancellationToken.None))
             {
-                await json.WriteAsync(row);
+                foreach (var row in slice)
+                {
+                    json.Write(row);
+                }
             }
+
+            await json.CompleteAsync(file);
         }),
         ("read + Parquet", async (hour, file) =>
         {
             await using var parquet = await ParquetEventsFile.CreateAsync(file, groupRows, CancellationToken.None);
-            await foreach (var row in store.ReadAsync(hour, rows, CancellationToken.None))
+            await foreach (var slice in store.ReadAsync(hour, rows, CancellationToken.None))
             {
-                await parquet.WriteAsync(row, CancellationToken.None);
+                foreach (var row in slice)
+                {
+                    await parquet.WriteAsync(row, CancellationToken.None);
+                }
             }
 
-            await parquet.CompleteAsync(CancellationToken.None);
+            await parquet.CompleteAsync(file, CancellationToken.None);
         }),
     };
     // Once untimed, so that the first part timed pays no more than the others for the JIT and the page cache.
@@ -116,6 +133,35 @@ static async Task<int> ProfileAsync(string connection, string folder, DateTime f
     return 0;
 }
 
+static async Task<int> RealAsync(string folder, string[] files)
+{
+    var events = files.SelectMany(file => File.ReadLines(file)
+            .Where(line => line.StartsWith("{\"", StringComparison.Ordinal) || line.StartsWith("[{", StringComparison.Ordinal))
+            .SelectMany(line => line.StartsWith('[')
+                ? JsonDocument.Parse(line).RootElement.EnumerateArray().Select(element => element.GetRawText())
+                : [line]))
+        .Select(line => GitHubEventParser.TryParse(Encoding.UTF8.GetBytes(line), out var row, out var rejection)
+            ? new ArchivedEvent(row.Time, row.EventId, row.EventType, row.ActorId, row.Actor, row.RepoId, row.Repo, row.Org,
+                JsonNode.Parse(row.Payload)?["action"]?.GetValue<string>(), row.Detail, null, row.IsBot, SourceBits.Archive, null,
+                Encoding.UTF8.GetString(row.Payload), Encoding.UTF8.GetBytes(line), default)
+            : throw new InvalidDataException(rejection))
+        .OrderBy(row => row.Time).ThenBy(row => row.Id)
+        .ToList();
+    Directory.CreateDirectory(folder);
+    var (jsonFile, parquetFile) = (Path.Combine(folder, "real.json.gz"), Path.Combine(folder, "real.parquet"));
+    await using var json = new JsonLinesFile(jsonFile);
+    await using var parquet = await ParquetEventsFile.CreateAsync(parquetFile, new ArchiveOptions().RowGroupRows, CancellationToken.None);
+    foreach (var row in events)
+    {
+        json.Write(row);
+        await parquet.WriteAsync(row, CancellationToken.None);
+    }
+
+    var (jsonDigest, parquetDigest) = (await json.CompleteAsync(jsonFile), await parquet.CompleteAsync(parquetFile, CancellationToken.None));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{events.Count} {jsonDigest.Bytes} {parquetDigest.Bytes}"));
+    return 0;
+}
+
 static WriterDataSource Writer(string connection) => new(
     new ConfigurationBuilder()
         .AddInMemoryCollection(new Dictionary<string, string?> { [$"ConnectionStrings:{WriterDataSource.ConnectionName}"] = connection })
@@ -135,6 +181,15 @@ static async Task<int> QueryAsync(string folder, string repo, int parquetWarmRun
         ("Parquet", "events per type per day",
             $"SELECT date, type, count(*) AS events FROM read_parquet('{parquet}', hive_partitioning = true) GROUP BY ALL ORDER BY date, events DESC"),
         ("Parquet", "busiest repositories (day, no bots)",
+            $"""
+            WITH busiest AS (
+                SELECT repo_id, count(*) AS events FROM read_parquet('{parquet}') WHERE NOT is_bot AND repo_id IS NOT NULL
+                GROUP BY repo_id ORDER BY events DESC LIMIT 20)
+            SELECT arg_max(e.repo_name, e.created_at) AS repo_name, b.events, count(DISTINCT e.actor_id) AS actors
+            FROM busiest b JOIN read_parquet('{parquet}') e ON e.repo_id = b.repo_id AND NOT e.is_bot
+            GROUP BY b.repo_id, b.events ORDER BY b.events DESC
+            """),
+        ("Parquet", "the same, by name, every repository's actors",
             $"SELECT repo_name, count(*) AS events, count(DISTINCT actor_id) AS actors FROM read_parquet('{parquet}') WHERE NOT is_bot AND repo_name IS NOT NULL GROUP BY ALL ORDER BY events DESC LIMIT 20"),
         ("Parquet", "country shares",
             $"SELECT country_code, count(*) AS events, round(100 * count(*) / sum(count(*)) OVER (), 2) AS percent FROM read_parquet('{parquet}') WHERE country_code IS NOT NULL GROUP BY ALL ORDER BY events DESC"),
@@ -166,10 +221,10 @@ static async Task<int> QueryAsync(string folder, string repo, int parquetWarmRun
         timings.Add(new QueryTiming(files, name, cold, warm[warmRuns / 2], rows, cachesDropped, sql));
     }
 
-    Console.WriteLine($"{"files",-8} {"query",-38} {"cold ms",9} {"warm ms",9} {"rows",6}");
+    Console.WriteLine($"{"files",-8} {"query",-46} {"cold ms",9} {"warm ms",9} {"rows",6}");
     foreach (var timing in timings)
     {
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{timing.Files,-8} {timing.Name,-38} {timing.ColdMs,9:F1} {timing.WarmMs,9:F1} {timing.Rows,6}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{timing.Files,-8} {timing.Name,-46} {timing.ColdMs,9:F1} {timing.WarmMs,9:F1} {timing.Rows,6}"));
     }
 
     var columns = await ParquetColumnsAsync(parquet);

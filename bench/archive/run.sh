@@ -6,6 +6,7 @@
 #      keys, recorded) beside `psql -c "COPY (v_raw_events' rows of the hour, in the archive's order) TO STDOUT" | gzip`
 #      of the same hours, in events per second, and their ratio;
 #   2. bytes per event of our json.gz and Parquet, and of GH Archive's hour in the fixtures gzipped at gzip's default;
+#      and real events (the fixtures: GH Archive's hours, a recorded /events page) through our json.gz and Parquet writers;
 #   3. DuckDB (bench/ArchiveBench, DuckDB.NET) over the 24 Parquet and the 24 json.gz files: cold and the median of WARM
 #      warm runs (default 5; JSON_WARM, default 1, over the json.gz files, which take a minute a read at 10,000,000) of
 #      the docs' queries (docs/archive.md), REPO's history (default the busiest, org1/repo1), and the Parquet files'
@@ -29,6 +30,7 @@ repo=${REPO:-org1/repo1}
 out=${OUT:-$(mktemp -d /tmp/archive-bench.XXXXXX)}
 mkdir -p "$out"
 gharchive=../shared/fixtures/upstream/gharchive-sample-pinot/2021-07-21-few-hours.json
+recording=../shared/fixtures/upstream/github-api-recordings-pygithub/Github.testGetEvents.txt
 
 # The server and the schema as bench/dashboard/run.sh starts them (its lines, which that script does not offer as functions).
 bin=$(dirname "$(readlink -f "$(command -v initdb || echo /usr/lib/postgresql/15/bin/initdb)")")
@@ -94,6 +96,8 @@ baseline_lines=$(zcat "$work"/baseline/*.json.gz | wc -l)
 # 2. GH Archive's recorded hours, gzipped as GH Archive serves them.
 gharchive_events=$(wc -l < "$gharchive")
 gharchive_bytes=$(gzip -c "$gharchive" | wc -c)
+# And real events through our two writers: GH Archive's hours and a recorded /events page.
+read -r real_events real_json real_parquet < <(dotnet bench/ArchiveBench/bin/Release/net10.0/ArchiveBench.dll real "$work/real" "$gharchive" "$recording")
 
 # 3. DuckDB over the files.
 echo
@@ -104,10 +108,10 @@ echo
 dotnet bench/ArchiveBench/bin/Release/net10.0/ArchiveBench.dll profile "$connection" "$work/profile" "$first_hour" "$profile_hours" | tee "$out/profile.tsv"
 
 python3 - "$out" "$path" "$profile_hours" "$exported" "$ours_seconds" "$ours_cpu" "$baseline_seconds" "$baseline_cpu" "$json_bytes" "$parquet_bytes" "$manifest_bytes" "$baseline_bytes" \
-  "$gharchive_events" "$gharchive_bytes" <<'PY'
+  "$gharchive_events" "$gharchive_bytes" "$real_events" "$real_json" "$real_parquet" <<'PY'
 import json, sys
 out, path, profile_hours = sys.argv[1:4]
-events, ours, ours_cpu, baseline, baseline_cpu, json_bytes, parquet, manifests, baseline_bytes, gh_events, gh_bytes = map(float, sys.argv[4:])
+events, ours, ours_cpu, baseline, baseline_cpu, json_bytes, parquet, manifests, baseline_bytes, gh_events, gh_bytes, real_events, real_json, real_parquet = map(float, sys.argv[4:])
 duckdb = json.load(open(f"{out}/duckdb.json"))
 busiest = next(q for q in duckdb["Queries"] if q["Files"] == "Parquet" and q["Name"].startswith("busiest"))
 profile = {name: {"seconds": float(wall), "cpuSeconds": float(cpu)} for name, wall, cpu in (line.split("\t") for line in open(f"{out}/profile.tsv") if line.strip())}
@@ -119,6 +123,8 @@ summary = {
     "bytesPerEvent": {"json": json_bytes / events, "parquet": parquet / events, "manifests": manifests / events,
                       "baselineJson": baseline_bytes / events, "ghArchiveJson": gh_bytes / gh_events, "ghArchiveEvents": int(gh_events)},
     "parquetShareOfJson": parquet / json_bytes,
+    "realEvents": {"events": int(real_events), "jsonBytesPerEvent": real_json / real_events, "parquetBytesPerEvent": real_parquet / real_events,
+                   "parquetShareOfJson": real_parquet / real_json},
     "rewrittenByDuckDbBytesPerEvent": {"all": duckdb["RewrittenByDuckDb"]["All"] / events, "withoutPayload": duckdb["RewrittenByDuckDb"]["WithoutPayload"] / events},
     "duckdb": duckdb,
     "goals": {"exportAtLeastBaseline": baseline / ours >= 1.0, "parquetAtMost40Percent": parquet / json_bytes <= 0.40,
@@ -132,6 +138,8 @@ print(f"              COPY v_raw_events | gzip             {e['baselineEventsPer
 print(f"              ours / baseline                      {e['ratio']:>10.2f}")
 print(f"  bytes/event our json.gz {b['json']:.1f}, our Parquet {b['parquet']:.1f} ({100 * summary['parquetShareOfJson']:.1f}% of the json.gz), "
       f"manifests {b['manifests']:.2f}; the baseline's json.gz {b['baselineJson']:.1f}; GH Archive's {b['ghArchiveJson']:.1f} ({int(gh_events)} events)")
+print(f"              real events ({int(real_events)}, GH Archive's of 2021 and a recorded /events page, full payloads) through our writers: "
+      f"json.gz {real_json / real_events:.1f}, Parquet {real_parquet / real_events:.1f} ({100 * real_parquet / real_json:.1f}% of the json.gz)")
 r = duckdb["RewrittenByDuckDb"]
 print(f"              the same rows as DuckDB writes them (zstd): {r['All'] / events:.1f} bytes an event ({100 * r['All'] / json_bytes:.1f}% of our json.gz), "
       f"without the payload {r['WithoutPayload'] / events:.1f}")
