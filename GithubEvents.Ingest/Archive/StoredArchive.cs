@@ -27,7 +27,8 @@ public sealed class StoredArchive(ArchiveStorage storage)
             : ListFolder(location);
         var present = Hours(names, ".json.gz").ToDictionary(entry => entry.Hour, entry => entry.Name);
         var manifests = Hours(manifestNames, ".json").Select(entry => entry.Hour).ToHashSet();
-        if (present.Count == 0 && (from is null || to is null))
+        // Not an archive at all, whatever the range: every hour of it would be taken as empty.
+        if (present.Count == 0)
         {
             throw new BackfillUsageException($"No hour files (named like {JsonFolder}/2025-01-01-0.json.gz) in {where}.");
         }
