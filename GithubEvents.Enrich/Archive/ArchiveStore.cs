@@ -13,15 +13,9 @@ namespace GithubEvents.Enrich.Archive;
 /// </summary>
 public sealed class ArchiveStore(WriterDataSource writer, IOptions<StorageOptions> storage)
 {
-    // What changes when a backfill adds events or sightings, a restoration adds members, or a late fill adds a profile or
-    // a place; cheaper than the rows themselves. HourFingerprint takes the same of the rows an export reads, to be
-    // compared with this once they are written.
-    private const string FingerprintSql =
-        """
-        SELECT count(*), concat_ws(':', count(*), sum(sources), count(restored), sum(cardinality(restored)), sum(length(detail)),
-                                   count(country_code), count(location), count(company), count(public_repos), count(*) FILTER (WHERE is_bot))
-        FROM events WHERE time >= @from AND time < @to
-        """;
+    // Definitions/public.archive_fingerprint.sql, which retention compares too (archive_changed_hour). HourFingerprint
+    // takes the same of the rows an export reads, to be compared with this once they are written.
+    private const string FingerprintSql = "SELECT event_count, fingerprint FROM archive_fingerprint(@from, @to)";
 
     // The event as v_raw_events gives it (Definitions/public.v_raw_events.sql), read with the other columns in one pass, as
     // UTF-8 for the json.gz line; its payload is also the stored one, the Parquet column's, unless members were restored
@@ -137,10 +131,25 @@ public sealed class ArchiveStore(WriterDataSource writer, IOptions<StorageOption
             """);
         command.Parameters.AddWithValue("from", from);
         command.Parameters.AddWithValue("due", due);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new ExportRecord(new ArchiveHour(reader.GetDateTime(0)), reader.GetInt32(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetString(5))
-            : null;
+        return await ReadRecordAsync(command, cancellationToken);
+    }
+
+    /// <summary>
+    /// The newest revision of the oldest exported hour before <paramref name="before"/>, still in the database, whose rows
+    /// changed since it was checked (<c>archive_changed_hour</c>), or null: retention keeps it until it is exported again.
+    /// </summary>
+    public async Task<ExportRecord?> ChangedBeforeAsync(DateTime before, CancellationToken cancellationToken)
+    {
+        await using var command = Command(
+            """
+            WITH changed AS MATERIALIZED (SELECT archive_changed_hour(@before) AS hour)
+            SELECT a.hour, a.revision, a.events, a.fingerprint, a.json_sha256, a.parquet_sha256
+            FROM archive_exports a JOIN changed USING (hour)
+            ORDER BY a.revision DESC
+            LIMIT 1
+            """);
+        command.Parameters.AddWithValue("before", before);
+        return await ReadRecordAsync(command, cancellationToken);
     }
 
     /// <summary>Records an export: the commit point, after the manifest is in the archive.</summary>
@@ -178,9 +187,9 @@ public sealed class ArchiveStore(WriterDataSource writer, IOptions<StorageOption
     }
 
     /// <summary>
-    /// What retention keeps (<c>archive_state</c>): the events from <paramref name="keepFrom"/> on, not archived yet (null:
-    /// the archive is off and keeps nothing), <paramref name="heldHours"/> of them past <c>Storage:Retention</c>; and where
-    /// the archive is, for the dashboard.
+    /// What retention keeps (<c>archive_state</c>, read by <c>archive_hold</c>): the events from <paramref name="keepFrom"/>
+    /// on, not archived yet or changed since (null: the archive is off and keeps nothing), <paramref name="heldHours"/> of
+    /// them past <c>Storage:Retention</c>; and where the archive is, for the dashboard.
     /// </summary>
     public async Task KeepFromAsync(DateTime? keepFrom, long heldHours, string? location, CancellationToken cancellationToken)
     {
@@ -190,6 +199,14 @@ public sealed class ArchiveStore(WriterDataSource writer, IOptions<StorageOption
         command.Parameters.AddWithValue("held_hours", heldHours);
         command.Parameters.AddWithValue("location", NpgsqlDbType.Text, (object?)location ?? DBNull.Value);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<ExportRecord?> ReadRecordAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new ExportRecord(new ArchiveHour(reader.GetDateTime(0)), reader.GetInt32(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetString(5))
+            : null;
     }
 
     private NpgsqlCommand HourCommand(string sql, ArchiveHour hour)

@@ -16,7 +16,4 @@ public abstract class ArchiveTarget
 
     /// <summary>Publishes the finished local file <paramref name="stagedFile"/> at <paramref name="key"/>, replacing what was there, and consumes the staged file.</summary>
     public abstract Task PutAsync(string stagedFile, string key, CancellationToken cancellationToken);
-
-    /// <summary>The file at <paramref name="key"/>, or null when there is none.</summary>
-    public abstract Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken);
 }

@@ -7,9 +7,10 @@ namespace GithubEvents.Enrich.Archive;
 /// <summary>
 /// The hourly archive (docs/archive.md), on one replica at a time. Each pass does one piece of work: it exports the oldest
 /// settled hour not archived yet, or else checks one archived hour still wholly in the database for changed rows and
-/// exports it again as the next revision when its files would change. Every pass tells retention, through
-/// <c>archive_state</c>, to keep the events from the oldest hour not archived on, and reports the hours that retention
-/// keeps past <c>Storage:Retention</c> for that.
+/// exports it again as the next revision when its files would change; an hour partly past <c>Storage:Retention</c> whose
+/// rows changed is exported again first. Every pass tells retention, through <c>archive_state</c>, to keep the events
+/// from the oldest hour not archived, or changed since, on, and reports the hours that retention keeps past
+/// <c>Storage:Retention</c> for that. A pass is cancelled when this replica loses the lead (<see cref="LeaderService"/>).
 /// </summary>
 public sealed partial class Archiver(
     HourExporter exporter,
@@ -43,14 +44,26 @@ public sealed partial class Archiver(
         var now = Time.GetUtcNow().UtcDateTime;
         var settledBefore = ArchiveHour.Of(now - options.Value.SettleDelay).Start;
         var next = await store.NextHourAsync(settledBefore, cancellationToken);
+        // The hours partly past Storage:Retention are looked at every pass: retention may drop them before a recheck is due.
+        var wholeFrom = ArchiveHour.Of(now - storage.Value.Retention).End;
+        var changed = await store.ChangedBeforeAsync(wholeFrom, cancellationToken);
         var keepFrom = next?.Start ?? settledBefore;
+        if (changed is not null && changed.Hour.Start < keepFrom)
+        {
+            keepFrom = changed.Hour.Start;
+        }
+
         await store.KeepFromAsync(keepFrom, HeldHours(keepFrom, now), target.Location, cancellationToken);
         if (next is { } hour)
         {
             return await ExportAsync(hour, revision: 1, cancellationToken) ? TimeSpan.Zero : IdleWait;
         }
 
-        var wholeFrom = ArchiveHour.Of(now - storage.Value.Retention).End;
+        if (changed is not null)
+        {
+            return await RecheckAsync(changed, cancellationToken) ? TimeSpan.Zero : IdleWait;
+        }
+
         if (await store.DueForRecheckAsync(wholeFrom, now - options.Value.RecheckInterval, cancellationToken) is { } due)
         {
             return await RecheckAsync(due, cancellationToken) ? TimeSpan.Zero : IdleWait;

@@ -38,12 +38,6 @@ public sealed partial class FolderArchiveTarget : ArchiveTarget
         return Task.CompletedTask;
     }
 
-    public override Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken)
-    {
-        var path = PathOf(key);
-        return Task.FromResult<Stream?>(File.Exists(path) ? File.OpenRead(path) : null);
-    }
-
     private string PathOf(string key) => System.IO.Path.Combine(_root, key.Replace('/', System.IO.Path.DirectorySeparatorChar));
 
     // .NET opens no directory as a file, which fsync needs.

@@ -1,5 +1,5 @@
-using System.Net;
-using Amazon.S3;
+using System.Security.Cryptography;
+using System.Text;
 using GithubEvents.ServiceDefaults.Archive;
 
 namespace GithubEvents.Enrich.Archive;
@@ -12,10 +12,10 @@ public sealed class S3ArchiveTarget(ArchiveBucket bucket) : ArchiveTarget
 {
     public override string Location { get; } = bucket.ToString().TrimEnd('/');
 
-    // Outside the working directory, which a deployment mounts read-only; one folder per bucket and prefix, since
-    // taking the lead empties it.
+    // Outside the working directory, which a deployment mounts read-only; one folder per bucket and prefix, since taking
+    // the lead empties it. Named by a digest of both rather than built from them, so that no prefix leads anywhere else.
     public override string StagingFolder { get; } =
-        Path.Combine(Path.GetTempPath(), "github-events-archive", bucket.Name, bucket.Prefix.TrimEnd('/'), ".staging");
+        Path.Combine(Path.GetTempPath(), "github-events-archive", StagingName(bucket), ".staging");
 
     public override async Task PutAsync(string stagedFile, string key, CancellationToken cancellationToken)
     {
@@ -27,15 +27,6 @@ public sealed class S3ArchiveTarget(ArchiveBucket bucket) : ArchiveTarget
         File.Delete(stagedFile);
     }
 
-    public override async Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await bucket.OpenAsync(key, cancellationToken)).Content;
-        }
-        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
+    private static string StagingName(ArchiveBucket bucket) =>
+        $"{bucket.Name}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(bucket.Prefix)))[..16]}";
 }

@@ -5,7 +5,9 @@ namespace GithubEvents.Enrich.Leadership;
 /// <summary>
 /// Work that one replica at a time does, under an advisory lock: once the schema is ready, it waits for the lead
 /// (<see cref="LeaderElection"/>), then runs <see cref="RunPassAsync"/> again and again while the lead holds, and asks
-/// for the lead again when its session ends. A pass that fails, with any exception, is logged and retried after
+/// for the lead again when its session ends. While a pass runs, the lead is looked at every
+/// <see cref="LeadCheckInterval"/>, and the pass cancelled once it is lost: another replica may lead by then, and two
+/// must never do the work at once. A pass that fails, with any exception, is logged and retried after
 /// <see cref="BackOff"/> with the lead given up meanwhile; only the host's stopping ends the service.
 /// </summary>
 /// <param name="workName">What the work is, for the logs: "late filling", say.</param>
@@ -15,6 +17,9 @@ public abstract partial class LeaderService(LeaderElection election, string work
 {
     /// <summary>How often a replica that does not lead asks for the lead again.</summary>
     protected abstract TimeSpan AcquireInterval { get; }
+
+    /// <summary>How often a running pass makes sure that this replica still leads.</summary>
+    public static readonly TimeSpan LeadCheckInterval = TimeSpan.FromSeconds(5);
 
     protected TimeProvider Time => election.Time;
 
@@ -54,11 +59,17 @@ public abstract partial class LeaderService(LeaderElection election, string work
                 OnLeadTaken();
                 while (await leader.IsHeldAsync(stoppingToken))
                 {
-                    var wait = await RunPassAsync(stoppingToken);
+                    var wait = await RunWhileLeadingAsync(leader, stoppingToken);
+                    if (wait is null)
+                    {
+                        LogPassStopped(workName, lockName);
+                        break;
+                    }
+
                     failures = 0;
                     if (wait > TimeSpan.Zero)
                     {
-                        await Task.Delay(wait, Time, stoppingToken);
+                        await Task.Delay(wait.Value, Time, stoppingToken);
                     }
                 }
 
@@ -73,11 +84,66 @@ public abstract partial class LeaderService(LeaderElection election, string work
         }
     }
 
+    // The pass's wait, or null when it was cancelled because the lead was lost. The lock's connection is used by one look
+    // at a time: the watch ends before the next look between passes.
+    private async Task<TimeSpan?> RunWhileLeadingAsync(LeaderLock leader, CancellationToken stoppingToken)
+    {
+        using var pass = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        using var passDone = new CancellationTokenSource();
+        var watch = WatchLeadAsync(leader, pass, passDone.Token);
+        try
+        {
+            return await RunPassAsync(pass.Token);
+        }
+        catch (OperationCanceledException) when (pass.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+        {
+            return null;
+        }
+        finally
+        {
+            await passDone.CancelAsync();
+            await watch;
+        }
+    }
+
+    // A look that fails says no more than a lost lead: the pass stops either way. The look itself is not cancelled when the
+    // pass ends, which could leave the lock's connection broken; it is one short query.
+    private async Task WatchLeadAsync(LeaderLock leader, CancellationTokenSource pass, CancellationToken passDone)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(LeadCheckInterval, Time, passDone);
+                if (!await leader.IsHeldAsync(CancellationToken.None))
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (passDone.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception ex)
+        {
+            LogLeadCheckFailed(ex, workName);
+        }
+
+        await pass.CancelAsync();
+    }
+
     [LoggerMessage(LogLevel.Information, "This replica leads {Work} (lock {Lock})")]
     private partial void LogLeading(string work, string @lock);
 
     [LoggerMessage(LogLevel.Warning, "The session holding the leader lock of {Work} ({Lock}) ended; taking it again")]
     private partial void LogLeadLost(string work, string @lock);
+
+    [LoggerMessage(LogLevel.Warning, "This replica lost the lead of {Work} ({Lock}) during a pass; the pass was stopped")]
+    private partial void LogPassStopped(string work, string @lock);
+
+    [LoggerMessage(LogLevel.Warning, "Could not make sure that this replica still leads {Work}; its pass is stopped")]
+    private partial void LogLeadCheckFailed(Exception exception, string work);
 
     [LoggerMessage(LogLevel.Error, "A pass of {Work} failed; trying again in {Wait}")]
     private partial void LogFailed(Exception exception, string work, TimeSpan wait);

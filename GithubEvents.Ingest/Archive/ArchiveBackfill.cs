@@ -53,7 +53,7 @@ public sealed partial class ArchiveBackfill(
         var finished = await finishedHours.LoadAsync(cancellationToken);
         var run = new RunProgress(files.Count(file => !finished.Contains(file.Label)), request.Rate, time);
         var failures = new List<string>();
-        var skipped = 0;
+        var (skipped, empty) = (0, 0);
         for (var i = 0; i < files.Count; i++)
         {
             var file = files[i];
@@ -61,6 +61,15 @@ public sealed partial class ArchiveBackfill(
             {
                 skipped++;
                 LogSkipped(i + 1, files.Count, file.Label);
+                continue;
+            }
+
+            // Not recorded as finished: should the archiver write the hour later (it was behind), a rerun reads it.
+            if (file.EmptyIn is { } where)
+            {
+                empty++;
+                run.HourDone();
+                LogEmpty(i + 1, files.Count, file.Label, where);
                 continue;
             }
 
@@ -80,8 +89,9 @@ public sealed partial class ArchiveBackfill(
         }
 
         var elapsed = run.Elapsed;
-        LogFinished(files.Count - skipped - failures.Count, skipped, failures.Count, run.Events, run.DeadLetters, elapsed, run.EventsPerSecond);
-        return new BackfillReport(files.Count, files.Count - skipped - failures.Count, skipped, failures, run.Events, run.DeadLetters);
+        var replayed = files.Count - skipped - empty - failures.Count;
+        LogFinished(replayed, empty, skipped, failures.Count, run.Events, run.DeadLetters, elapsed, run.EventsPerSecond);
+        return new BackfillReport(files.Count, replayed, skipped, failures, run.Events, run.DeadLetters, empty);
     }
 
     /// <summary>Publishes one file's lines; the reason it stopped early, or null when it was read to its end.</summary>
@@ -89,7 +99,7 @@ public sealed partial class ArchiveBackfill(
     {
         if (file.MissingFrom is { } where)
         {
-            return $"{file.Label} is not in {where}";
+            return $"{file.Label} is not in {where}, though the archive's manifest of that hour names it";
         }
 
         var lines = new LineCursor();
@@ -222,7 +232,9 @@ public sealed partial class ArchiveBackfill(
 
         if (file.Bucket is { } bucket)
         {
-            return await bucket.OpenAsync(file.Label, cancellationToken);
+            var timeout = options.Value.ReadTimeout;
+            var (content, length) = await IdleTimeoutStream.WithinAsync(timeout, token => bucket.OpenAsync(file.Label, token), cancellationToken);
+            return (new IdleTimeoutStream(content, timeout), length);
         }
 
         var download = await ArchiveDownload.OpenAsync(httpClientFactory.CreateClient(HttpClientName), file.Url!, options.Value, time, logger, cancellationToken);
@@ -274,8 +286,12 @@ public sealed partial class ArchiveBackfill(
     [LoggerMessage(LogLevel.Warning, "{Label} line {Line} is not an event ({Reason}); sent to the dead-letter topic")]
     private partial void LogDeadLettered(string label, long line, string reason);
 
-    [LoggerMessage(LogLevel.Information, "Backfill finished: {Replayed} hours replayed, {Skipped} skipped as done, {Failed} failed; {Events} events and {DeadLetters} dead letters in {Elapsed} ({EventsPerSecond:F0} events/s)")]
-    private partial void LogFinished(int replayed, int skipped, int failed, long events, long deadLetters, TimeSpan elapsed, double eventsPerSecond);
+    [LoggerMessage(LogLevel.Information, "Backfill finished: {Replayed} hours replayed, {Empty} empty, {Skipped} skipped as done, {Failed} failed; {Events} events and {DeadLetters} dead letters in {Elapsed} ({EventsPerSecond:F0} events/s)")]
+    private partial void LogFinished(int replayed, int empty, int skipped, int failed, long events, long deadLetters, TimeSpan elapsed, double eventsPerSecond);
+
+    [LoggerMessage(LogLevel.Information,
+        "Hour {Index} of {Count} ({Label}) is empty: neither it nor its manifest is in {Where}, and the archiver writes no file for an hour without events")]
+    private partial void LogEmpty(int index, int count, string label, string where);
 
     /// <summary>Counts, pacing (<c>--rate</c>) and the ETA of one run.</summary>
     private sealed class RunProgress(int hoursToReplay, double? rate, TimeProvider time)

@@ -11,7 +11,7 @@ namespace GithubEvents.Ingest.Archive;
 /// continues and no line is read twice. At most <see cref="GhArchiveOptions.ReadAttempts"/> attempts in a row without a
 /// byte, with a back-off between them; then the read fails with an <see cref="IOException"/>.
 /// </summary>
-public sealed partial class ArchiveDownload : Stream
+public sealed partial class ArchiveDownload : ReadOnlyStream
 {
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LastBackoff = TimeSpan.FromSeconds(30);
@@ -47,14 +47,6 @@ public sealed partial class ArchiveDownload : Stream
         }
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
     public override long Position
     {
         get => _position;
@@ -78,21 +70,6 @@ public sealed partial class ArchiveDownload : Stream
             _position += read;
             return read;
         }, cancellationToken);
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
     {

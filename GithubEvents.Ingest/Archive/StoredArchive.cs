@@ -7,36 +7,46 @@ namespace GithubEvents.Ingest.Archive;
 /// The archive Enrich keeps (docs/archive.md) as a backfill source: the GH Archive files of its <c>json/</c> folder,
 /// in a folder (<c>Archive:Path</c>) or under an S3 prefix (<c>s3</c> for <c>Archive:S3:Bucket</c> and
 /// <c>Archive:S3:Prefix</c>, or <c>s3://BUCKET/PREFIX</c>). Every hour from the first to the last asked for (or found)
-/// is expected: one the archive lacks is listed with where it was looked for, so the backfill reports it.
+/// is expected. The archiver writes no file for an hour without events, so an hour with neither its json.gz nor its
+/// manifest is an empty hour, replayed as such and said so; one whose manifest is there but not its json.gz lacks a file
+/// the archive has had, and is listed with where it was looked for, so the backfill reports it as failed.
 /// </summary>
 public sealed class StoredArchive(ArchiveStorage storage)
 {
     public const string JsonFolder = "json";
+
+    public const string ManifestFolder = "manifest";
 
     private const string ConfiguredBucket = "s3";
     private const string S3Scheme = "s3://";
 
     public async Task<IReadOnlyList<ArchiveFile>> ResolveAsync(string location, DateTime? from, DateTime? to, CancellationToken cancellationToken)
     {
-        var (where, names, file) = IsS3(location)
+        var (where, names, manifestNames, file) = IsS3(location)
             ? await ListBucketAsync(Bucket(location), cancellationToken)
             : ListFolder(location);
-        var present = names
-            .Select(name => (Name: name, Parsed: ArchiveHour.TryParseFileName(name, out var hour), Hour: hour))
-            // The archiver's names only: a zero-padded hour would name an hour twice.
-            .Where(entry => entry.Parsed && entry.Name == ArchiveHour.FileName(entry.Hour))
-            .ToDictionary(entry => entry.Hour, entry => entry.Name);
-        if (present.Count == 0 && (from is null || to is null))
+        var present = Hours(names, ".json.gz").ToDictionary(entry => entry.Hour, entry => entry.Name);
+        var manifests = Hours(manifestNames, ".json").Select(entry => entry.Hour).ToHashSet();
+        // Not an archive at all, whatever the range: every hour of it would be taken as empty.
+        if (present.Count == 0)
         {
             throw new BackfillUsageException($"No hour files (named like {JsonFolder}/2025-01-01-0.json.gz) in {where}.");
         }
 
         return ArchiveHour.Range(from ?? present.Keys.Min(), to ?? present.Keys.Max())
-            .Select(hour => present.TryGetValue(hour, out var name)
-                ? file(name, hour)
-                : new ArchiveFile($"{JsonFolder}/{ArchiveHour.FileName(hour)}", hour, null, null, MissingFrom: where))
+            .Select(hour => present.TryGetValue(hour, out var name) ? file(name, hour)
+                : manifests.Contains(hour) ? new ArchiveFile($"{JsonFolder}/{ArchiveHour.FileName(hour)}", hour, null, null, MissingFrom: where)
+                : new ArchiveFile($"{JsonFolder}/{ArchiveHour.FileName(hour)}", hour, null, null, EmptyIn: where))
             .ToList();
     }
+
+    // The archiver's names only (json/2025-01-01-0.json.gz, manifest/2025-01-01-0.json): a zero-padded hour would name an hour twice.
+    private static IEnumerable<(string Name, DateTime Hour)> Hours(IEnumerable<string> names, string extension) =>
+        names.Where(name => name.EndsWith(extension, StringComparison.Ordinal))
+            .Select(name => (Name: name, GhArchiveName: name[..^extension.Length] + ".json.gz"))
+            .Select(entry => (entry.Name, entry.GhArchiveName, Parsed: ArchiveHour.TryParseFileName(entry.GhArchiveName, out var hour), Hour: hour))
+            .Where(entry => entry.Parsed && entry.GhArchiveName == ArchiveHour.FileName(entry.Hour))
+            .Select(entry => (entry.Name, entry.Hour));
 
     private static bool IsS3(string location) =>
         location == ConfiguredBucket || location.StartsWith(S3Scheme, StringComparison.OrdinalIgnoreCase);
@@ -63,14 +73,15 @@ public sealed class StoredArchive(ArchiveStorage storage)
             : throw new BackfillUsageException($"--archive {location}: name a bucket, as in s3://BUCKET/PREFIX.");
     }
 
-    private static async Task<(string Where, IReadOnlyList<string> Names, Func<string, DateTime, ArchiveFile> File)> ListBucketAsync(
+    private static async Task<(string Where, IReadOnlyList<string> Names, IReadOnlyList<string> Manifests, Func<string, DateTime, ArchiveFile> File)> ListBucketAsync(
         ArchiveBucket bucket, CancellationToken cancellationToken)
     {
         var where = $"{bucket}{JsonFolder}/";
         try
         {
             var names = await bucket.ListAsync(JsonFolder, cancellationToken);
-            return (where, names, (name, hour) => new ArchiveFile($"{JsonFolder}/{name}", hour, null, null, Bucket: bucket));
+            var manifests = await bucket.ListAsync(ManifestFolder, cancellationToken);
+            return (where, names, manifests, (name, hour) => new ArchiveFile($"{JsonFolder}/{name}", hour, null, null, Bucket: bucket));
         }
         catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or HttpRequestException)
         {
@@ -80,7 +91,7 @@ public sealed class StoredArchive(ArchiveStorage storage)
         }
     }
 
-    private static (string Where, IReadOnlyList<string> Names, Func<string, DateTime, ArchiveFile> File) ListFolder(string location)
+    private static (string Where, IReadOnlyList<string> Names, IReadOnlyList<string> Manifests, Func<string, DateTime, ArchiveFile> File) ListFolder(string location)
     {
         var folder = Path.Combine(Path.GetFullPath(location), JsonFolder);
         if (!Directory.Exists(folder))
@@ -89,6 +100,8 @@ public sealed class StoredArchive(ArchiveStorage storage)
         }
 
         var names = Directory.EnumerateFiles(folder).Select(path => Path.GetFileName(path)).ToList();
-        return (folder + Path.DirectorySeparatorChar, names, (name, hour) => new ArchiveFile($"{JsonFolder}/{name}", hour, null, Path.Combine(folder, name)));
+        var manifestFolder = Path.Combine(Path.GetFullPath(location), ManifestFolder);
+        var manifests = Directory.Exists(manifestFolder) ? Directory.EnumerateFiles(manifestFolder).Select(path => Path.GetFileName(path)).ToList() : [];
+        return (folder + Path.DirectorySeparatorChar, names, manifests, (name, hour) => new ArchiveFile($"{JsonFolder}/{name}", hour, null, Path.Combine(folder, name)));
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.RegularExpressions;
 
 namespace GithubEvents.ServiceDefaults.Archive;
 
@@ -6,7 +7,7 @@ namespace GithubEvents.ServiceDefaults.Archive;
 /// The archive's S3-compatible object storage, bound from <c>Archive:S3</c>: Enrich's archiver writes there, Ingest's
 /// backfill reads from there. Unset <see cref="Bucket"/>: no object storage.
 /// </summary>
-public sealed class ArchiveStorageOptions : IValidatableObject
+public sealed partial class ArchiveStorageOptions : IValidatableObject
 {
     public const string SectionName = "Archive:S3";
 
@@ -17,7 +18,11 @@ public sealed class ArchiveStorageOptions : IValidatableObject
         ErrorMessage = "Archive:S3:Bucket must be a bucket name: 3 to 63 lower-case letters, digits, dots and hyphens.")]
     public string? Bucket { get; set; }
 
-    /// <summary>The folder of the archive in the bucket (<c>json/</c>, <c>parquet/</c> and <c>manifest/</c> go below it); empty: the bucket's root.</summary>
+    /// <summary>
+    /// The folder of the archive in the bucket (<c>json/</c>, <c>parquet/</c> and <c>manifest/</c> go below it); empty: the
+    /// bucket's root. Names of S3's safe characters between single slashes, without <c>.</c> or <c>..</c> and not
+    /// starting with a slash.
+    /// </summary>
     public string Prefix { get; set; } = "";
 
     /// <summary>The region signed into each request; most S3-compatible stores take any, AWS wants the bucket's.</summary>
@@ -51,9 +56,23 @@ public sealed class ArchiveStorageOptions : IValidatableObject
                 [nameof(AccessKeyId), nameof(SecretAccessKey)]);
         }
 
+        if (!IsSafePrefix(Prefix))
+        {
+            yield return new ValidationResult(
+                "Archive:S3:Prefix must be a folder in the bucket such as archive/github-events: names of letters, digits and ! - _ . * ' ( ) " +
+                "between single slashes, no '.' or '..' among them, and no slash first.", [nameof(Prefix)]);
+        }
+
         if (ServiceUrl is not null && !IsConfigured)
         {
             yield return new ValidationResult("Archive:S3:ServiceUrl is set but Archive:S3:Bucket is not: name the archive's bucket.", [nameof(Bucket)]);
         }
     }
+
+    private static bool IsSafePrefix(string prefix) =>
+        string.IsNullOrEmpty(prefix) || (SafePrefix().IsMatch(prefix) && prefix.Split('/').All(name => name is not ("." or "..")));
+
+    // S3's "safe characters" for keys; a trailing slash is allowed, an empty name between two is not.
+    [GeneratedRegex(@"^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*/?$")]
+    private static partial Regex SafePrefix();
 }

@@ -1,4 +1,5 @@
 using GithubEvents.Enrich.Archive;
+using GithubEvents.ServiceDefaults.Archive;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -34,6 +35,40 @@ public sealed class ArchiveConfigurationTests
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
         Assert.Contains(setting, error.Message);
+    }
+
+    [Theory]
+    [InlineData("../elsewhere")]
+    [InlineData("archive/../../etc")]
+    [InlineData("/absolute/folder")]
+    [InlineData("archive//events")]
+    [InlineData("./archive")]
+    [InlineData("archive\\events")]
+    [InlineData("C:/archive")]
+    public void An_S3_prefix_that_is_no_plain_folder_stops_start_up_with_its_name(string prefix)
+    {
+        using var host = Build(new Dictionary<string, string?> { ["Archive:S3:Bucket"] = "github-events", ["Archive:S3:Prefix"] = prefix });
+
+        var error = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<ArchiveStorageOptions>>().Value);
+        Assert.Contains("Archive:S3:Prefix", error.Message);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("archive")]
+    [InlineData("archive/github-events/")]
+    [InlineData("team_a/events.v2/(2026)")]
+    public void An_S3_prefix_that_is_a_folder_is_taken_and_staged_below_the_temporary_folder(string prefix)
+    {
+        using var host = Build(new Dictionary<string, string?>
+        {
+            ["Archive:S3:Bucket"] = "github-events", ["Archive:S3:Prefix"] = prefix,
+            ["Archive:S3:AccessKeyId"] = "KEYID", ["Archive:S3:SecretAccessKey"] = "SECRET",
+        });
+
+        Assert.Equal(prefix, host.Services.GetRequiredService<IOptions<ArchiveStorageOptions>>().Value.Prefix);
+        var staging = Assert.IsType<S3ArchiveTarget>(host.Services.GetRequiredService<ArchiveTarget>()).StagingFolder;
+        Assert.Equal(Path.Combine(Path.GetTempPath(), "github-events-archive"), Path.GetDirectoryName(Path.GetDirectoryName(staging)));
     }
 
     [Fact]

@@ -8,8 +8,8 @@ using Npgsql;
 namespace GithubEvents.Tests.Archive;
 
 /// <summary>
-/// Enrich killed (SIGKILL) at random points of its exports, again and again: wherever a reader looks there is only ever a
-/// whole file, and the archive ends complete.
+/// Enrich killed (SIGKILL) while it exports, at random points of the writing, again and again: wherever a reader looks
+/// there is only ever a whole file, and the archive ends complete.
 /// </summary>
 public sealed class ArchiveCrashTests(PostgresServer postgres, KafkaMockCluster kafka)
 {
@@ -33,9 +33,12 @@ public sealed class ArchiveCrashTests(PostgresServer postgres, KafkaMockCluster 
         for (var kill = 0; kill < Kills; kill++)
         {
             using var enrich = Start(run);
-            await Task.Delay(TimeSpan.FromMilliseconds(random.Next(1_000, 6_000)), TestContext.Current.CancellationToken);
+            // Killed once the export's files have grown a random number of times: certainly while an hour is written.
+            var growths = random.Next(1, 6);
+            var writing = await GrowingStagedFilesAsync(run, enrich, growths);
             enrich.Kill(entireProcessTree: true);
             await enrich.WaitForExitAsync(TestContext.Current.CancellationToken);
+            Assert.Contains(Directory.EnumerateFiles(run.Target.StagingFolder), file => writing.Contains(file));
             await AssertOnlyWholeFilesAsync(run);
         }
 
@@ -55,6 +58,28 @@ public sealed class ArchiveCrashTests(PostgresServer postgres, KafkaMockCluster 
 
         await AssertOnlyWholeFilesAsync(run);
         Assert.All(hours, hour => Assert.True(File.Exists(run.PathOf(hour.ManifestKey)), hour.ManifestKey));
+    }
+
+    // Waits until the staged files' bytes have grown between two looks <paramref name="growths"/> times; returns those files.
+    private static async Task<HashSet<string>> GrowingStagedFilesAsync(ArchiveRun run, Process enrich, int growths)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        var last = new Dictionary<string, long>();
+        while (true)
+        {
+            Assert.False(enrich.HasExited, "Enrich stopped before it exported");
+            Assert.True(DateTime.UtcNow < deadline, "no export began within 2 minutes");
+            var now = Directory.Exists(run.Target.StagingFolder)
+                ? Directory.EnumerateFiles(run.Target.StagingFolder).ToDictionary(file => file, file => new FileInfo(file).Length)
+                : [];
+            if (now.Any(file => last.TryGetValue(file.Key, out var before) && file.Value > before) && --growths == 0)
+            {
+                return [.. now.Keys];
+            }
+
+            last = now;
+            await Task.Delay(TimeSpan.FromMilliseconds(20), TestContext.Current.CancellationToken);
+        }
     }
 
     // Every file at a key holds the whole hour: the json.gz reads to its end with a line per event, DuckDB reads every event

@@ -43,14 +43,15 @@ public sealed class ArchiveRestoreTests(PostgresServer postgres, KafkaMockCluste
 
         await using var backfill = await BackfillRun.StartAsync();
         // The bucket and prefix as Enrich's archiver is configured with them: "--archive s3".
-        await RestoreAndCompareAsync(backfill, ["--archive", "s3"], s3.Settings(bucket.Name, "/github-events/archive/"));
+        await RestoreAndCompareAsync(backfill, ["--archive", "s3"], s3.Settings(bucket.Name, "github-events/archive/"));
     }
 
     [Fact]
-    public async Task An_hour_the_S3_archive_lacks_and_one_it_cannot_read_are_reported_and_the_other_hours_delivered()
+    public async Task An_hour_the_S3_archive_lacks_though_its_manifest_is_there_and_one_it_cannot_read_are_reported_and_the_other_hours_delivered()
     {
         var bucket = await s3.CreateBucketAsync("restore");
         await PutAsync(bucket, Six, ArchiveFixture.Gzip(BackfillRun.Hours[Hour(6)]));
+        await PutManifestAsync(bucket, Seven);
         await PutAsync(bucket, Eight, "not a gzip stream\n"u8.ToArray());
         await PutAsync(bucket, Nine, ArchiveFixture.Gzip(BackfillRun.Hours[Hour(9)]));
         await using var backfill = await BackfillRun.StartAsync();
@@ -58,9 +59,9 @@ public sealed class ArchiveRestoreTests(PostgresServer postgres, KafkaMockCluste
 
         var report = await BackfillRun.RunAsync(host, "--archive", $"s3://{bucket.Name}/restore", "--from", "2021-07-21T06", "--to", "2021-07-21T09");
 
-        Assert.Equal((4, 2), (report.Hours, report.Replayed));
+        Assert.Equal((4, 2, 0), (report.Hours, report.Replayed, report.Empty));
         Assert.Equal(2, report.Failures.Count);
-        Assert.Equal($"json/{Seven} is not in s3://{bucket.Name}/restore/json/", report.Failures[0]);
+        Assert.Equal($"json/{Seven} is not in s3://{bucket.Name}/restore/json/, though the archive's manifest of that hour names it", report.Failures[0]);
         Assert.StartsWith($"json/{Eight} is corrupt at line 1: ", report.Failures[1]);
         Assert.All(report.Failures, failure => Assert.Contains(backfill.Logs.Entries, log => log.Message.Contains(failure, StringComparison.Ordinal)));
         Assert.Equal([$"json/{Six}", $"json/{Nine}"], await File.ReadAllLinesAsync(backfill.ProgressFile, TestContext.Current.CancellationToken));
@@ -68,19 +69,72 @@ public sealed class ArchiveRestoreTests(PostgresServer postgres, KafkaMockCluste
     }
 
     [Fact]
-    public async Task Without_a_range_every_hour_from_the_archives_first_file_to_its_last_is_expected()
+    public async Task Without_a_range_every_hour_from_the_archives_first_file_to_its_last_is_expected_and_one_without_file_or_manifest_is_empty()
     {
         await using var backfill = await BackfillRun.StartAsync();
         var archive = Path.Combine(backfill.Folder.FullName, "archive");
         await WriteAsync(Path.Combine(archive, StoredArchive.JsonFolder, Six), ArchiveFixture.Gzip(BackfillRun.Hours[Hour(6)]));
-        await WriteAsync(Path.Combine(archive, StoredArchive.JsonFolder, Eight), ArchiveFixture.Gzip(BackfillRun.Hours[Hour(8)]));
+        await WriteAsync(Path.Combine(archive, StoredArchive.ManifestFolder, Manifest(Six)), "{}"u8.ToArray());
+        await WriteAsync(Path.Combine(archive, StoredArchive.ManifestFolder, Manifest(Eight)), "{}"u8.ToArray());
+        await WriteAsync(Path.Combine(archive, StoredArchive.JsonFolder, Nine), ArchiveFixture.Gzip(BackfillRun.Hours[Hour(9)]));
         using var host = backfill.Host(kafka);
 
         var report = await BackfillRun.RunAsync(host, "--archive", archive);
 
-        Assert.Equal((3, 2), (report.Hours, report.Replayed));
-        Assert.Equal($"json/{Seven} is not in {Path.Combine(archive, StoredArchive.JsonFolder)}{Path.DirectorySeparatorChar}", Assert.Single(report.Failures));
+        Assert.Equal((4, 2, 1), (report.Hours, report.Replayed, report.Empty));
+        Assert.Equal($"json/{Eight} is not in {Path.Combine(archive, StoredArchive.JsonFolder)}{Path.DirectorySeparatorChar}, though the archive's manifest of that hour names it",
+            Assert.Single(report.Failures));
         Assert.Equal(400, report.Events);
+        Assert.Contains(backfill.Logs.Entries, log => log.Message.Contains($"(json/{Seven}) is empty", StringComparison.Ordinal));
+        // An empty hour is not recorded as done: should the archiver write it later, a rerun reads it.
+        Assert.Equal([$"json/{Six}", $"json/{Nine}"], await File.ReadAllLinesAsync(backfill.ProgressFile, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_restore_of_an_archive_written_by_the_archiver_takes_an_hour_without_events_as_empty_and_succeeds()
+    {
+        await using var run = await ArchiveRun.CreateAsync(postgres, SchemaFlavor.Postgres);
+        var (before, after) = (ArchiveRun.HoursAgo(4), ArchiveRun.HoursAgo(2));
+        await run.WriteAsync([(1L, "PushEvent", before.AddMinutes(5), 1, null), (2L, "WatchEvent", after.AddMinutes(5), 1, null)]);
+        await run.ArchiveUntilAsync("SELECT count(*) = 2 FROM archive_exports", "both hours with events archived");
+        await using var backfill = await BackfillRun.StartAsync();
+        using var host = backfill.Host(kafka);
+
+        var report = await BackfillRun.RunAsync(host, "--archive", run.Root);
+
+        Assert.Empty(report.Failures);
+        Assert.Equal((3, 2, 1, 2L), (report.Hours, report.Replayed, report.Empty, report.Events));
+    }
+
+    [Fact]
+    public async Task An_S3_object_whose_body_stalls_fails_its_hour_after_GhArchive_ReadTimeout_and_the_next_hour_follows()
+    {
+        await using var bucket = new FakeS3Bucket("stalling");
+        await bucket.InitializeAsync();
+        var (six, seven) = (ArchiveFixture.Gzip(BackfillRun.Hours[Hour(6)]), ArchiveFixture.Gzip(BackfillRun.Hours[Hour(7)]));
+        bucket.Put($"archive/json/{Six}", six);
+        bucket.Put($"archive/json/{Seven}", seven);
+        bucket.Stall($"archive/json/{Six}", six.Length / 2);
+        await using var backfill = await BackfillRun.StartAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Archive:S3:ServiceUrl"] = bucket.BaseAddress.ToString(),
+            ["Archive:S3:Bucket"] = bucket.Name,
+            ["Archive:S3:AccessKeyId"] = "FAKEKEYID",
+            ["Archive:S3:SecretAccessKey"] = "FakeSecretNeverShown3",
+            // Long enough that a loaded machine's slow answer is no stall, short enough for a test.
+            ["GhArchive:ReadTimeout"] = "00:00:01",
+        };
+        using var host = backfill.Host(kafka, more: settings);
+
+        // Without a limit the stalled read would wait for ever: the test's own limit is far above the setting's.
+        var report = await BackfillRun.RunAsync(host, "--archive", "s3://stalling/archive").WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
+
+        Assert.Equal((2, 1), (report.Hours, report.Replayed));
+        var failure = Assert.Single(report.Failures);
+        Assert.StartsWith($"json/{Six} could not be read past line ", failure);
+        Assert.EndsWith("nothing arrived for 00:00:01 (GhArchive:ReadTimeout)", failure);
+        Assert.Equal([$"json/{Seven}"], await File.ReadAllLinesAsync(backfill.ProgressFile, TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -160,6 +214,14 @@ public sealed class ArchiveRestoreTests(PostgresServer postgres, KafkaMockCluste
         using var content = new MemoryStream(bytes);
         await bucket.PutAsync($"{StoredArchive.JsonFolder}/{name}", content, TestContext.Current.CancellationToken);
     }
+
+    private static async Task PutManifestAsync(ArchiveBucket bucket, string jsonName)
+    {
+        using var content = new MemoryStream("{}"u8.ToArray());
+        await bucket.PutAsync($"{StoredArchive.ManifestFolder}/{Manifest(jsonName)}", content, TestContext.Current.CancellationToken);
+    }
+
+    private static string Manifest(string jsonName) => jsonName.Replace(".json.gz", ".json", StringComparison.Ordinal);
 
     private static DateTime Hour(int hour) => new(2021, 7, 21, hour, 0, 0, DateTimeKind.Utc);
 }

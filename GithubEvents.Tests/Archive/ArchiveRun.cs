@@ -49,8 +49,8 @@ internal sealed class ArchiveRun : IAsyncDisposable
         var options = new ArchiveOptions { Path = Directory.CreateTempSubdirectory("archive-").FullName, RowGroupRows = 1_000, ReadRows = 500 };
         configure?.Invoke(options);
         var database = storage is null
-            ? await EventDatabase.CreateAsync(postgres, path)
-            : await EventDatabase.OpenAsync(await EventDatabase.CreateEmptyAsync(postgres, path), storage);
+            ? await EventDatabase.CreateAsync(postgres, path, archive: true)
+            : await EventDatabase.OpenAsync(await EventDatabase.CreateEmptyAsync(postgres, path), storage, archive: true);
         return new ArchiveRun(database, options, logs);
     }
 
@@ -59,10 +59,7 @@ internal sealed class ArchiveRun : IAsyncDisposable
     /// </summary>
     public async Task ArchiveUntilAsync(string done, string what)
     {
-        var archiver = new Archiver(Exporter, Store, Target, Microsoft.Extensions.Options.Options.Create(Options),
-            Microsoft.Extensions.Options.Options.Create(Database.Storage),
-            new LeaderElection(Database.Readiness, Database.WriterDataSource, TimeProvider.System),
-            Logs is null ? NullLogger<Archiver>.Instance : new LoggerFactory([Logs]).CreateLogger<Archiver>());
+        var archiver = Archiver();
         await archiver.StartAsync(TestContext.Current.CancellationToken);
         try
         {
@@ -74,6 +71,12 @@ internal sealed class ArchiveRun : IAsyncDisposable
             archiver.Dispose();
         }
     }
+
+    /// <summary>An archiver as Enrich registers it, on this run's database, folder and logs; not started.</summary>
+    public Archiver Archiver() =>
+        new(Exporter, Store, Target, Microsoft.Extensions.Options.Options.Create(Options), Microsoft.Extensions.Options.Options.Create(Database.Storage),
+            new LeaderElection(Database.Readiness, Database.WriterDataSource, TimeProvider.System),
+            Logs is null ? NullLogger<Archiver>.Instance : new LoggerFactory([Logs]).CreateLogger<Archiver>());
 
     /// <summary>Writes events through Enrich's writer as the sources delivered them; returns each as sent.</summary>
     public async Task<List<(long Id, byte[] Json)>> WriteAsync(IEnumerable<(long Id, string Type, DateTime Time, short Sources, JsonObject? Payload)> events)

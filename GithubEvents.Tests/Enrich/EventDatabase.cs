@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using GithubEvents.Enrich;
+using GithubEvents.Enrich.Archive;
 using GithubEvents.Enrich.Filling;
 using GithubEvents.Enrich.Storage;
 using Microsoft.Extensions.Configuration;
@@ -54,9 +55,10 @@ internal sealed class EventDatabase : IAsyncDisposable
     public EventWriter Writer { get; }
 
     /// <summary>Skips the test when the path is TimescaleDB and the server lacks it.</summary>
-    public static async Task<EventDatabase> CreateAsync(PostgresServer server, SchemaFlavor path, DatabaseOptions? roles = null)
+    /// <param name="archive">Whether the archive is on (retention keeps all until an archiver says what is archived), or off as Enrich sets it (<see cref="ArchiveOff"/>).</param>
+    public static async Task<EventDatabase> CreateAsync(PostgresServer server, SchemaFlavor path, DatabaseOptions? roles = null, bool archive = false)
     {
-        var database = await OpenAsync(await CreateEmptyAsync(server, path), Options(path), roles);
+        var database = await OpenAsync(await CreateEmptyAsync(server, path), Options(path), roles, archive: archive);
         Assert.Equal(path, database.Path);
         return database;
     }
@@ -74,7 +76,7 @@ internal sealed class EventDatabase : IAsyncDisposable
 
     /// <summary>Sets the schema up in an existing database, on the path the server offers unless told otherwise.</summary>
     public static async Task<EventDatabase> OpenAsync(string connectionString, StorageOptions? storage = null, DatabaseOptions? roles = null,
-        RetentionOptions? retention = null)
+        RetentionOptions? retention = null, bool archive = false)
     {
         connectionString = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = true }.ConnectionString;
         storage ??= new StorageOptions();
@@ -82,7 +84,15 @@ internal sealed class EventDatabase : IAsyncDisposable
         retention ??= new RetentionOptions();
         await using var setupDataSource = NpgsqlDataSource.Create(connectionString);
         var path = await Setup(setupDataSource, storage, roles, retention).RunAsync(TestContext.Current.CancellationToken);
-        return new EventDatabase(connectionString, path, storage, retention, roles);
+        var database = new EventDatabase(connectionString, path, storage, retention, roles);
+        if (!archive)
+        {
+            // What Enrich with Archive:Enabled false says once its schema is ready.
+            await new ArchiveStore(database.WriterDataSource, Microsoft.Extensions.Options.Options.Create(storage))
+                .KeepFromAsync(null, 0, null, TestContext.Current.CancellationToken);
+        }
+
+        return database;
     }
 
     public static StorageOptions Options(SchemaFlavor path) =>
