@@ -8,7 +8,7 @@ namespace GithubEvents.Tests.Watch;
 /// <summary>
 /// How soon a watched repository's events are stored: 20 repositories of mixed activity on the fake GitHub, whose
 /// feeds answer <c>X-Poll-Interval: 60</c> as GitHub's do, for 30 simulated minutes, Ingest's pollers publishing to the
-/// Kafka mock cluster and Enrich storing into PostgreSQL with its batch settings as shipped. An event's latency is the
+/// Kafka mock cluster and Enrich storing into PostgreSQL (its batch window a tenth of the shipped one). An event's latency is the
 /// time it became visible in <c>events</c> minus the time it appeared in its feed, both on the simulated clock, which
 /// stands still until the pollers sleep again and Enrich has stored what they published; Enrich's batch window runs on
 /// it (<see cref="EnrichOnTheClock"/>).
