@@ -36,7 +36,9 @@ internal sealed class EnrichPipeline(string bootstrapServers, string database, s
     /// replica stops it as the host would at shutdown.
     /// </summary>
     /// <param name="logs">Gets the replica's log lines from Debug up, when given.</param>
-    public async Task<Replica> StartAsync(string? group = null, IDictionary<string, string?>? settings = null, LogCapture? logs = null)
+    /// <param name="configure">Changes the service's registrations, after them.</param>
+    public async Task<Replica> StartAsync(string? group = null, IDictionary<string, string?>? settings = null, LogCapture? logs = null,
+        Action<IServiceCollection>? configure = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -72,6 +74,7 @@ internal sealed class EnrichPipeline(string bootstrapServers, string database, s
         }
 
         builder.AddApplicationServices();
+        configure?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync(TestContext.Current.CancellationToken);
         var replica = new Replica(host);
@@ -91,6 +94,8 @@ internal sealed class EnrichPipeline(string bootstrapServers, string database, s
 
     public sealed class Replica(IHost host) : IAsyncDisposable
     {
+        public IServiceProvider Services => host.Services;
+
         /// <summary>What <c>/health</c> answers: every check of the replica.</summary>
         public Task<HealthReport> CheckHealthAsync() =>
             host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(TestContext.Current.CancellationToken);

@@ -34,7 +34,12 @@ public sealed class SimulatedTime(DateTimeOffset start) : TimeProvider
 
     /// <summary>Runs the services for <paramref name="duration"/> of simulated time.</summary>
     /// <param name="sleepers">How many services wait on this clock between their turns.</param>
-    public async Task RunAsync(TimeSpan duration, int sleepers)
+    /// <param name="catchUp">
+    /// For a service that does not sleep on this clock's timers but reads it: called once the sleepers are asleep, with
+    /// the time the clock would move to next; waits until that service has caught up with what the sleepers did, and
+    /// returns the time the clock may move to, no later (earlier: the clock moves there and asks again).
+    /// </param>
+    public async Task RunAsync(TimeSpan duration, int sleepers, Func<DateTimeOffset, Task<DateTimeOffset>>? catchUp = null)
     {
         var end = GetUtcNow() + duration;
         while (true)
@@ -50,10 +55,25 @@ public sealed class SimulatedTime(DateTimeOffset start) : TimeProvider
                 await Task.Delay(1, TestContext.Current.CancellationToken);
             }
 
+            var next = Earliest();
+            if (catchUp is not null)
+            {
+                var target = next < end ? next : end;
+                var until = await catchUp(target);
+                if (until < target)
+                {
+                    lock (_lock)
+                    {
+                        _now = until;
+                    }
+
+                    continue;
+                }
+            }
+
             List<SimulatedTimer> due;
             lock (_lock)
             {
-                var next = _pending.Min(t => t.DueAt);
                 if (next > end)
                 {
                     _now = end;
@@ -69,6 +89,14 @@ public sealed class SimulatedTime(DateTimeOffset start) : TimeProvider
             {
                 timer.Fire();
             }
+        }
+    }
+
+    private DateTimeOffset Earliest()
+    {
+        lock (_lock)
+        {
+            return _pending.Min(t => t.DueAt);
         }
     }
 

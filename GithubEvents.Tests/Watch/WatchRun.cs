@@ -33,5 +33,6 @@ internal sealed class WatchRun : PollingRun<SimulatedTime>
     }
 
     /// <summary>Both pollers for <paramref name="duration"/> of simulated time.</summary>
-    public Task RunAsync(TimeSpan duration) => Time.RunAsync(duration, sleepers: 2);
+    /// <param name="catchUp">A service beside them on the clock (<see cref="SimulatedTime.RunAsync"/>).</param>
+    public Task RunAsync(TimeSpan duration, Func<DateTimeOffset, Task<DateTimeOffset>>? catchUp = null) => Time.RunAsync(duration, sleepers: 2, catchUp);
 }
