@@ -107,14 +107,15 @@ public abstract partial class LeaderService(LeaderElection election, string work
     }
 
     // A look that fails says no more than a lost lead: the pass stops either way. The look itself is not cancelled when the
-    // pass ends, which could leave the lock's connection broken; it is one short query.
+    // pass ends, which could leave the lock's connection broken; it is one short query. The looks keep the real clock: the
+    // lead lives in a database session, and a test's simulated clock steps the work's own waits, not these.
     private async Task WatchLeadAsync(LeaderLock leader, CancellationTokenSource pass, CancellationToken passDone)
     {
         try
         {
             while (true)
             {
-                await Task.Delay(LeadCheckInterval, Time, passDone);
+                await Task.Delay(LeadCheckInterval, TimeProvider.System, passDone);
                 if (!await leader.IsHeldAsync(CancellationToken.None))
                 {
                     break;
