@@ -37,7 +37,15 @@ public sealed class HourExporter(ArchiveStore store, ArchiveTarget target, IOpti
                 // The rows' fingerprint now, and the capture figures, while the last slices are written.
                 after = store.FingerprintAsync(hour, cancellationToken);
                 capture = store.CaptureAsync(hour, cancellationToken);
-                (jsonDigest, parquetDigest) = await files.CompleteAsync();
+                try
+                {
+                    (jsonDigest, parquetDigest) = await files.CompleteAsync();
+                }
+                finally
+                {
+                    // Both statements end here, whatever the files did, and none of their failures goes unobserved.
+                    await Task.WhenAll(after, capture).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
             }
 
             var (events, fingerprint) = await after;
