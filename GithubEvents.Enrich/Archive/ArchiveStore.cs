@@ -17,14 +17,14 @@ public sealed class ArchiveStore(WriterDataSource writer, IOptions<StorageOption
     // takes the same of the rows an export reads, to be compared with this once they are written.
     private const string FingerprintSql = "SELECT event_count, fingerprint FROM archive_fingerprint(@from, @to)";
 
-    // The event as v_raw_events gives it (Definitions/public.v_raw_events.sql), read with the other columns in one pass, as
-    // UTF-8 for the json.gz line; its payload is also the stored one, the Parquet column's, unless members were restored
-    // since. payload_as_sent, a plpgsql function, is called only for those.
+    // The texts of the envelope and of the payload as sent, which make the event as v_raw_events gives it (EventLine), read
+    // with the other columns in one pass, as UTF-8; the payload sent is also the stored one, the Parquet column's, unless
+    // members were restored since. payload_as_sent, a plpgsql function, is called only for those.
     private const string SliceSql =
         """
         SELECT time, event_id, event_type, actor_id, actor, repo_id, repo, org, payload->>'action', detail, country_code, is_bot, sources,
-               restored, CASE WHEN restored IS NOT NULL THEN payload::text END,
-               (envelope || jsonb_build_object('payload', CASE WHEN restored IS NULL THEN payload ELSE payload_as_sent(payload, restored) END))::text,
+               restored, envelope::text, (CASE WHEN restored IS NULL THEN payload ELSE payload_as_sent(payload, restored) END)::text,
+               CASE WHEN restored IS NOT NULL THEN payload::text END,
                length(detail), location IS NOT NULL, company IS NOT NULL, public_repos IS NOT NULL
         FROM events
         WHERE time >= @from AND time < @to AND (time, event_id) > (@after_time, @after_id)
@@ -83,9 +83,9 @@ public sealed class ArchiveStore(WriterDataSource writer, IOptions<StorageOption
                         reader.IsDBNull(5) ? null : reader.GetInt64(5), reader.IsDBNull(6) ? null : reader.GetString(6),
                         reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8),
                         reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10), reader.GetBoolean(11), reader.GetInt16(12),
-                        reader.IsDBNull(13) ? null : reader.GetFieldValue<string[]>(13), reader.IsDBNull(14) ? null : reader.GetString(14),
-                        reader.GetFieldValue<byte[]>(15),
-                        new HourFingerprint.Part(reader.GetInt32(16), reader.GetBoolean(17), reader.GetBoolean(18), reader.GetBoolean(19))));
+                        reader.IsDBNull(13) ? null : reader.GetFieldValue<string[]>(13), reader.GetFieldValue<byte[]>(14), reader.GetFieldValue<byte[]>(15),
+                        reader.IsDBNull(16) ? null : reader.GetFieldValue<byte[]>(16),
+                        new HourFingerprint.Part(reader.GetInt32(17), reader.GetBoolean(18), reader.GetBoolean(19), reader.GetBoolean(20))));
                 }
             }
 

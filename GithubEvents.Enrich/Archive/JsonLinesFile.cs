@@ -20,7 +20,7 @@ public sealed class JsonLinesFile : IAsyncDisposable
 
     public void Write(ArchivedEvent row)
     {
-        _buffer.Write(row.Event);
+        EventLine.Write(_buffer, row.Envelope, row.SentPayload);
         _buffer.WriteByte((byte)'\n');
     }
 

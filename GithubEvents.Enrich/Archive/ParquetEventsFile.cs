@@ -34,26 +34,40 @@ public sealed class ParquetEventsFile : IAsyncDisposable
 
     private readonly DigestingStream _file;
     private readonly ParquetWriter _writer;
-    private readonly int _groupRows;
 
-    // The row group's columns; each event's json.gz line is not kept.
-    private readonly List<long> _ids = [];
-    private readonly List<string?> _types = [];
-    private readonly List<DateTime> _times = [];
-    private readonly List<long> _actorIds = [];
-    private readonly List<string?> _actors = [];
-    private readonly List<long?> _repoIds = [];
-    private readonly List<string?> _repos = [];
-    private readonly List<string?> _orgs = [];
-    private readonly List<string?> _actions = [];
-    private readonly List<string?> _details = [];
-    private readonly List<string?> _countryCodes = [];
-    private readonly List<bool> _bots = [];
-    private readonly List<string?> _sources = [];
-    private readonly List<string?> _restored = [];
-    private readonly List<string?> _payloads = [];
+    // The row group's columns, kept from one group to the next; each event's json.gz line is not kept. The strings are
+    // the rows' own; the payloads' text is decoded from UTF-8 into one buffer (Parquet.Net writes strings as UTF-16).
+    private readonly long[] _ids;
+    private readonly ReadOnlyMemory<char>[] _types;
+    private readonly DateTime[] _times;
+    private readonly long[] _actorIds;
+    private readonly ReadOnlyMemory<char>[] _actors;
+    private readonly long?[] _repoIds;
+    private readonly ReadOnlyMemory<char>?[] _repos;
+    private readonly ReadOnlyMemory<char>?[] _orgs;
+    private readonly ReadOnlyMemory<char>?[] _actions;
+    private readonly ReadOnlyMemory<char>[] _details;
+    private readonly ReadOnlyMemory<char>?[] _countryCodes;
+    private readonly bool[] _bots;
+    private readonly ReadOnlyMemory<char>[] _sources;
+    private readonly ReadOnlyMemory<char>?[] _restored;
+    private readonly ReadOnlyMemory<char>[] _payloads;
+    private readonly (int Start, int Length)[] _payloadSpans;
+    private char[] _payloadText = new char[1 << 16];
+    private int _payloadChars;
+    private int _rows;
 
-    private ParquetEventsFile(DigestingStream file, ParquetWriter writer, int groupRows) => (_file, _writer, _groupRows) = (file, writer, groupRows);
+    private ParquetEventsFile(DigestingStream file, ParquetWriter writer, int groupRows)
+    {
+        (_file, _writer) = (file, writer);
+        (_ids, _times, _actorIds, _repoIds, _bots) = (new long[groupRows], new DateTime[groupRows], new long[groupRows], new long?[groupRows], new bool[groupRows]);
+        (_types, _actors, _details, _sources, _payloads) = (Texts(), Texts(), Texts(), Texts(), Texts());
+        (_repos, _orgs, _actions, _countryCodes, _restored) = (OptionalTexts(), OptionalTexts(), OptionalTexts(), OptionalTexts(), OptionalTexts());
+        _payloadSpans = new (int, int)[groupRows];
+
+        ReadOnlyMemory<char>[] Texts() => new ReadOnlyMemory<char>[groupRows];
+        ReadOnlyMemory<char>?[] OptionalTexts() => new ReadOnlyMemory<char>?[groupRows];
+    }
 
     public static async Task<ParquetEventsFile> CreateAsync(string path, int groupRows, CancellationToken cancellationToken)
     {
@@ -74,22 +88,23 @@ public sealed class ParquetEventsFile : IAsyncDisposable
 
     public async Task WriteAsync(ArchivedEvent row, CancellationToken cancellationToken)
     {
-        _ids.Add(row.Id);
-        _types.Add(row.Type);
-        _times.Add(row.Time);
-        _actorIds.Add(row.ActorId);
-        _actors.Add(row.Actor);
-        _repoIds.Add(row.RepoId);
-        _repos.Add(row.Repo);
-        _orgs.Add(row.Org);
-        _actions.Add(row.Action);
-        _details.Add(row.Detail);
-        _countryCodes.Add(row.CountryCode);
-        _bots.Add(row.IsBot);
-        _sources.Add(SourceNames(row.Sources));
-        _restored.Add(row.Restored is null ? null : string.Join(',', row.Restored));
-        _payloads.Add(row.Payload);
-        if (_ids.Count == _groupRows)
+        var i = _rows++;
+        _ids[i] = row.Id;
+        _types[i] = row.Type.AsMemory();
+        _times[i] = row.Time;
+        _actorIds[i] = row.ActorId;
+        _actors[i] = row.Actor.AsMemory();
+        _repoIds[i] = row.RepoId;
+        _repos[i] = Optional(row.Repo);
+        _orgs[i] = Optional(row.Org);
+        _actions[i] = Optional(row.Action);
+        _details[i] = row.Detail.AsMemory();
+        _countryCodes[i] = Optional(row.CountryCode);
+        _bots[i] = row.IsBot;
+        _sources[i] = SourceNames(row.Sources).AsMemory();
+        _restored[i] = Optional(row.Restored is null ? null : string.Join(',', row.Restored));
+        _payloadSpans[i] = (_payloadChars, Decode(row.Payload));
+        if (_rows == _ids.Length)
         {
             await FlushAsync(cancellationToken);
         }
@@ -98,7 +113,7 @@ public sealed class ParquetEventsFile : IAsyncDisposable
     /// <summary>Writes the last row group and the footer; the file's digest under <paramref name="key"/>.</summary>
     public async Task<FileDigest> CompleteAsync(string key, CancellationToken cancellationToken)
     {
-        if (_ids.Count > 0)
+        if (_rows > 0)
         {
             await FlushAsync(cancellationToken);
         }
@@ -115,35 +130,60 @@ public sealed class ParquetEventsFile : IAsyncDisposable
         (SourceBits.Live, "live"), (SourceBits.Archive, "archive"), (SourceBits.Watch, "watch"),
     }.Where(source => (sources & source.Item1) != 0).Select(source => source.Item2));
 
+    private static ReadOnlyMemory<char>? Optional(string? text) => text?.AsMemory();
+
+    // The payload's text into the buffer, which grows to the largest row group's (a character for each byte at most).
+    private int Decode(byte[] payload)
+    {
+        if (_payloadText.Length - _payloadChars < payload.Length)
+        {
+            Array.Resize(ref _payloadText, Math.Max(2 * _payloadText.Length, _payloadChars + payload.Length));
+        }
+
+        var length = System.Text.Encoding.UTF8.GetChars(payload, _payloadText.AsSpan(_payloadChars));
+        _payloadChars += length;
+        return length;
+    }
+
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
+        var rows = _rows;
+        for (var i = 0; i < rows; i++)
+        {
+            _payloads[i] = _payloadText.AsMemory(_payloadSpans[i].Start, _payloadSpans[i].Length);
+        }
+
         using (var group = _writer.CreateRowGroup())
         {
-            await group.WriteAsync<long>(Id, _ids.ToArray(), cancellationToken: cancellationToken);
-            await group.WriteAsync(EventType, _types);
-            await group.WriteAsync<DateTime>(CreatedAt, _times.ToArray(), cancellationToken: cancellationToken);
-            await group.WriteAsync<long>(ActorId, _actorIds.ToArray(), cancellationToken: cancellationToken);
-            await group.WriteAsync(ActorLogin, _actors);
-            await group.WriteAsync<long>(RepoId, _repoIds.ToArray(), cancellationToken: cancellationToken);
-            await group.WriteAsync(RepoName, _repos);
-            await group.WriteAsync(Org, _orgs);
-            await group.WriteAsync(PayloadAction, _actions);
-            await group.WriteAsync(Detail, _details);
-            await group.WriteAsync(CountryCode, _countryCodes);
-            await group.WriteAsync<bool>(IsBot, _bots.ToArray(), cancellationToken: cancellationToken);
-            await group.WriteAsync(Sources, _sources);
-            await group.WriteAsync(Restored, _restored);
-            await group.WriteAsync(Payload, _payloads);
+            await group.WriteAsync<long>(Id, _ids.AsMemory(0, rows), cancellationToken: cancellationToken);
+            await group.WriteAsync<ReadOnlyMemory<char>>(EventType, _types.AsMemory(0, rows), cancellationToken: cancellationToken);
+            await group.WriteAsync<DateTime>(CreatedAt, _times.AsMemory(0, rows), cancellationToken: cancellationToken);
+            await group.WriteAsync<long>(ActorId, _actorIds.AsMemory(0, rows), cancellationToken: cancellationToken);
+            await group.WriteAsync<ReadOnlyMemory<char>>(ActorLogin, _actors.AsMemory(0, rows), cancellationToken: cancellationToken);
+            await group.WriteAsync<long>(RepoId, _repoIds.AsMemory(0, rows), cancellationToken: cancellationToken);
+            await group.WriteAsync<ReadOnlyMemory<char>>(RepoName, _repos.AsMemory(0, rows), cancellationToken: cancellationToken);
+            await group.WriteAsync<ReadOnlyMemory<char>>(Org, _orgs.AsMemory(0, rows), cancellationToken: cancellationToken);
+            await group.WriteAsync<ReadOnlyMemory<char>>(PayloadAction, _actions.AsMemory(0, rows), cancellationToken: cancellationToken);
+            await group.WriteAsync<ReadOnlyMemory<char>>(Detail, _details.AsMemory(0, rows), cancellationToken: cancellationToken);
+            await group.WriteAsync<ReadOnlyMemory<char>>(CountryCode, _countryCodes.AsMemory(0, rows), cancellationToken: cancellationToken);
+            await group.WriteAsync<bool>(IsBot, _bots.AsMemory(0, rows), cancellationToken: cancellationToken);
+            await group.WriteAsync<ReadOnlyMemory<char>>(Sources, _sources.AsMemory(0, rows), cancellationToken: cancellationToken);
+            await group.WriteAsync<ReadOnlyMemory<char>>(Restored, _restored.AsMemory(0, rows), cancellationToken: cancellationToken);
+            await group.WriteAsync<ReadOnlyMemory<char>>(Payload, _payloads.AsMemory(0, rows), cancellationToken: cancellationToken);
             group.CompleteValidate();
         }
 
-        foreach (var column in new System.Collections.IList[]
-                 {
-                     _ids, _types, _times, _actorIds, _actors, _repoIds, _repos, _orgs, _actions, _details, _countryCodes, _bots, _sources, _restored, _payloads,
-                 })
-        {
-            column.Clear();
-        }
+        // The rows' strings are let go with the group.
+        Array.Clear(_types, 0, rows);
+        Array.Clear(_actors, 0, rows);
+        Array.Clear(_repos, 0, rows);
+        Array.Clear(_orgs, 0, rows);
+        Array.Clear(_actions, 0, rows);
+        Array.Clear(_details, 0, rows);
+        Array.Clear(_countryCodes, 0, rows);
+        Array.Clear(_sources, 0, rows);
+        Array.Clear(_restored, 0, rows);
+        (_rows, _payloadChars) = (0, 0);
     }
 
     public async ValueTask DisposeAsync()

@@ -6,9 +6,9 @@ using GithubEvents.Enrich.Storage;
 namespace GithubEvents.Tests.Archive;
 
 /// <summary>
-/// The server serialises each event once: the Parquet payload is cut from the event's text. It must still be the payload
-/// as stored, byte for byte what <c>payload::text</c> gives, with what was restored since in it, while the json.gz line
-/// keeps the payload as sent.
+/// The server prints each payload once, for both files: the json.gz line is put together from the texts of the envelope and
+/// the payload (EventLine). The Parquet payload must still be the payload as stored, byte for byte what
+/// <c>payload::text</c> gives, with what was restored since in it, while the json.gz line keeps the payload as sent.
 /// </summary>
 public sealed class ArchivePayloadTests(PostgresServer postgres)
 {

@@ -143,7 +143,7 @@ static async Task<int> RealAsync(string folder, string[] files)
         .Select(line => GitHubEventParser.TryParse(Encoding.UTF8.GetBytes(line), out var row, out var rejection)
             ? new ArchivedEvent(row.Time, row.EventId, row.EventType, row.ActorId, row.Actor, row.RepoId, row.Repo, row.Org,
                 JsonNode.Parse(row.Payload)?["action"]?.GetValue<string>(), row.Detail, null, row.IsBot, SourceBits.Archive, null,
-                Encoding.UTF8.GetString(row.Payload), Encoding.UTF8.GetBytes(line), default)
+                Envelope(line), row.Payload, null, default)
             : throw new InvalidDataException(rejection))
         .OrderBy(row => row.Time).ThenBy(row => row.Id)
         .ToList();
@@ -160,6 +160,14 @@ static async Task<int> RealAsync(string folder, string[] files)
     var (jsonDigest, parquetDigest) = (await json.CompleteAsync(jsonFile), await parquet.CompleteAsync(parquetFile, CancellationToken.None));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{events.Count} {jsonDigest.Bytes} {parquetDigest.Bytes}"));
     return 0;
+}
+
+// The event without its payload, as GitHub sent it (compact JSON), for EventLine to put the payload back in.
+static byte[] Envelope(string line)
+{
+    var envelope = JsonNode.Parse(line)!.AsObject();
+    envelope.Remove("payload");
+    return Encoding.UTF8.GetBytes(envelope.ToJsonString());
 }
 
 static WriterDataSource Writer(string connection) => new(
